@@ -1,0 +1,103 @@
+package sdp
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/pion/sdp/v3"
+
+	"github.com/skoip/skoip/media"
+)
+
+// origin is our o= line.
+type origin struct {
+	user        string
+	id, version uint64
+}
+
+// description is an SDP body of ours before marshalling.
+type description struct {
+	origin origin
+	addr   netip.Addr
+	media  []*sdp.MediaDescription
+}
+
+// marshal writes the body: v=, o=, s=, c= (always filled), t=0 0, m=...
+func (d *description) marshal() ([]byte, error) {
+	nt, at := "IN", addrType(d.addr)
+	sd := sdp.SessionDescription{
+		Origin: sdp.Origin{
+			Username: d.origin.user, SessionID: d.origin.id, SessionVersion: d.origin.version,
+			NetworkType: nt, AddressType: at, UnicastAddress: d.addr.String(),
+		},
+		SessionName: sessionName,
+		ConnectionInformation: &sdp.ConnectionInformation{
+			NetworkType: nt, AddressType: at, Address: &sdp.Address{Address: d.addr.String()},
+		},
+		TimeDescriptions:  []sdp.TimeDescription{{}},
+		MediaDescriptions: d.media,
+	}
+	b, err := sd.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("sdp.Marshal: %w", err)
+	}
+	return b, nil
+}
+
+func addrType(a netip.Addr) string {
+	if a.Is4() {
+		return "IP4"
+	}
+	return "IP6"
+}
+
+// audio is the accepted or offered audio stream before marshalling.
+type audio struct {
+	port  int
+	pts   []uint8          // m= formats in order
+	maps  map[uint8]string // rtpmap encodings ("PCMU/8000") for those pts
+	dtmf  int              // telephone-event PT, -1 when none
+	ptime time.Duration
+	dir   media.Direction
+}
+
+// mediaDescription builds "m=audio <port> RTP/AVP <pts>" and its
+// attributes: rtpmap for each format, fmtp for telephone-event, ptime and
+// the direction.
+func (a *audio) mediaDescription() *sdp.MediaDescription {
+	md := &sdp.MediaDescription{MediaName: sdp.MediaName{
+		Media: "audio", Port: sdp.RangedPort{Value: a.port}, Protos: []string{"RTP", "AVP"},
+	}}
+	for _, pt := range a.pts {
+		p := strconv.Itoa(int(pt))
+		md.MediaName.Formats = append(md.MediaName.Formats, p)
+		md.Attributes = append(md.Attributes, sdp.NewAttribute("rtpmap", p+" "+a.maps[pt]))
+	}
+	if a.dtmf >= 0 {
+		md.Attributes = append(md.Attributes, sdp.NewAttribute("fmtp", strconv.Itoa(a.dtmf)+" 0-16"))
+	}
+	md.Attributes = append(md.Attributes,
+		sdp.NewAttribute("ptime", strconv.Itoa(int(a.ptime/time.Millisecond))),
+		sdp.NewPropertyAttribute(attr(a.dir)))
+	return md
+}
+
+// add appends a format to the stream.
+func (a *audio) add(pt uint8, name string) {
+	a.pts = append(a.pts, pt)
+	a.maps[pt] = name + "/" + strconv.Itoa(clockRate)
+}
+
+// rejected is the answer to a stream we do not take: the offer's m= line
+// with port 0 and its first format (RFC 3264 section 6).
+func rejected(m mLine) *sdp.MediaDescription {
+	f := "0"
+	if len(m.formats) > 0 {
+		f = m.formats[0]
+	}
+	return &sdp.MediaDescription{MediaName: sdp.MediaName{
+		Media: m.media, Port: sdp.RangedPort{Value: 0}, Protos: []string{m.proto}, Formats: []string{f},
+	}}
+}

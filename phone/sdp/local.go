@@ -1,0 +1,92 @@
+package sdp
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/skoip/skoip/media"
+)
+
+// DefaultPTime is the packetisation interval used when nothing else is
+// agreed.
+const DefaultPTime = 20 * time.Millisecond
+
+// Local is what we offer or accept for the call's audio.
+type Local struct {
+	Addr      netip.Addr      // our reachable address, for o= and c= (never unspecified)
+	Port      int             // our RTP port (RTCP is Port+1)
+	Codecs    []string        // preference order: "PCMU", "PCMA", "L16" (L16/8000, dynamic PT)
+	PTime     time.Duration   // packetisation interval we prefer; 0 means 20ms
+	DTMF      bool            // offer/accept telephone-event/8000 (events 0-16)
+	CN        bool            // offer comfort noise (PT 13); CN offered by a peer is always accepted
+	Direction media.Direction // what we want: SendRecv normally, SendOnly or Inactive for hold
+}
+
+// checked is a validated Local.
+type checked struct {
+	addr   netip.Addr
+	port   int
+	codecs []format // our preference order, without duplicates
+	ptime  time.Duration
+	dtmf   bool
+	cn     bool
+	dir    media.Direction
+}
+
+// check validates l and fills in defaults.
+func (l Local) check() (checked, error) {
+	c := checked{port: l.Port, dtmf: l.DTMF, cn: l.CN, dir: l.Direction}
+	c.addr = l.Addr.Unmap().WithZone("")
+	if !c.addr.IsValid() || c.addr.IsUnspecified() {
+		return c, fmt.Errorf("%w: address %v is not a reachable IP", ErrBadLocal, l.Addr)
+	}
+	if l.Port <= 0 || l.Port > 65534 {
+		return c, fmt.Errorf("%w: RTP port %d", ErrBadLocal, l.Port)
+	}
+	if l.Direction < media.SendRecv || l.Direction > media.Inactive {
+		return c, fmt.Errorf("%w: direction %d", ErrBadLocal, l.Direction)
+	}
+	for _, name := range l.Codecs {
+		f, ok := lookupFormat(name)
+		if !ok || f.name == telephoneEvent || f.name == comfortNoise {
+			return c, fmt.Errorf("%w: unknown codec %q", ErrBadLocal, name)
+		}
+		if !hasFormat(c.codecs, f.name) {
+			c.codecs = append(c.codecs, f)
+		}
+	}
+	if len(c.codecs) == 0 {
+		return c, fmt.Errorf("%w: no codec", ErrBadLocal)
+	}
+	c.ptime = validPTime(l.PTime, DefaultPTime)
+	return c, nil
+}
+
+func hasFormat(fs []format, name string) bool {
+	for _, f := range fs {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// validPTime returns p when it is 10..60 ms and a multiple of 10 ms, else
+// def.
+func validPTime(p, def time.Duration) time.Duration {
+	if p >= 10*time.Millisecond && p <= 60*time.Millisecond && p%(10*time.Millisecond) == 0 {
+		return p
+	}
+	return def
+}
+
+// clampPTime lowers p to a maxptime (when one was given), keeping it a
+// multiple of 10 ms and at least 10 ms.
+func clampPTime(p, maxp time.Duration) time.Duration {
+	if maxp <= 0 || p <= maxp {
+		return p
+	}
+	p = maxp - maxp%(10*time.Millisecond)
+	return max(p, 10*time.Millisecond)
+}
