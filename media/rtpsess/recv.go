@@ -1,0 +1,97 @@
+package rtpsess
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/pion/rtp"
+)
+
+// readRTP is the receive goroutine: it reads datagrams into one reused
+// buffer, filters them by source and hands accepted packets to OnRTP.
+func (s *Session) readRTP() {
+	defer s.wg.Done()
+	buf := make([]byte, maxDatagram)
+	var pkt rtp.Packet
+	for {
+		n, from, err := s.rtpConn.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if s.isClosed() {
+				return
+			}
+			s.log.Debug("rtp read failed", "err", err)
+			continue
+		}
+		s.handleRTP(buf[:n], from, &pkt)
+	}
+}
+
+// handleRTP validates one datagram and delivers it. It is the per-packet
+// receive path and allocates nothing in steady state.
+func (s *Session) handleRTP(b []byte, from netip.AddrPort, pkt *rtp.Packet) {
+	now := s.cfg.Now()
+	if len(b) < 12 || b[0]>>6 != 2 || pkt.Unmarshal(b) != nil {
+		s.countInvalid()
+		return
+	}
+	newSrc, ok := s.acceptRTP(pkt, from, now)
+	if !ok || s.cfg.OnRTP == nil {
+		return
+	}
+	s.cfg.OnRTP(pkt, now, newSrc)
+}
+
+// acceptRTP applies the peer filter, symmetric RTP latching, SSRC change and
+// sequence tracking, and updates the counters.
+func (s *Session) acceptRTP(pkt *rtp.Packet, from netip.AddrPort, now time.Time) (newSrc, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.fromPeerLocked(from) {
+		s.stats.ForeignDropped++
+		return false, false
+	}
+	s.lastRx = now
+	if s.rtpDst != from {
+		s.log.Debug("rtp peer address latched", "from", from, "was", s.rtpDst)
+		s.rtpDst = from
+	}
+	if !s.peer.Recv {
+		return false, false
+	}
+	if s.src == nil || s.src.ssrc != pkt.SSRC {
+		if s.src != nil {
+			s.log.Info("remote ssrc changed", "old", s.src.ssrc, "new", pkt.SSRC)
+		}
+		s.src = newSource(pkt.SSRC, pkt.SequenceNumber)
+		newSrc = true
+	}
+	if !s.src.update(pkt.SequenceNumber) {
+		s.stats.SeqJumpDropped++
+		return false, false
+	}
+	s.src.updateJitter(s.rtpUnits(now), pkt.Timestamp)
+	s.stats.RTPRx++
+	s.stats.BytesRx += uint64(len(pkt.Payload))
+	return newSrc, true
+}
+
+// fromPeerLocked says whether a datagram comes from the negotiated host.
+func (s *Session) fromPeerLocked(from netip.AddrPort) bool {
+	want := s.peer.RTP.Addr()
+	if !want.IsValid() || want.IsUnspecified() {
+		return false
+	}
+	return from.Addr().Unmap() == want.Unmap()
+}
+
+func (s *Session) countInvalid() {
+	s.mu.Lock()
+	s.stats.Invalid++
+	s.mu.Unlock()
+}
+
+func (s *Session) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}

@@ -1,0 +1,193 @@
+package rtpsess
+
+import (
+	crand "crypto/rand"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/pion/rtp"
+)
+
+// Config configures a Session. Zero values pick sensible defaults.
+type Config struct {
+	Local            netip.Addr // address to bind (unspecified = all)
+	PortMin, PortMax int        // RTP port range; 0,0 = any even pair from the system
+	ClockRate        int        // RTP clock of the media, default 8000
+	CNAME            string     // SDES CNAME, default "skoip@<local>"
+	Timeout          time.Duration
+	Logger           *slog.Logger
+	// Now is the clock (default time.Now); Rand the random source (default
+	// seeded from crypto/rand). Tests inject both.
+	Now  func() time.Time
+	Rand *rand.Rand
+	// OnRTP is called on the receive goroutine for each accepted packet. The
+	// packet and its payload alias a buffer reused for the next read: copy
+	// what must outlive the call. newSource is true on the first packet of a
+	// new remote SSRC.
+	OnRTP func(p *rtp.Packet, arrival time.Time, newSource bool)
+	// OnTimeout is called once when no RTP or RTCP arrived for Timeout.
+	OnTimeout func()
+	// OnBye is called when the peer sends an RTCP BYE.
+	OnBye func()
+}
+
+// Peer is where the session sends, and whom it accepts media from.
+type Peer struct {
+	RTP  netip.AddrPort // negotiated RTP address; RTCP is port+1
+	Send bool           // send RTP (SR) to the peer
+	Recv bool           // accept and deliver RTP from the peer
+}
+
+// Session is one RTP/RTCP socket pair and its state. Send methods are safe
+// for use from one goroutine (the audio callback) concurrently with the
+// session's own goroutines.
+type Session struct {
+	cfg      Config
+	log      *slog.Logger
+	rtpConn  *net.UDPConn
+	rtcpConn *net.UDPConn
+	ssrc     uint32
+	start    time.Time
+
+	mu        sync.Mutex // guards the fields below
+	peer      Peer
+	rtpDst    netip.AddrPort // latched RTP destination (symmetric RTP)
+	rtcpDst   netip.AddrPort
+	src       *source
+	lastRx    time.Time
+	started   bool
+	closed    bool
+	lsr       uint32 // middle bits of the last SR's NTP time
+	lsrAt     time.Time
+	rtt       time.Duration
+	peerStats PeerReport
+	stats     Stats
+
+	send sender // owned by the sending goroutine (own lock)
+
+	wg   sync.WaitGroup
+	done chan struct{}
+}
+
+// New binds the RTP/RTCP pair now, so its port can go into SDP. Nothing is
+// sent or received until Start.
+func New(cfg Config) (*Session, error) {
+	cfg = withDefaults(cfg)
+	a, b, err := bindPair(cfg.Local, cfg.PortMin, cfg.PortMax, cfg.Rand)
+	if err != nil {
+		return nil, fmt.Errorf("rtpsess.bindPair: %w", err)
+	}
+	s := &Session{
+		cfg: cfg, rtpConn: a, rtcpConn: b, done: make(chan struct{}),
+		ssrc: cfg.Rand.Uint32(), start: cfg.Now(),
+	}
+	s.log = cfg.Logger.With("rtp_port", s.LocalPort())
+	s.send.init(s.ssrc, uint16(cfg.Rand.Uint32()), cfg.Rand.Uint32())
+	return s, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.ClockRate == 0 {
+		cfg.ClockRate = 8000
+	}
+	if !cfg.Local.IsValid() {
+		cfg.Local = netip.IPv4Unspecified()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		var seed [32]byte
+		_, _ = crand.Read(seed[:])
+		cfg.Rand = rand.New(rand.NewChaCha8(seed))
+	}
+	if cfg.CNAME == "" {
+		cfg.CNAME = "skoip@" + cfg.Local.String()
+	}
+	return cfg
+}
+
+// LocalPort is the bound RTP port (RTCP is LocalPort()+1).
+func (s *Session) LocalPort() int { return s.rtpConn.LocalAddr().(*net.UDPAddr).Port }
+
+// SSRC is this session's own synchronisation source.
+func (s *Session) SSRC() uint32 { return s.ssrc }
+
+// Start sets the peer and starts the receive and RTCP goroutines.
+func (s *Session) Start(p Peer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.setPeerLocked(p)
+	if s.started {
+		return nil
+	}
+	s.started = true
+	s.lastRx = s.cfg.Now()
+	s.wg.Add(3)
+	go s.readRTP()
+	go s.readRTCP()
+	go s.rtcpLoop()
+	return nil
+}
+
+// Update changes the peer (re-INVITE: new address, direction or hold).
+func (s *Session) Update(p Peer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.setPeerLocked(p)
+	return nil
+}
+
+func (s *Session) setPeerLocked(p Peer) {
+	if p.RTP != s.peer.RTP {
+		s.rtpDst = p.RTP
+		s.rtcpDst = netip.AddrPortFrom(p.RTP.Addr(), p.RTP.Port()+1)
+	}
+	s.peer = p
+}
+
+// Close sends an RTCP BYE (if started), stops the goroutines and releases
+// the ports.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	started := s.started
+	s.mu.Unlock()
+	if started {
+		s.sendBye()
+	}
+	close(s.done)
+	err1 := s.rtpConn.Close()
+	err2 := s.rtcpConn.Close()
+	s.wg.Wait()
+	if err1 != nil {
+		return fmt.Errorf("rtpsess.Close: %w", err1)
+	}
+	if err2 != nil {
+		return fmt.Errorf("rtpsess.Close: %w", err2)
+	}
+	return nil
+}
+
+// rtpUnits converts a time since the session start to RTP clock units.
+func (s *Session) rtpUnits(t time.Time) int64 {
+	return int64(t.Sub(s.start)) * int64(s.cfg.ClockRate) / int64(time.Second)
+}
