@@ -1,0 +1,200 @@
+package config
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// checkListen accepts "ip:port" ("0.0.0.0:5060", "[::]:5060"); port 0 picks a free port.
+func checkListen(s string) error {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return fmt.Errorf("%q is not ip:port (e.g. \"0.0.0.0:5060\")", s)
+	}
+	if host != "" {
+		if _, err := netip.ParseAddr(host); err != nil {
+			return fmt.Errorf("%q: %q is not an IP address", s, host)
+		}
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("%q: port %q is not a number between 0 and 65535", s, port)
+	}
+	return nil
+}
+
+// checkHost accepts an IP address or a DNS host name (RFC 1123).
+func checkHost(s string) error {
+	if _, err := netip.ParseAddr(s); err == nil {
+		return nil
+	}
+	if len(s) == 0 || len(s) > 253 {
+		return fmt.Errorf("%q is not an IP address or host name", s)
+	}
+	labels := strings.Split(strings.TrimSuffix(s, "."), ".")
+	for _, label := range labels {
+		if !validLabel(label) {
+			return fmt.Errorf("%q is not an IP address or host name", s)
+		}
+	}
+	// A top-level label is never all digits: "192.168.1.300" is a bad IP, not a name.
+	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+		return fmt.Errorf("%q is not an IP address or host name", s)
+	}
+	return nil
+}
+
+func validLabel(l string) bool {
+	if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for _, r := range l {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkHostPort accepts host, host:port or [v6]:port with port 1-65535.
+func checkHostPort(s string) error {
+	if _, err := netip.ParseAddr(s); err == nil {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return checkHost(s)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return fmt.Errorf("port %q is not a number between 1 and 65535", port)
+	}
+	return checkHost(host)
+}
+
+// checkTarget accepts what a call can be placed to: an IP, ip:port, a host
+// name, or a SIP URI (sip:[user@]host[:port][;params]).
+func checkTarget(s string) error {
+	rest, isURI := cutScheme(s)
+	if !isURI {
+		if err := checkHostPort(s); err != nil {
+			return fmt.Errorf("%q is not an IP, ip:port or SIP URI (e.g. \"192.168.1.20\", \"sip:door@192.168.1.20\")", s)
+		}
+		return nil
+	}
+	if i := strings.IndexAny(rest, ";?"); i >= 0 {
+		rest = rest[:i]
+	}
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		if at == 0 {
+			return fmt.Errorf("%q has an empty user part before '@'", s)
+		}
+		rest = rest[at+1:]
+	}
+	if err := checkHostPort(rest); err != nil {
+		return fmt.Errorf("%q: %v", s, err)
+	}
+	return nil
+}
+
+func cutScheme(s string) (string, bool) {
+	for _, p := range []string{"sip:", "sips:"} {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return s[len(p):], true
+		}
+	}
+	return s, false
+}
+
+// checkAllow accepts a CIDR, an IP address or a host name.
+func checkAllow(s string) error {
+	if strings.Contains(s, "/") {
+		if _, err := netip.ParsePrefix(s); err != nil {
+			return fmt.Errorf("%q is not a CIDR (e.g. \"192.168.1.0/24\")", s)
+		}
+		return nil
+	}
+	if err := checkHost(s); err != nil {
+		return fmt.Errorf("%q is not a CIDR, IP address or host name", s)
+	}
+	return nil
+}
+
+// checkWAV reads a WAV file's header and says whether SKOIP can play it:
+// RIFF/WAVE, PCM (format 1, or WAVE_FORMAT_EXTENSIBLE), 8/16/24/32-bit,
+// one or two channels, 8-48 kHz, with a data chunk.
+func checkWAV(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%q: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	if err := wavHeader(f); err != nil {
+		return fmt.Errorf("%q: %v", path, err)
+	}
+	return nil
+}
+
+func wavHeader(r io.Reader) error {
+	var riff [12]byte
+	if _, err := io.ReadFull(r, riff[:]); err != nil || string(riff[0:4]) != "RIFF" || string(riff[8:12]) != "WAVE" {
+		return errors.New("not a WAV file (no RIFF/WAVE header)")
+	}
+	fmtSeen := false
+	for {
+		var hdr [8]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return errors.New("truncated WAV file (no data chunk)")
+		}
+		size := int64(binary.LittleEndian.Uint32(hdr[4:]))
+		switch string(hdr[:4]) {
+		case "fmt ":
+			if size < 16 || size > 1024 {
+				return errors.New("corrupt fmt chunk")
+			}
+			body := make([]byte, size+size%2)
+			if _, err := io.ReadFull(r, body); err != nil {
+				return errors.New("truncated fmt chunk")
+			}
+			if err := checkFmt(body); err != nil {
+				return err
+			}
+			fmtSeen = true
+		case "data":
+			if !fmtSeen {
+				return errors.New("data chunk before fmt chunk")
+			}
+			if size == 0 {
+				return errors.New("no audio (empty data chunk)")
+			}
+			return nil
+		default:
+			if _, err := io.CopyN(io.Discard, r, size+size%2); err != nil {
+				return errors.New("truncated WAV file (no data chunk)")
+			}
+		}
+	}
+}
+
+func checkFmt(b []byte) error {
+	format := binary.LittleEndian.Uint16(b[0:])
+	channels := binary.LittleEndian.Uint16(b[2:])
+	rate := binary.LittleEndian.Uint32(b[4:])
+	bits := binary.LittleEndian.Uint16(b[14:])
+	switch {
+	case format != 1 && format != 0xFFFE:
+		return fmt.Errorf("not PCM (format %d); convert it, e.g. `sox in.wav -b 16 out.wav`", format)
+	case channels < 1 || channels > 2:
+		return fmt.Errorf("%d channels (1 or 2 supported)", channels)
+	case rate < 8000 || rate > 48000:
+		return fmt.Errorf("sample rate %d Hz (8000 to 48000 supported)", rate)
+	case bits != 8 && bits != 16 && bits != 24 && bits != 32:
+		return fmt.Errorf("%d bits per sample (8, 16, 24 or 32 supported)", bits)
+	}
+	return nil
+}

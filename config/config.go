@@ -1,0 +1,170 @@
+package config
+
+// Config is the whole intercom configuration.
+type Config struct {
+	Device  Device   `toml:"device"`
+	SIP     SIP      `toml:"sip"`
+	Peer    Peer     `toml:"peer"`
+	Buttons []Button `toml:"buttons"`
+	LEDs    []LED    `toml:"leds"`
+	Door    Door     `toml:"door"`
+	Audio   Audio    `toml:"audio"`
+	Media   Media    `toml:"media"`
+	VAD     VAD      `toml:"vad"`
+	Sounds  Sounds   `toml:"sounds"`
+	Calls   Calls    `toml:"calls"`
+	Control Control  `toml:"control"`
+	Log     Log      `toml:"log"`
+
+	// Source names the file the configuration was read from, or
+	// EmbeddedName for the built-in defaults alone.
+	Source string `toml:"-"`
+}
+
+// Device describes this unit.
+type Device struct {
+	Name string `toml:"name"`
+}
+
+// SIP is the signalling setup.
+type SIP struct {
+	Listen        string  `toml:"listen"`
+	Transport     string  `toml:"transport"`
+	PublicAddress string  `toml:"public_address"`
+	Account       Account `toml:"account"`
+}
+
+// Account is an optional PBX registration; Registrar == "" means none.
+type Account struct {
+	Registrar string   `toml:"registrar"`
+	Username  string   `toml:"username"`
+	Password  string   `toml:"password"`
+	Expires   Duration `toml:"expires"`
+}
+
+// Enabled reports whether an account is configured.
+func (a Account) Enabled() bool { return a.Registrar != "" }
+
+// Peer is who the call button calls by default.
+type Peer struct {
+	Address string `toml:"address"`
+}
+
+// Button actions.
+const (
+	ActionCall   = "call"
+	ActionAnswer = "answer"
+	ActionHangup = "hangup"
+	ActionToggle = "toggle"
+	ActionOpen   = "open"
+)
+
+// Button is one push button on a GPIO line.
+type Button struct {
+	Name      string   `toml:"name"`
+	Pin       string   `toml:"pin"`
+	Action    string   `toml:"action"`
+	Target    string   `toml:"target"`
+	ActiveLow *bool    `toml:"active_low"`
+	Debounce  Duration `toml:"debounce"`
+	LongPress Duration `toml:"long_press"`
+}
+
+// IsActiveLow reports the button's polarity (true when unset).
+func (b Button) IsActiveLow() bool { return b.ActiveLow == nil || *b.ActiveLow }
+
+// LED roles.
+const (
+	ShowStatus = "status"
+	ShowCall   = "call"
+	ShowDoor   = "door"
+)
+
+// LED is one indicator on a GPIO line.
+type LED struct {
+	Name      string `toml:"name"`
+	Pin       string `toml:"pin"`
+	Show      string `toml:"show"`
+	ActiveLow bool   `toml:"active_low"`
+}
+
+// Door is the door opener.
+type Door struct {
+	RelayPin        string   `toml:"relay_pin"`
+	RelayActiveLow  bool     `toml:"relay_active_low"`
+	Pulse           Duration `toml:"pulse"`
+	Code            string   `toml:"code"`
+	LockoutAttempts int      `toml:"lockout_attempts"`
+	LockoutTime     Duration `toml:"lockout_time"`
+	HangupAfterOpen Duration `toml:"hangup_after_open"`
+}
+
+// Audio backends.
+const (
+	BackendALSA     = "alsa"
+	BackendFile     = "file"
+	BackendLoopback = "loopback"
+	BackendNull     = "null"
+)
+
+// Audio is the sound device and the microphone's enhancement.
+type Audio struct {
+	Backend        string   `toml:"backend"`
+	Capture        string   `toml:"capture"`
+	Playback       string   `toml:"playback"`
+	SampleRate     int      `toml:"sample_rate"`
+	Period         Duration `toml:"period"`
+	CaptureGainDB  float64  `toml:"capture_gain_db"`
+	PlaybackGainDB float64  `toml:"playback_gain_db"`
+	HighPass       bool     `toml:"high_pass"`
+	AGC            bool     `toml:"agc"`
+	NoiseGate      bool     `toml:"noise_gate"`
+}
+
+// Media is RTP and the codecs.
+type Media struct {
+	Codecs     []string  `toml:"codecs"`
+	PTime      Duration  `toml:"ptime"`
+	DTMF       bool      `toml:"dtmf"`
+	RTPPorts   PortRange `toml:"rtp_ports"`
+	RTPTimeout Duration  `toml:"rtp_timeout"`
+	JitterMin  Duration  `toml:"jitter_min"`
+	JitterMax  Duration  `toml:"jitter_max"`
+}
+
+// VAD is voice activity detection on the microphone.
+type VAD struct {
+	Enabled     bool     `toml:"enabled"`
+	ThresholdDB float64  `toml:"threshold_db"`
+	MinLevelDB  float64  `toml:"min_level_db"`
+	Hangover    Duration `toml:"hangover"`
+}
+
+// Sounds are WAV prompts; "" selects a built-in tone.
+type Sounds struct {
+	Doorbell string `toml:"doorbell"`
+	Ringtone string `toml:"ringtone"`
+	Busy     string `toml:"busy"`
+	NoAnswer string `toml:"no_answer"`
+	DoorOpen string `toml:"door_open"`
+	Warning  string `toml:"warning"`
+}
+
+// Calls is call policy.
+type Calls struct {
+	AutoAnswer      bool     `toml:"auto_answer"`
+	AutoAnswerDelay Duration `toml:"auto_answer_delay"`
+	RingTimeout     Duration `toml:"ring_timeout"`
+	MaxDuration     Duration `toml:"max_duration"`
+	Allow           []string `toml:"allow"`
+}
+
+// Control is the local control socket.
+type Control struct {
+	Socket string `toml:"socket"`
+}
+
+// Log is logging.
+type Log struct {
+	Level string `toml:"level"`
+}

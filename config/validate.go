@@ -1,0 +1,193 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+const (
+	defaultDebounce  = 30 * time.Millisecond
+	defaultLongPress = 2 * time.Second
+)
+
+// checker collects problems, each placed at its key's line.
+type checker struct {
+	file  string
+	lines lineIndex
+	probs []Problem
+}
+
+func (c *checker) bad(key, format string, args ...any) {
+	c.probs = append(c.probs, Problem{File: c.file, Line: c.lines.line(key), Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) err(key string, err error) {
+	if err != nil {
+		c.bad(key, "%v", err)
+	}
+}
+
+func (c *checker) oneOf(key, v string, allowed ...string) {
+	for _, a := range allowed {
+		if v == a {
+			return
+		}
+	}
+	c.bad(key, "%q is not one of %s", v, quoteList(allowed))
+}
+
+func (c *checker) duration(key string, d Duration, lo, hi time.Duration) {
+	if d.err != nil {
+		c.bad(key, "%v", d.err)
+		return
+	}
+	if d.Duration < lo || d.Duration > hi {
+		c.bad(key, "%s is out of range (%s to %s)", d.Duration, lo, hi)
+	}
+}
+
+func (c *checker) number(key string, v, lo, hi float64) {
+	if v < lo || v > hi {
+		c.bad(key, "%g is out of range (%g to %g)", v, lo, hi)
+	}
+}
+
+func quoteList(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}
+
+// validate checks every value of cfg and returns all problems.
+func validate(cfg *Config, file string, lines lineIndex) []Problem {
+	c := &checker{file: file, lines: lines}
+	if n := strings.TrimSpace(cfg.Device.Name); n == "" || len(n) > 64 {
+		c.bad("device.name", "must be 1 to 64 characters")
+	}
+	checkSIP(c, &cfg.SIP)
+	if cfg.Peer.Address != "" {
+		c.err("peer.address", checkTarget(cfg.Peer.Address))
+	}
+	checkGPIO(c, cfg)
+	checkDoor(c, &cfg.Door)
+	checkAudio(c, &cfg.Audio)
+	checkMedia(c, &cfg.Media)
+	checkVAD(c, &cfg.VAD)
+	for _, s := range soundPaths(cfg) {
+		if *s.path != "" {
+			c.err(s.key, checkWAV(*s.path))
+		}
+	}
+	checkCalls(c, &cfg.Calls)
+	if s := cfg.Control.Socket; s != "" && !strings.HasPrefix(s, "/") {
+		c.bad("control.socket", "%q must be an absolute path", s)
+	}
+	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
+	return c.probs
+}
+
+func checkSIP(c *checker, s *SIP) {
+	c.err("sip.listen", checkListen(s.Listen))
+	c.oneOf("sip.transport", s.Transport, "udp", "tcp", "both")
+	if s.PublicAddress != "" {
+		c.err("sip.public_address", checkHost(s.PublicAddress))
+	}
+	a := &s.Account
+	if !a.Enabled() {
+		return
+	}
+	c.err("sip.account.registrar", checkTarget(a.Registrar))
+	if a.Username == "" {
+		c.bad("sip.account.username", "is required when sip.account.registrar is set")
+	}
+	c.duration("sip.account.expires", a.Expires, time.Minute, 24*time.Hour)
+}
+
+func checkDoor(c *checker, d *Door) {
+	c.duration("door.pulse", d.Pulse, 100*time.Millisecond, 10*time.Second)
+	if strings.Trim(d.Code, "0123456789*#ABCD") != "" || len(d.Code) > 16 {
+		c.bad("door.code", "%q must be up to 16 DTMF digits (0-9, *, #, A-D)", d.Code)
+	}
+	if d.LockoutAttempts < 1 || d.LockoutAttempts > 100 {
+		c.bad("door.lockout_attempts", "%d is out of range (1 to 100)", d.LockoutAttempts)
+	}
+	c.duration("door.lockout_time", d.LockoutTime, 0, 24*time.Hour)
+	c.duration("door.hangup_after_open", d.HangupAfterOpen, 0, 10*time.Minute)
+}
+
+func checkAudio(c *checker, a *Audio) {
+	c.oneOf("audio.backend", a.Backend, BackendALSA, BackendFile, BackendLoopback, BackendNull)
+	switch a.Backend {
+	case BackendFile:
+		c.err("audio.capture", checkWAV(a.Capture))
+		if a.Playback == "" {
+			c.bad("audio.playback", "must name the WAV file to write with backend \"file\"")
+		}
+	case BackendALSA:
+		if a.Capture == "" || a.Playback == "" {
+			c.bad("audio.capture", "capture and playback must name ALSA devices (e.g. \"default\")")
+		}
+	}
+	switch a.SampleRate {
+	case 8000, 16000, 32000, 44100, 48000:
+	default:
+		c.bad("audio.sample_rate", "%d is not one of 8000, 16000, 32000, 44100, 48000", a.SampleRate)
+	}
+	c.duration("audio.period", a.Period, 5*time.Millisecond, 100*time.Millisecond)
+	c.number("audio.capture_gain_db", a.CaptureGainDB, -30, 30)
+	c.number("audio.playback_gain_db", a.PlaybackGainDB, -30, 30)
+}
+
+// Codecs lists the codec names media.codecs accepts.
+func Codecs() []string { return []string{"PCMU", "PCMA", "L16"} }
+
+func checkMedia(c *checker, m *Media) {
+	if len(m.Codecs) == 0 {
+		c.bad("media.codecs", "must name at least one codec of %s", quoteList(Codecs()))
+	}
+	seen := map[string]bool{}
+	for _, name := range m.Codecs {
+		c.oneOf("media.codecs", name, Codecs()...)
+		if seen[name] {
+			c.bad("media.codecs", "%q is listed twice", name)
+		}
+		seen[name] = true
+	}
+	c.duration("media.ptime", m.PTime, 10*time.Millisecond, 60*time.Millisecond)
+	if m.PTime.err == nil && m.PTime.Duration%(10*time.Millisecond) != 0 {
+		c.bad("media.ptime", "%s is not a multiple of 10ms", m.PTime.Duration)
+	}
+	c.err("media.rtp_ports", m.RTPPorts.err)
+	if m.RTPTimeout.Duration != 0 {
+		c.duration("media.rtp_timeout", m.RTPTimeout, time.Second, time.Hour)
+	} else {
+		c.err("media.rtp_timeout", m.RTPTimeout.err)
+	}
+	c.duration("media.jitter_min", m.JitterMin, 0, time.Second)
+	c.duration("media.jitter_max", m.JitterMax, 10*time.Millisecond, 2*time.Second)
+	if m.JitterMin.err == nil && m.JitterMax.err == nil && m.JitterMin.Duration <= time.Second && m.JitterMin.Duration > m.JitterMax.Duration {
+		c.bad("media.jitter_min", "%s is above media.jitter_max (%s)", m.JitterMin.Duration, m.JitterMax.Duration)
+	}
+}
+
+func checkVAD(c *checker, v *VAD) {
+	c.number("vad.threshold_db", v.ThresholdDB, 1, 40)
+	c.number("vad.min_level_db", v.MinLevelDB, -90, 0)
+	c.duration("vad.hangover", v.Hangover, 0, 2*time.Second)
+}
+
+func checkCalls(c *checker, k *Calls) {
+	c.duration("calls.auto_answer_delay", k.AutoAnswerDelay, 0, time.Minute)
+	c.duration("calls.ring_timeout", k.RingTimeout, 5*time.Second, 10*time.Minute)
+	if k.MaxDuration.Duration != 0 {
+		c.duration("calls.max_duration", k.MaxDuration, 10*time.Second, 24*time.Hour)
+	} else {
+		c.err("calls.max_duration", k.MaxDuration.err)
+	}
+	for _, a := range k.Allow {
+		c.err("calls.allow", checkAllow(a))
+	}
+}

@@ -1,0 +1,165 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestEveryRule sets one bad value per case and checks the one problem it
+// must produce: the key, the line and the message.
+func TestEveryRule(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.wav")
+	writeWAV(t, good, 1, 1, 8000, 16, 320)
+	bad := map[string][]any{ // name -> format, channels, rate, bits, data bytes
+		"float.wav":  {uint16(3), uint16(1), uint32(8000), uint16(32), 320},
+		"six.wav":    {uint16(1), uint16(6), uint32(8000), uint16(16), 320},
+		"slow.wav":   {uint16(1), uint16(1), uint32(4000), uint16(16), 320},
+		"bits12.wav": {uint16(1), uint16(1), uint32(8000), uint16(12), 320},
+		"empty.wav":  {uint16(1), uint16(1), uint32(8000), uint16(16), 0},
+	}
+	for name, a := range bad {
+		writeWAV(t, filepath.Join(dir, name), a[0].(uint16), a[1].(uint16), a[2].(uint32), a[3].(uint16), a[4].(int))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "text.wav"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	trunc, _ := os.ReadFile(good)
+	if err := os.WriteFile(filepath.Join(dir, "trunc.wav"), trunc[:30], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		toml string // the file; the bad value is on its last line
+		key  string
+		msg  string
+	}{
+		{"[device]\nname = \"\"", "device.name", "must be 1 to 64 characters"},
+		{"[sip]\nlisten = \"5060\"", "sip.listen", "is not ip:port"},
+		{"[sip]\nlisten = \"pbx:5060\"", "sip.listen", "is not an IP address"},
+		{"[sip]\nlisten = \"0.0.0.0:70000\"", "sip.listen", "port \"70000\" is not a number between 0 and 65535"},
+		{"[sip]\ntransport = \"tls\"", "sip.transport", `"tls" is not one of "udp", "tcp", "both"`},
+		{"[sip]\npublic_address = \"bad host!\"", "sip.public_address", "is not an IP address or host name"},
+		{"[sip.account]\nusername = \"a\"\nregistrar = \"sip:\"", "sip.account.registrar", "is not an IP address or host name"},
+		{"[sip.account]\nregistrar = \"pbx.example.org\"\nusername = \"a\"\nexpires = \"10s\"", "sip.account.expires", "is out of range (1m0s to 24h0m0s)"},
+		{"[peer]\naddress = \"192.168.1.300\"", "peer.address", "is not an IP, ip:port or SIP URI"},
+		{"[peer]\naddress = \"door.123\"", "peer.address", "is not an IP, ip:port or SIP URI"},
+		{"[peer]\naddress = \"10.0.0.1:0\"", "peer.address", "is not an IP, ip:port or SIP URI"},
+		{"[peer]\naddress = \"sip:@10.0.0.1\"", "peer.address", "empty user part"},
+		{"[peer]\naddress = \"sip:door@10.0.0.1:99999\"", "peer.address", "port \"99999\""},
+		{"[[buttons]]\npin = \"GPIO5\"\nname = \"a b\"", "buttons[0].name", "must be a non-empty word"},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\n[[buttons]]\npin = \"GPIO6\"\nname = \"a\"", "buttons[1].name", `"a" is used twice`},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO28\"", "buttons[0].pin", `"GPIO28" is not a GPIO line name`},
+		{"[[buttons]]\nname = \"a\"\npin = \"17\"", "buttons[0].pin", `"17" is not a GPIO line name`},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO017\"", "buttons[0].pin", `"GPIO017" is not a GPIO line name`},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\n[[buttons]]\nname = \"b\"\npin = \"GPIO5\"", "buttons[1].pin", "GPIO5 is already used by buttons[0].pin"},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\naction = \"ring\"", "buttons[0].action", `"ring" is not one of "call", "answer", "hangup", "toggle", "open"`},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\ntarget = \"sip:x@\"", "buttons[0].target", "is not an IP address or host name"},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\ndebounce = \"2s\"", "buttons[0].debounce", "is out of range (0s to 1s)"},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\ndebounce = \"fast\"", "buttons[0].debounce", `"fast" is not a duration`},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\nlong_press = \"10ms\"", "buttons[0].long_press", "is out of range"},
+		{"[[leds]]\npin = \"GPIO5\"\nshow = \"call\"\nname = \"\"", "leds[0].name", "must be a non-empty word"},
+		{"[[leds]]\nname = \"l\"\npin = \"GPIO5\"\nshow = \"rainbow\"", "leds[0].show", `"rainbow" is not one of "status", "call", "door"`},
+		{"[door]\nrelay_pin = \"GPIO17\"", "door.relay_pin", "GPIO17 is already used by buttons[0].pin"},
+		{"[door]\npulse = \"20s\"", "door.pulse", "is out of range (100ms to 10s)"},
+		{"[door]\ncode = \"12x4\"", "door.code", "must be up to 16 DTMF digits"},
+		{"[door]\ncode = \"12345678901234567\"", "door.code", "must be up to 16 DTMF digits"},
+		{"[door]\nlockout_attempts = 0", "door.lockout_attempts", "0 is out of range (1 to 100)"},
+		{"[door]\nlockout_time = \"-1s\"", "door.lockout_time", "is out of range"},
+		{"[door]\nhangup_after_open = \"1h\"", "door.hangup_after_open", "is out of range"},
+		{"[audio]\nbackend = \"oss\"", "audio.backend", `"oss" is not one of "alsa", "file", "loopback", "null"`},
+		{"[audio]\ncapture = \"\"", "audio.capture", "must name ALSA devices"},
+		{"[audio]\nbackend = \"file\"\nplayback = \"/tmp/out.wav\"\ncapture = \"" + filepath.Join(dir, "nope.wav") + "\"", "audio.capture", "no such file or directory"},
+		{"[audio]\nbackend = \"file\"\ncapture = \"" + good + "\"\nplayback = \"\"", "audio.playback", "must name the WAV file to write"},
+		{"[audio]\nsample_rate = 22050", "audio.sample_rate", "22050 is not one of"},
+		{"[audio]\nperiod = \"1ms\"", "audio.period", "is out of range (5ms to 100ms)"},
+		{"[audio]\ncapture_gain_db = 40.0", "audio.capture_gain_db", "40 is out of range (-30 to 30)"},
+		{"[audio]\nplayback_gain_db = -31.0", "audio.playback_gain_db", "-31 is out of range (-30 to 30)"},
+		{"[media]\ncodecs = []", "media.codecs", "must name at least one codec"},
+		{"[media]\ncodecs = [\"G729\"]", "media.codecs", `"G729" is not one of "PCMU", "PCMA", "L16"`},
+		{"[media]\ncodecs = [\"PCMU\", \"PCMU\"]", "media.codecs", `"PCMU" is listed twice`},
+		{"[media]\nptime = \"25ms\"", "media.ptime", "25ms is not a multiple of 10ms"},
+		{"[media]\nptime = \"100ms\"", "media.ptime", "is out of range (10ms to 1m0s)"[:16]},
+		{"[media]\nrtp_ports = \"16384\"", "media.rtp_ports", "is not a port range"},
+		{"[media]\nrtp_ports = \"16385-16483\"", "media.rtp_ports", "must start on an even port"},
+		{"[media]\nrtp_ports = \"80-200\"", "media.rtp_ports", "starts below 1024"},
+		{"[media]\nrtp_ports = \"20000-20000\"", "media.rtp_ports", "at least one RTP/RTCP pair"},
+		{"[media]\nrtp_ports = \"20000-70000\"", "media.rtp_ports", `port "70000" is not a number`},
+		{"[media]\nrtp_timeout = \"500ms\"", "media.rtp_timeout", "is out of range (1s to 1h0m0s)"},
+		{"[media]\nrtp_timeout = \"soon\"", "media.rtp_timeout", `"soon" is not a duration`},
+		{"[media]\njitter_min = \"2s\"", "media.jitter_min", "is out of range (0s to 1s)"},
+		{"[media]\njitter_min = \"0s\"\njitter_max = \"5ms\"", "media.jitter_max", "is out of range (10ms to 2s)"},
+		{"[media]\njitter_min = \"300ms\"", "media.jitter_min", "300ms is above media.jitter_max (200ms)"},
+		{"[vad]\nthreshold_db = 0.5", "vad.threshold_db", "is out of range (1 to 40)"},
+		{"[vad]\nmin_level_db = 3.0", "vad.min_level_db", "is out of range (-90 to 0)"},
+		{"[vad]\nhangover = \"3s\"", "vad.hangover", "is out of range (0s to 2s)"},
+		{"[sounds]\ndoorbell = \"" + filepath.Join(dir, "missing.wav") + "\"", "sounds.doorbell", "no such file or directory"},
+		{"[sounds]\nringtone = \"" + filepath.Join(dir, "text.wav") + "\"", "sounds.ringtone", "not a WAV file"},
+		{"[sounds]\nbusy = \"" + filepath.Join(dir, "float.wav") + "\"", "sounds.busy", "not PCM (format 3)"},
+		{"[sounds]\nno_answer = \"" + filepath.Join(dir, "six.wav") + "\"", "sounds.no_answer", "6 channels"},
+		{"[sounds]\ndoor_open = \"" + filepath.Join(dir, "slow.wav") + "\"", "sounds.door_open", "sample rate 4000 Hz"},
+		{"[sounds]\nwarning = \"" + filepath.Join(dir, "bits12.wav") + "\"", "sounds.warning", "12 bits per sample"},
+		{"[sounds]\ndoorbell = \"" + filepath.Join(dir, "empty.wav") + "\"", "sounds.doorbell", "no audio"},
+		{"[sounds]\ndoorbell = \"" + filepath.Join(dir, "trunc.wav") + "\"", "sounds.doorbell", "truncated"},
+		{"[calls]\nauto_answer_delay = \"2m\"", "calls.auto_answer_delay", "is out of range (0s to 1m0s)"},
+		{"[calls]\nring_timeout = \"1s\"", "calls.ring_timeout", "is out of range (5s to 10m0s)"},
+		{"[calls]\nmax_duration = \"5s\"", "calls.max_duration", "is out of range (10s to 24h0m0s)"},
+		{"[calls]\nmax_duration = \"forever\"", "calls.max_duration", `"forever" is not a duration`},
+		{"[calls]\nallow = [\"10.0.0.0/8\", \"10.0.0.0/40\"]", "calls.allow", `"10.0.0.0/40" is not a CIDR`},
+		{"[calls]\nallow = [\"not a host\"]", "calls.allow", "is not a CIDR, IP address or host name"},
+		{"[control]\nsocket = \"skoip.sock\"", "control.socket", "must be an absolute path"},
+		{"[log]\nlevel = \"verbose\"", "log.level", `"verbose" is not one of "debug", "info", "warn", "error"`},
+		{"[sip]\nlisten = \"0.0.0.0:5060\"\nlisen = \"x\"", "sip.lisen", "unknown key"},
+		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\ncolour = \"red\"", "buttons[0].colour", "unknown key"},
+		{"[sip]\n[sip.acount]\nregistrar = \"x\"", "sip.acount.registrar", "unknown key"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key, func(t *testing.T) {
+			_, err := Parse("t.toml", []byte(tc.toml+"\n"))
+			if err == nil {
+				t.Fatalf("no error for\n%s", tc.toml)
+			}
+			line := strings.Count(tc.toml, "\n") + 1
+			want := "t.toml:" + strconv.Itoa(line) + ": " + tc.key + ": "
+			got := err.Error()
+			if strings.Count(got, "\n") != 0 {
+				t.Fatalf("want one problem, got:\n%s", got)
+			}
+			if !strings.HasPrefix(got, want) || !strings.Contains(got, tc.msg) {
+				t.Errorf("got  %q\nwant %q...%q", got, want, tc.msg)
+			}
+		})
+	}
+}
+
+// A missing key is reported on the line of its table.
+func TestMissingKeyPointsAtItsTable(t *testing.T) {
+	_, err := Parse("t.toml", []byte("[log]\nlevel = \"info\"\n[sip.account]\nregistrar = \"pbx.example.org\"\n"))
+	want := "t.toml:3: sip.account.username: is required when sip.account.registrar is set"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+}
+
+func TestGoodValuesPass(t *testing.T) {
+	for _, f := range []string{
+		"[sip]\nlisten = \"[::]:5070\"\ntransport = \"both\"\npublic_address = \"door.example.org\"",
+		"[sip]\nlisten = \"127.0.0.1:0\"",
+		"[peer]\naddress = \"sip:flat12@192.168.1.20:5062;transport=udp\"",
+		"[peer]\naddress = \"[fd00::1]:5060\"",
+		"[peer]\naddress = \"pbx.local\"",
+		"[sip.account]\nregistrar = \"sip:pbx.example.org\"\nusername = \"door\"\npassword = \"x\"",
+		"[door]\ncode = \"*12#\"\nrelay_pin = \"\"",
+		"[audio]\nbackend = \"loopback\"\nsample_rate = 8000",
+		"[media]\ncodecs = [\"L16\", \"PCMA\"]\nptime = \"30ms\"\nrtp_timeout = \"0s\"",
+		"[calls]\nmax_duration = \"0s\"\nallow = [\"192.168.1.0/24\", \"10.0.0.7\", \"flat.local\", \"fd00::/8\"]",
+		"[control]\nsocket = \"/run/skoip/skoip.sock\"",
+	} {
+		if _, err := Parse("ok.toml", []byte(f+"\n")); err != nil {
+			t.Errorf("%q: %v", f, err)
+		}
+	}
+}

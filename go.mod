@@ -1,0 +1,17 @@
+module github.com/skoip/skoip
+
+go 1.26
+
+require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/emiago/sipgo v1.7.3
+	github.com/gen2brain/malgo v0.11.24
+	github.com/go-audio/audio v1.0.0
+	github.com/go-audio/wav v1.1.0
+	github.com/pion/rtcp v1.2.20
+	github.com/pion/rtp v1.10.6
+	github.com/pion/sdp/v3 v3.0.20
+	go.uber.org/goleak v1.3.0
+	periph.io/x/conn/v3 v3.7.3
+	periph.io/x/host/v3 v3.8.5
+)

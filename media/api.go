@@ -1,0 +1,72 @@
+package media
+
+import (
+	"net/netip"
+	"time"
+)
+
+// AudioDevice is the engine's view of a sound card: a duplex stream of mono
+// signed 16-bit samples at SampleRate, delivered in periods.
+//
+// Start calls fn from the device's own goroutine once per period with the
+// captured samples (in) and a buffer to fill for playback (out); len(in) ==
+// len(out) == one period. fn must not block and must not keep the slices.
+// Stop stops the callbacks and returns only when no call of fn is running.
+type AudioDevice interface {
+	SampleRate() int
+	Start(fn func(in, out []int16)) error
+	Stop() error
+}
+
+// Direction is an SDP media direction (RFC 3264).
+type Direction int
+
+const (
+	SendRecv Direction = iota
+	SendOnly
+	RecvOnly
+	Inactive
+)
+
+// Params is what SDP offer/answer settled for one call's audio stream.
+type Params struct {
+	Remote      netip.AddrPort // where to send RTP; RTCP goes to port+1
+	PayloadType uint8          // negotiated audio payload type
+	Codec       string         // "PCMU", "PCMA", "L16"
+	ClockRate   int            // 8000
+	DTMFType    uint8          // telephone-event payload type; 0 = not negotiated
+	CNType      uint8          // RFC 3389 comfort noise payload type; 0 = not negotiated
+	PTime       time.Duration  // packetisation interval, 20ms default
+	Direction   Direction      // our direction: SendOnly means we send and do not play
+}
+
+// Stats are one stream's counters, for status and logs.
+type Stats struct {
+	RTPRx, RTPTx     uint64 // packets
+	BytesRx, BytesTx uint64 // payload octets
+	Lost             int64  // cumulative lost (RFC 3550)
+	Jitter           time.Duration
+	RTT              time.Duration
+	ForeignDropped   uint64 // packets from sources other than the negotiated peer
+	PlayoutDelay     time.Duration
+	Underruns        uint64
+	Concealed        uint64
+	Late             uint64
+	Discarded        uint64
+}
+
+// Event is something the stream tells phone about.
+type Event struct {
+	Kind  EventKind
+	Digit rune // for EventDTMF: '0'-'9', '*', '#', 'A'-'D'
+}
+
+// EventKind says what an Event is.
+type EventKind int
+
+const (
+	// EventDTMF is one received RFC 4733 digit (delivered once, at its start).
+	EventDTMF EventKind = iota + 1
+	// EventTimeout means no RTP or RTCP arrived for Config.RTPTimeout.
+	EventTimeout
+)
