@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/skoip/skoip/config"
+)
+
+func cmdCheckConfig(_ context.Context, e *env, args []string) error {
+	fs := newFlags(e, "check-config", "[--example] [FILE]",
+		"Check a configuration file: exit 0 if it is valid, else exit 2 with one line per problem\n"+
+			"(file:line: key: what is wrong). Without FILE, checks the file `skoip run` would use.")
+	example := fs.Bool("example", false, "print the documented default configuration and exit")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *example {
+		_, err := e.stdout.Write(config.Example())
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: one FILE at most", errUsage)
+	}
+	path := fs.Arg(0)
+	if path == "" {
+		var err error
+		if path, err = config.Find(config.SearchPath()); err != nil {
+			return err
+		}
+	}
+	cfg, err := config.Load(path)
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		for _, p := range ce.Problems {
+			fmt.Fprintln(e.stderr, p)
+		}
+		return exitCode(exitUsage)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: ok\n", cfg.Source)
+	return nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control socket. Commands:
+  status            one line of JSON: state, peer, call_id, codec, duration_s, rtp_rx, rtp_tx,
+                    registered, goroutines, rss_bytes, fds, leds, ...
+  call [TARGET]     call TARGET (IP, ip:port or SIP URI; default peer.address)
+  answer | hangup   answer the ringing call / end the call (or decline a ringing one)
+  press NAME | release NAME    press or release a configured button
+  dtmf DIGITS       send DTMF digits in the call
+  open              send the door code (the inside unit's open button)
+  play FILE         send a WAV file to the remote party during a call
+  mute | unmute     close or open the microphone
+The socket is --socket, else control.socket of --config (or of the file ` + "`skoip run`" + ` would use).`
+
+func cmdCtl(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "ctl", "[--socket PATH] [--config FILE] COMMAND [ARGS]", ctlHelp)
+	sock := fs.String("socket", "", "control socket path")
+	cfgPath := fs.String("config", "", "configuration file whose control.socket to use")
+	timeout := fs.Duration("timeout", 40*time.Second, "how long to wait for the answer")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: no COMMAND (see skoip ctl --help)", errUsage)
+	}
+	if *sock == "" {
+		cfg, err := loadConfig(*cfgPath)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		*sock = socketPath(cfg)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	reply, err := ctlRequest(ctx, *sock, strings.Join(fs.Args(), " "))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, reply)
+	var r struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal([]byte(reply), &r) == nil && r.Error != "" {
+		return exitCode(exitFailure)
+	}
+	return nil
+}
+
+// ctlRequest sends one command line and returns the one-line reply.
+func ctlRequest(ctx context.Context, sock, line string) (string, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "unix", sock)
+	if err != nil {
+		return "", fmt.Errorf("cannot reach skoip at %s (is `skoip run` running?): %w", sock, err)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
+	defer stop()
+	if _, err := fmt.Fprintf(conn, "%s\n", line); err != nil {
+		return "", fmt.Errorf("ctl: %w", err)
+	}
+	r := bufio.NewReader(conn)
+	reply, err := r.ReadString('\n')
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("ctl: no answer: %w", ctx.Err())
+		}
+		return "", fmt.Errorf("ctl: %w", err)
+	}
+	if reply = strings.TrimSpace(reply); reply == "" {
+		return "", errors.New("ctl: empty reply")
+	}
+	return reply, nil
+}

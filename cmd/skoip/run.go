@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/skoip/skoip/config"
+)
+
+func cmdRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "run", "[--config FILE] [--log-level LEVEL]",
+		"Run the intercom in the foreground until SIGINT or SIGTERM (exit 0).\n"+
+			"Without --config: /boot/firmware/skoip.toml, then /etc/skoip/skoip.toml, then the embedded defaults.")
+	cfgPath := fs.String("config", "", "configuration file")
+	level := fs.String("log-level", "", "debug, info, warn or error (default: log.level of the config)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	cfg, err := loadConfig(*cfgPath)
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		for _, p := range ce.Problems {
+			fmt.Fprintln(e.stderr, p)
+		}
+		return exitCode(exitUsage)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *level == "" {
+		*level = cfg.Log.Level
+	}
+	log, err := newLogger(e.stderr, *level)
+	if err != nil {
+		return err
+	}
+	log.Info("skoip starting", "version", version, "config", cfg.Source, "device", cfg.Device.Name)
+	err = runApp(ctx, cfg, log)
+	if err != nil {
+		log.Error("skoip stopped", "err", err)
+		return exitCode(exitFailure)
+	}
+	log.Info("skoip stopped")
+	return nil
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		return nil, fmt.Errorf("%w: log level %q is not debug, info, warn or error", errUsage, level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
