@@ -1,0 +1,19 @@
+// Package audio opens SKOIP's sound device: a duplex stream of mono signed
+// 16-bit samples delivered in fixed periods (10 ms by default), as the media
+// engine's AudioDevice interface asks.
+//
+// Backends:
+//   - "alsa": the USB sound card through malgo (miniaudio, cgo; libasound is
+//     loaded at run time). Capture and playback are ALSA PCM names or
+//     "default". When the device fails or stalls, the fault is reported
+//     through Config.OnHealth, callbacks pause, and the device is reopened
+//     with backoff until it returns: the process keeps running.
+//   - "file": capture read from a WAV file in real time and looped, playback
+//     written to a WAV file as it plays (header fixed up on Stop and Close).
+//   - "loopback": what is played comes back as capture one period later,
+//     paced in real time (like baresip's auloop).
+//   - "null": silence in, output discarded, paced in real time.
+//
+// OpenOrFallback opens "alsa" and falls back to "null" with a warning where
+// there is no usable sound card (a PC, CI).
+package audio

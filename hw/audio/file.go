@@ -1,0 +1,109 @@
+package audio
+
+import (
+	"bufio"
+	"fmt"
+	"log/slog"
+	"os"
+)
+
+// newFile returns the "file" device: capture from the WAV file
+// cfg.Capture, looped; playback appended to the WAV file cfg.Playback,
+// whose header is fixed up on every Stop and on Close.
+func newFile(cfg Config, log *slog.Logger) (*paced, error) {
+	p := newPaced(cfg)
+	if cfg.Capture != "" {
+		src, err := loopedSource(cfg.Capture, cfg.SampleRate)
+		if err != nil {
+			return nil, err
+		}
+		p.source = src
+	}
+	if cfg.Playback != "" {
+		w, err := newWAVWriter(cfg.Playback, cfg.SampleRate, len(p.out), log)
+		if err != nil {
+			return nil, err
+		}
+		p.sink, p.flush, p.final = w.write, w.fixup, w.close
+	}
+	return p, nil
+}
+
+func loopedSource(path string, rate int) (func(in []int16), error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("audio: capture file: %w", err)
+	}
+	r, samples, err := DecodeWAV(b)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("audio: capture file %s: %w", path, err)
+	case r != rate:
+		return nil, fmt.Errorf("%w: capture file %s is %d Hz, the device runs at %d Hz", ErrConfig, path, r, rate)
+	case len(samples) == 0:
+		return nil, fmt.Errorf("%w: capture file %s has no samples", ErrWAV, path)
+	}
+	pos := 0
+	return func(in []int16) {
+		for n := 0; n < len(in); {
+			c := copy(in[n:], samples[pos:])
+			n += c
+			pos = (pos + c) % len(samples)
+		}
+	}, nil
+}
+
+// wavWriter appends samples to a WAV file as they are played.
+type wavWriter struct {
+	f     *os.File
+	w     *bufio.Writer
+	rate  int
+	bytes uint32
+	buf   []byte
+	err   error
+	log   *slog.Logger
+}
+
+func newWAVWriter(path string, rate, frames int, log *slog.Logger) (*wavWriter, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("audio: playback file: %w", err)
+	}
+	if _, err := f.Write(wavHeader(rate, 0)); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("audio: playback file: %w", err)
+	}
+	return &wavWriter{f: f, w: bufio.NewWriter(f), rate: rate, buf: make([]byte, 0, 2*frames), log: log}, nil
+}
+
+func (w *wavWriter) write(out []int16) {
+	if w.err != nil {
+		return
+	}
+	w.buf = appendSamples(w.buf[:0], out)
+	if _, err := w.w.Write(w.buf); err != nil {
+		w.err = err
+		w.log.Error("playback file write failed; further output discarded", "file", w.f.Name(), "err", err)
+		return
+	}
+	w.bytes += uint32(len(w.buf))
+}
+
+// fixup flushes and rewrites the header's sizes for what was written.
+func (w *wavWriter) fixup() error {
+	if err := w.w.Flush(); err != nil {
+		return fmt.Errorf("playback file %s: %w", w.f.Name(), err)
+	}
+	if _, err := w.f.WriteAt(wavHeader(w.rate, w.bytes), 0); err != nil {
+		return fmt.Errorf("playback file %s: %w", w.f.Name(), err)
+	}
+	return w.err
+}
+
+func (w *wavWriter) close() error {
+	err := w.fixup()
+	if cerr := w.f.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}

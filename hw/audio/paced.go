@@ -1,0 +1,136 @@
+package audio
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/skoip/skoip/hw"
+)
+
+// maxLag is how many periods a paced device may fall behind before it
+// gives up catching up and counts the lost periods as overruns.
+const maxLag = 5
+
+// paced is a device driven by a timer of one period: the null, loopback
+// and file backends. source fills the capture buffer, sink consumes what
+// was played; both run on the pacing goroutine.
+type paced struct {
+	rate   int
+	period time.Duration
+	clk    hw.Clock
+	source func(in []int16)
+	sink   func(out []int16)
+	flush  func() error // after Stop
+	final  func() error // in Close
+	in     []int16
+	out    []int16
+
+	mu      sync.Mutex
+	quit    chan struct{}
+	done    chan struct{}
+	closed  bool
+	periods atomic.Uint64
+	overrun atomic.Uint64
+}
+
+func newPaced(cfg Config) *paced {
+	n := cfg.frames()
+	return &paced{rate: cfg.SampleRate, period: cfg.Period, clk: cfg.Clock,
+		source: func(in []int16) { clear(in) }, sink: func([]int16) {},
+		flush: func() error { return nil }, final: func() error { return nil },
+		in: make([]int16, n), out: make([]int16, n)}
+}
+
+func (p *paced) SampleRate() int { return p.rate }
+
+func (p *paced) Start(fn func(in, out []int16)) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.closed:
+		return fmt.Errorf("audio.Start: %w", ErrClosed)
+	case p.quit != nil:
+		return fmt.Errorf("audio.Start: %w", ErrRunning)
+	}
+	p.quit, p.done = make(chan struct{}), make(chan struct{})
+	go p.loop(fn, p.quit, p.done)
+	return nil
+}
+
+func (p *paced) loop(fn func(in, out []int16), quit <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	next := p.clk.Now().Add(p.period)
+	t := p.clk.NewTimer(p.period)
+	defer t.Stop()
+	for {
+		select {
+		case <-quit:
+			return
+		case <-t.C():
+		}
+		p.source(p.in)
+		clear(p.out)
+		fn(p.in, p.out)
+		p.sink(p.out)
+		p.periods.Add(1)
+		next = next.Add(p.period)
+		wait := next.Sub(p.clk.Now())
+		if wait < -maxLag*p.period {
+			p.overrun.Add(uint64(-wait / p.period))
+			next, wait = p.clk.Now(), 0
+		}
+		t.Reset(max(wait, 0))
+	}
+}
+
+func (p *paced) Stop() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stopLocked()
+}
+
+func (p *paced) stopLocked() error {
+	if p.quit == nil {
+		return nil
+	}
+	close(p.quit)
+	<-p.done
+	p.quit, p.done = nil, nil
+	if err := p.flush(); err != nil {
+		return fmt.Errorf("audio.Stop: %w", err)
+	}
+	return nil
+}
+
+func (p *paced) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil
+	}
+	err := p.stopLocked()
+	p.closed = true
+	if ferr := p.final(); ferr != nil && err == nil {
+		err = fmt.Errorf("audio.Close: %w", ferr)
+	}
+	return err
+}
+
+func (p *paced) Stats() Stats {
+	return Stats{Periods: p.periods.Load(), Overruns: p.overrun.Load(), Underruns: p.overrun.Load()}
+}
+
+// newNull returns the "null" device: silence in, output discarded.
+func newNull(cfg Config) *paced { return newPaced(cfg) }
+
+// newLoopback returns the "loopback" device: the out of period N is the in
+// of period N+1.
+func newLoopback(cfg Config) *paced {
+	p := newPaced(cfg)
+	prev := make([]int16, len(p.in))
+	p.source = func(in []int16) { copy(in, prev) }
+	p.sink = func(out []int16) { copy(prev, out) }
+	return p
+}
