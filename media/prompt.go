@@ -1,0 +1,114 @@
+package media
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/skoip/skoip/media/dsp"
+	"github.com/skoip/skoip/media/wav"
+)
+
+// Prompt is an announcement (doorbell, busy, ringtone) decoded once into
+// mono int16 samples at the rate the audio path needs. It is immutable and
+// may be played by several readers at once.
+type Prompt struct {
+	name    string
+	rate    int
+	samples []int16
+}
+
+// LoadPrompt reads the WAV file at path (see package wav for the formats
+// accepted), mixes it down to mono and converts it to rate Hz. Errors name
+// the file and say what is wrong with it.
+func LoadPrompt(path string, rate int) (*Prompt, error) {
+	a, err := wav.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("media.LoadPrompt: %w", err)
+	}
+	s, err := convertRate(a.Samples, a.Rate, rate)
+	if err != nil {
+		return nil, fmt.Errorf("media.LoadPrompt %s: %w", path, err)
+	}
+	return &Prompt{name: path, rate: rate, samples: s}, nil
+}
+
+// NewPrompt wraps samples already at rate Hz (a generated tone, a test
+// signal). The Prompt keeps the slice: do not modify it afterwards.
+func NewPrompt(name string, rate int, samples []int16) *Prompt {
+	return &Prompt{name: name, rate: rate, samples: samples}
+}
+
+// Name returns the file the prompt came from (or the name given to NewPrompt).
+func (p *Prompt) Name() string { return p.name }
+
+// Samples returns the mono samples; callers must not modify them.
+func (p *Prompt) Samples() []int16 { return p.samples }
+
+// Rate returns the sample rate of Samples, Hz.
+func (p *Prompt) Rate() int { return p.rate }
+
+// Duration returns how long the prompt plays.
+func (p *Prompt) Duration() time.Duration {
+	if p.rate <= 0 {
+		return 0
+	}
+	return time.Duration(int64(len(p.samples)) * int64(time.Second) / int64(p.rate))
+}
+
+// NewReader returns a reader positioned at the start of the prompt.
+func (p *Prompt) NewReader() *PromptReader { return &PromptReader{p: p} }
+
+// convertRate resamples s from one rate to another, compensating the
+// filter's delay so that the output starts with the input and has the
+// same duration.
+func convertRate(s []int16, from, to int) ([]int16, error) {
+	if from == to {
+		return s, nil
+	}
+	r, err := dsp.NewResampler(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("cannot convert %d Hz to %d Hz: %w", from, to, err)
+	}
+	want := int((int64(len(s))*int64(to) + int64(from) - 1) / int64(from))
+	lead := int(math.Round(r.Delay().Seconds() * float64(to)))
+	out := make([]int16, 0, want+lead+r.MaxOut(len(s)))
+	out = r.Process(out, s)
+	zeros := make([]int16, from/100+1)
+	for len(out) < want+lead {
+		out = r.Process(out, zeros) // flush the filter's tail
+	}
+	return out[lead : want+lead], nil
+}
+
+// PromptReader yields a prompt frame by frame for mixing into the audio
+// path. It allocates nothing and is not safe for concurrent use.
+type PromptReader struct {
+	p   *Prompt
+	pos int
+}
+
+// NextFrame copies the next len(dst) samples into dst and returns how many
+// it copied: less than len(dst) for the last frame, 0 once the prompt has
+// ended. The rest of dst is left untouched.
+func (r *PromptReader) NextFrame(dst []int16) int {
+	n := copy(dst, r.p.samples[r.pos:])
+	r.pos += n
+	return n
+}
+
+// MixFrame adds the next len(dst) samples, scaled by gain, into dst with
+// saturation, and returns how many it added (0 once the prompt has ended).
+func (r *PromptReader) MixFrame(dst []int16, gain float32) int {
+	src := r.p.samples[r.pos:]
+	n := min(len(dst), len(src))
+	dsp.MixInto(dst[:n], src[:n], gain)
+	r.pos += n
+	return n
+}
+
+// Done reports whether every sample has been read.
+func (r *PromptReader) Done() bool { return r.pos >= len(r.p.samples) }
+
+// Rewind starts the prompt again (for looping a ringtone).
+func (r *PromptReader) Rewind() { r.pos = 0 }
