@@ -1,0 +1,90 @@
+package phone
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"time"
+)
+
+// Config is the phone's part of the intercom configuration (cmd translates
+// the config file into it).
+type Config struct {
+	Listen          string        // "ip:port"; port 0 picks a free port (see Phone.Addr)
+	Transport       string        // "udp" (default), "tcp" or "both"
+	PublicAddr      string        // optional IP advertised in Contact, Via and SDP instead of the routed local address
+	DeviceName      string        // user part of our From and Contact URIs (default "skoip")
+	UserAgent       string        // User-Agent / Server header (default "SKOIP")
+	Codecs          []string      // preference order: "PCMU", "PCMA", "L16" (default PCMU, PCMA)
+	PTime           time.Duration // packetisation interval (default 20ms)
+	DTMF            bool          // offer and accept telephone-event (RFC 4733)
+	AutoAnswer      bool          // answer incoming calls by itself
+	AutoAnswerDelay time.Duration // ring this long before auto-answering
+	RingTimeout     time.Duration // outgoing: CANCEL after this; incoming: 480 after this (default 60s)
+	MaxDuration     time.Duration // hang up a connected call after this (0 = no limit)
+	NoACKTimeout    time.Duration // free an answered call whose 200 OK is never ACKed (default 32s)
+	Allow           []string      // who may call: CIDRs, IPs or host names; empty = anyone
+	Logger          *slog.Logger  // nil = discard
+}
+
+// Defaults for zero Config fields.
+const (
+	DefaultListen       = "0.0.0.0:5060"
+	DefaultDeviceName   = "skoip"
+	DefaultUserAgent    = "SKOIP"
+	DefaultPTime        = 20 * time.Millisecond
+	DefaultRingTimeout  = 60 * time.Second
+	DefaultNoACKTimeout = 32 * time.Second
+)
+
+// withDefaults returns cfg with zero fields filled in, or an error naming
+// the first invalid field.
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if _, err := netip.ParseAddrPort(cfg.Listen); err != nil {
+		return cfg, fmt.Errorf("%w: Listen %q: want ip:port: %v", ErrBadConfig, cfg.Listen, err)
+	}
+	switch cfg.Transport {
+	case "":
+		cfg.Transport = "udp"
+	case "udp", "tcp", "both":
+	default:
+		return cfg, fmt.Errorf("%w: Transport %q: want udp, tcp or both", ErrBadConfig, cfg.Transport)
+	}
+	if cfg.PublicAddr != "" {
+		if _, err := netip.ParseAddr(cfg.PublicAddr); err != nil {
+			return cfg, fmt.Errorf("%w: PublicAddr %q: want an IP address", ErrBadConfig, cfg.PublicAddr)
+		}
+	}
+	cfg.DeviceName = orDefault(cfg.DeviceName, DefaultDeviceName)
+	cfg.UserAgent = orDefault(cfg.UserAgent, DefaultUserAgent)
+	if len(cfg.Codecs) == 0 {
+		cfg.Codecs = []string{"PCMU", "PCMA"}
+	}
+	cfg.PTime = durOr(cfg.PTime, DefaultPTime)
+	cfg.RingTimeout = durOr(cfg.RingTimeout, DefaultRingTimeout)
+	cfg.NoACKTimeout = durOr(cfg.NoACKTimeout, DefaultNoACKTimeout)
+	if cfg.AutoAnswerDelay < 0 || cfg.MaxDuration < 0 {
+		return cfg, fmt.Errorf("%w: negative duration", ErrBadConfig)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func durOr(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}

@@ -1,0 +1,212 @@
+package phone
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+	"github.com/skoip/skoip/phone/sdp"
+)
+
+// route registers our handlers; each runs on its own sipgo goroutine.
+func (p *Phone) route(srv *sipgo.Server) {
+	srv.OnInvite(p.handler(p.onInvite))
+	srv.OnAck(p.handler(p.onAck))
+	srv.OnBye(p.handler(p.onBye))
+	srv.OnCancel(p.handler(p.onCancel))
+	srv.OnOptions(p.handler(p.onOptions))
+	srv.OnInfo(p.handler(p.onInfo))
+	srv.OnNoRoute(p.handler(p.onOther))
+}
+
+// handler wraps h: it is tracked by Run, dropped while stopping, and a panic
+// in it (sipgo recovers none) is logged and answered 500.
+func (p *Phone) handler(h func(*sip.Request, sip.ServerTransaction)) sipgo.RequestHandler {
+	return func(req *sip.Request, tx sip.ServerTransaction) {
+		if req == nil || tx == nil || !p.enter() {
+			return
+		}
+		defer p.wg.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				p.log.Error("panic in SIP handler", "panic", r, "method", string(req.Method))
+				if !req.IsAck() {
+					p.reply(tx, req, 500, "Server Internal Error", nil)
+				}
+			}
+		}()
+		h(req, tx)
+	}
+}
+
+// dialogOf returns the current call when req belongs to its dialog.
+func (p *Phone) dialogOf(req *sip.Request) *call {
+	cid, from, to := req.CallID(), req.From(), req.To()
+	if cid == nil || from == nil || to == nil {
+		return nil
+	}
+	fromTag, _ := from.Params.Get("tag")
+	toTag, _ := to.Params.Get("tag")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c := p.call
+	if c == nil || c.id != cid.Value() || c.localTag != toTag || c.remoteTag != fromTag {
+		return nil
+	}
+	return c
+}
+
+// inOrder checks and records the CSeq of an in-dialog request.
+func (p *Phone) inOrder(c *call, req *sip.Request) bool {
+	seq := req.CSeq().SeqNo
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c.remoteCSeq != 0 && seq <= c.remoteCSeq {
+		return false
+	}
+	c.remoteCSeq = seq
+	return true
+}
+
+// inDialogRequest finds the dialog of a request that needs one, answering
+// 481 or 500 itself when it fails.
+func (p *Phone) inDialogRequest(req *sip.Request, tx sip.ServerTransaction) *call {
+	if v := check(req); v != nil {
+		p.reply(tx, req, v.code, v.reason, nil, v.extra...)
+		return nil
+	}
+	c := p.dialogOf(req)
+	if c == nil {
+		p.reply(tx, req, 481, "Call/Transaction Does Not Exist", nil)
+		return nil
+	}
+	if !p.inOrder(c, req) {
+		p.reply(tx, req, 500, "Server Internal Error", c, sip.NewHeader("Retry-After", "1"))
+		return nil
+	}
+	return c
+}
+
+// onBye ends the call; it may overtake the ACK of our 200 OK.
+func (p *Phone) onBye(req *sip.Request, tx sip.ServerTransaction) {
+	c := p.inDialogRequest(req, tx)
+	if c == nil {
+		return
+	}
+	p.reply(tx, req, 200, "OK", c)
+	c.markAcked()
+	p.end(c, "remote hangup", 0)
+}
+
+// onAck confirms our 2xx (a late ACK after a BYE finds no dialog: dropped).
+func (p *Phone) onAck(req *sip.Request, _ sip.ServerTransaction) {
+	c := p.dialogOf(req)
+	if c == nil || req.CSeq() == nil {
+		return
+	}
+	seq := req.CSeq().SeqNo
+	p.mu.Lock()
+	re := c.reAcked
+	if re != nil && seq == c.reCSeq {
+		c.reAcked = nil
+	}
+	p.mu.Unlock()
+	switch {
+	case seq == c.inviteCSeq:
+		c.markAcked()
+	case re != nil && seq == c.reCSeq:
+		close(re)
+	}
+}
+
+// onCancel: a CANCEL that matched no INVITE transaction (sipgo answers the
+// matching ones itself with 200 and 487).
+func (p *Phone) onCancel(req *sip.Request, tx sip.ServerTransaction) {
+	if v := check(req); v != nil {
+		p.reply(tx, req, v.code, v.reason, nil, v.extra...)
+		return
+	}
+	p.reply(tx, req, 481, "Call/Transaction Does Not Exist", nil)
+}
+
+// onOptions says what we can do, in or out of a dialog.
+func (p *Phone) onOptions(req *sip.Request, tx sip.ServerTransaction) {
+	if v := check(req); v != nil {
+		p.reply(tx, req, v.code, v.reason, nil, v.extra...)
+		return
+	}
+	p.reply(tx, req, 200, "OK", nil,
+		sip.NewHeader("Allow", allowMethods),
+		sip.NewHeader("Accept", acceptTypes),
+		sip.NewHeader("Accept-Encoding", "identity"),
+		sip.NewHeader("Accept-Language", "en"),
+		sip.NewHeader("Supported", ""))
+}
+
+// onOther: 405 for SIP methods we do not take, 501 for unknown ones.
+func (p *Phone) onOther(req *sip.Request, tx sip.ServerTransaction) {
+	if req.IsAck() {
+		return
+	}
+	if v := check(req); v != nil {
+		p.reply(tx, req, v.code, v.reason, nil, v.extra...)
+		return
+	}
+	switch strings.ToUpper(string(req.Method)) {
+	case "REGISTER", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH", "PRACK", "UPDATE":
+		p.reply(tx, req, 405, "Method Not Allowed", nil, sip.NewHeader("Allow", allowMethods))
+	default:
+		p.reply(tx, req, 501, "Not Implemented", nil, sip.NewHeader("Allow", allowMethods))
+	}
+}
+
+// onReInvite answers a re-INVITE (hold, resume, new address) in the dialog.
+func (p *Phone) onReInvite(req *sip.Request, tx sip.ServerTransaction) {
+	c := p.inDialogRequest(req, tx)
+	if c == nil {
+		return
+	}
+	p.mu.Lock()
+	connected := p.call == c && p.state == StateConnected && c.reAcked == nil
+	p.mu.Unlock()
+	if !connected {
+		p.reply(tx, req, 491, "Request Pending", c)
+		return
+	}
+	if len(req.Body()) == 0 {
+		p.reply(tx, req, 488, "Not Acceptable Here (offer required)", c)
+		return
+	}
+	answer, params, err := c.sdp.Answer(req.Body(), p.localSDP(c.local, c.stream.LocalPort()))
+	if err != nil {
+		code, reason := 400, "Bad SDP"
+		if errors.Is(err, sdp.ErrNoCommonCodec) {
+			code, reason = 488, "Not Acceptable Here"
+		}
+		p.reply(tx, req, code, reason, c)
+		return
+	}
+	if err := c.stream.Update(params); err != nil {
+		p.log.Error("update media", "err", err, "call_id", c.id)
+		p.reply(tx, req, 500, "Server Internal Error", c)
+		return
+	}
+	acked := make(chan struct{})
+	p.mu.Lock()
+	c.params = params
+	if ct := req.Contact(); ct != nil && ct.Address.Host != "" {
+		c.remoteTarget = *ct.Address.Clone()
+	}
+	c.reAcked, c.reCSeq = acked, req.CSeq().SeqNo
+	p.mu.Unlock()
+	p.log.Info("re-INVITE answered", "call_id", c.id, "remote", params.Remote.String(), "direction", int(params.Direction))
+	ok := p.okResponse(req, c, answer)
+	p.send(tx, ok)
+	p.awaitACK(c, tx, ok, acked, false)
+	p.mu.Lock()
+	if c.reAcked == acked {
+		c.reAcked = nil
+	}
+	p.mu.Unlock()
+}

@@ -1,0 +1,90 @@
+package phone
+
+import "time"
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Event kinds.
+const (
+	// EventState: the call state changed (State, Reason).
+	EventState EventKind = iota + 1
+	// EventIncoming: a call is ringing here (Peer = caller).
+	EventIncoming
+	// EventRinging: the callee of our outgoing call is ringing (180/183).
+	EventRinging
+	// EventDTMF: a digit arrived (Digit; Source "rtp" or "info").
+	EventDTMF
+	// EventEnded: the call ended (Reason, Code = SIP status when one decided it).
+	EventEnded
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventState:
+		return "state"
+	case EventIncoming:
+		return "incoming"
+	case EventRinging:
+		return "ringing"
+	case EventDTMF:
+		return "dtmf"
+	case EventEnded:
+		return "ended"
+	}
+	return "unknown"
+}
+
+// Event is something that happened to the phone's call.
+type Event struct {
+	Kind   EventKind
+	Time   time.Time
+	State  State  // state after the event
+	Reason string // why (state changes, end of call)
+	Code   int    // SIP status code behind an end, if any
+	Peer   string // the other party's URI
+	CallID string
+	Digit  rune   // EventDTMF
+	Source string // EventDTMF: "rtp" or "info"
+}
+
+// subscriberBuffer is the queue length of each subscription; a subscriber
+// that falls this far behind loses events (logged), the phone never blocks.
+const subscriberBuffer = 64
+
+// Subscribe returns a channel of events and a function that ends the
+// subscription (and closes the channel). Any number may subscribe.
+func (p *Phone) Subscribe() (<-chan Event, func()) {
+	ch := make(chan Event, subscriberBuffer)
+	p.mu.Lock()
+	p.nextSub++
+	id := p.nextSub
+	p.subs[id] = ch
+	p.mu.Unlock()
+	return ch, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if c, ok := p.subs[id]; ok {
+			delete(p.subs, id)
+			close(c)
+		}
+	}
+}
+
+// emitLocked sends ev to every subscriber without blocking. p.mu is held.
+func (p *Phone) emitLocked(ev Event) {
+	ev.Time = time.Now()
+	for _, ch := range p.subs {
+		select {
+		case ch <- ev:
+		default:
+			p.log.Warn("event dropped: subscriber not reading", "kind", ev.Kind.String())
+		}
+	}
+}
+
+func (p *Phone) emit(ev Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.emitLocked(ev)
+}

@@ -1,0 +1,133 @@
+package phone
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// listeners are the sockets Run serves.
+type listeners struct {
+	udp net.PacketConn
+	tcp net.Listener
+}
+
+func (l *listeners) close() {
+	if l.udp != nil {
+		l.udp.Close()
+	}
+	if l.tcp != nil {
+		l.tcp.Close()
+	}
+}
+
+// listen binds the configured transports on one port.
+func (p *Phone) listen() (*listeners, error) {
+	ap := netip.MustParseAddrPort(p.cfg.Listen)
+	p.bindIP = ap.Addr().Unmap()
+	ln := &listeners{}
+	var err error
+	switch p.cfg.Transport {
+	case "udp":
+		ln.udp, err = net.ListenPacket("udp", ap.String())
+	case "tcp":
+		ln.tcp, err = net.Listen("tcp", ap.String())
+	case "both":
+		err = listenBoth(ln, ap)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listen %s %s: %w", p.cfg.Transport, ap, err)
+	}
+	var bound net.Addr
+	if ln.udp != nil {
+		bound = ln.udp.LocalAddr()
+	} else {
+		bound = ln.tcp.Addr()
+	}
+	p.addr = netip.MustParseAddrPort(bound.String())
+	p.udp, p.tcp = ln.udp != nil, ln.tcp != nil
+	if ln.udp != nil {
+		p.laddr = sip.Addr{IP: net.IP(p.bindIP.AsSlice()), Port: int(p.addr.Port())}
+		ln.udp = &tracedPacketConn{PacketConn: ln.udp, p: p}
+	}
+	if ln.tcp != nil {
+		ln.tcp = &tracedListener{Listener: ln.tcp, p: p}
+	}
+	return ln, nil
+}
+
+// listenBoth binds UDP, then TCP on the same port; with port 0 it retries
+// when the TCP port happens to be taken.
+func listenBoth(ln *listeners, ap netip.AddrPort) error {
+	for try := 0; ; try++ {
+		u, err := net.ListenPacket("udp", ap.String())
+		if err != nil {
+			return err
+		}
+		_, port, _ := net.SplitHostPort(u.LocalAddr().String())
+		t, err := net.Listen("tcp", net.JoinHostPort(ap.Addr().String(), port))
+		if err == nil {
+			ln.udp, ln.tcp = u, t
+			return nil
+		}
+		u.Close()
+		if ap.Port() != 0 || try == 9 {
+			return err
+		}
+	}
+}
+
+// serve builds the sipgo stack on the listeners and starts serving.
+func (p *Phone) serve(ln *listeners) error {
+	sipLog := p.cfg.Logger.With("component", "sipgo")
+	sipLog = demoted(sipLog)
+	ua, err := sipgo.NewUA(
+		sipgo.WithUserAgent(p.cfg.UserAgent),
+		sipgo.WithUserAgentTransportLayerOptions(
+			sip.WithTransportLayerLogger(sipLog),
+			sip.WithTransportLayerReadFilter(p.traceStreamRead),
+		),
+		sipgo.WithUserAgentTransactionLayerOptions(
+			sip.WithTransactionLayerLogger(sipLog),
+			sip.WithTransactionLayerUnhandledResponseHandler(p.onStrayResponse),
+		),
+	)
+	if err != nil {
+		return fmt.Errorf("sipgo.NewUA: %w", err)
+	}
+	srv, err := sipgo.NewServer(ua, sipgo.WithServerLogger(sipLog))
+	if err != nil {
+		ua.Close()
+		return fmt.Errorf("sipgo.NewServer: %w", err)
+	}
+	p.ua = ua
+	p.route(srv)
+	if ln.udp != nil {
+		p.wg.Go(func() { serveErr(p, srv.ServeUDP(ln.udp)) })
+	}
+	if ln.tcp != nil {
+		p.wg.Go(func() { serveErr(p, srv.ServeTCP(ln.tcp)) })
+	}
+	return nil
+}
+
+func serveErr(p *Phone, err error) {
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		p.log.Error("serve stopped", "err", err)
+	}
+}
+
+// hostPort is our address as advertised towards a peer at ip.
+func (p *Phone) hostPort(local netip.Addr) (string, int) {
+	return local.String(), int(p.addr.Port())
+}
+
+// sentBy formats host:port for Via.
+func sentBy(host string, port int) string {
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}

@@ -1,0 +1,174 @@
+package phone
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// Phone is a SIP user agent with at most one call at a time.
+type Phone struct {
+	cfg   Config
+	media Media
+	log   *slog.Logger
+	allow allowList
+
+	mu      sync.Mutex
+	running bool
+	closing bool
+	state   State
+	call    *call
+	subs    map[int]chan Event
+	nextSub int
+
+	ready chan struct{}
+	quit  chan struct{} // closed when Run is stopping: releases waiting handlers
+	wg    sync.WaitGroup
+
+	// Set by Run before ready is closed, read-only afterwards.
+	ua     *sipgo.UserAgent
+	bindIP netip.Addr     // the IP we listen on (may be unspecified)
+	addr   netip.AddrPort // bound address (UDP and TCP share the port)
+	udp    bool           // UDP listener present
+	tcp    bool           // TCP listener present
+	laddr  sip.Addr       // UDP listening socket, so requests leave from it
+	public netip.Addr     // Config.PublicAddr, when set
+}
+
+// New checks cfg and builds a Phone. It listens only when Run is called.
+func New(cfg Config, m Media) (*Phone, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("%w: no Media", ErrBadConfig)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	allow, err := parseAllow(ctx, cfg.Allow)
+	if err != nil {
+		return nil, err
+	}
+	p := &Phone{
+		cfg:   cfg,
+		media: m,
+		log:   cfg.Logger.With("component", "sip"),
+		allow: allow,
+		state: StateIdle,
+		subs:  make(map[int]chan Event),
+		ready: make(chan struct{}),
+		quit:  make(chan struct{}),
+	}
+	if cfg.PublicAddr != "" {
+		p.public = netip.MustParseAddr(cfg.PublicAddr).Unmap()
+	}
+	return p, nil
+}
+
+// Ready is closed once Run listens (Addr is then valid).
+func (p *Phone) Ready() <-chan struct{} { return p.ready }
+
+// Addr is the bound SIP address once Ready is closed (UDP and TCP use the
+// same port); the zero value before.
+func (p *Phone) Addr() netip.AddrPort {
+	select {
+	case <-p.ready:
+		return p.addr
+	default:
+		return netip.AddrPort{}
+	}
+}
+
+// Run listens and serves until ctx ends; then it hangs up any call (BYE,
+// CANCEL or a final response), stops every goroutine it started and returns
+// nil. It can be called once.
+func (p *Phone) Run(ctx context.Context) error {
+	p.mu.Lock()
+	if p.running || p.closing {
+		p.mu.Unlock()
+		return fmt.Errorf("phone.Run: %w: already run", ErrNotRunning)
+	}
+	p.running = true
+	p.mu.Unlock()
+
+	ln, err := p.listen()
+	if err != nil {
+		p.markClosed()
+		return fmt.Errorf("phone.Run: %w", err)
+	}
+	if err := p.serve(ln); err != nil {
+		ln.close()
+		p.markClosed()
+		return fmt.Errorf("phone.Run: %w", err)
+	}
+	p.log.Info("listening", "addr", p.addr.String(), "transport", p.cfg.Transport)
+	close(p.ready)
+	<-ctx.Done()
+	p.shutdown(ln)
+	return nil
+}
+
+func (p *Phone) markClosed() {
+	p.mu.Lock()
+	p.closing = true
+	p.mu.Unlock()
+	close(p.quit)
+}
+
+// shutdown hangs up, releases waiting handlers, closes sockets and waits.
+func (p *Phone) shutdown(ln *listeners) {
+	p.mu.Lock()
+	c := p.call
+	p.mu.Unlock()
+	if c != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		p.terminate(ctx, c, "shutdown", decideHangup)
+		cancel()
+	}
+	p.markClosed()
+	ln.close()
+	p.ua.Close()
+	p.wg.Wait()
+	p.log.Info("stopped")
+}
+
+// enter registers a goroutine running phone code; false when stopping.
+func (p *Phone) enter() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closing {
+		return false
+	}
+	p.wg.Add(1)
+	return true
+}
+
+// spawn runs f on a goroutine owned by the phone (Run waits for it).
+func (p *Phone) spawn(f func()) {
+	if !p.enter() {
+		return
+	}
+	go func() {
+		defer p.wg.Done()
+		f()
+	}()
+}
+
+// isRunning reports whether the phone serves requests.
+func (p *Phone) isRunning() bool {
+	select {
+	case <-p.ready:
+	default:
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return !p.closing
+}

@@ -1,0 +1,119 @@
+package phone
+
+import (
+	"context"
+	"log/slog"
+	"net"
+
+	"github.com/emiago/sipgo/sip"
+)
+
+// The seed's console trace: every SIP message sent and received is logged
+// at debug level as one record whose message is
+//
+//	===== 192.168.5.143:5060 | SIP Sent =====
+//	INVITE sip:192.168.5.143 SIP/2.0
+//	...
+//
+// UDP is traced on the socket (every datagram, including what sipgo sends
+// by itself); TCP reads are traced per read and TCP writes on accepted
+// connections. Writes on TCP connections that sipgo dials are not traced.
+
+// trace logs one message in the seed's format.
+func (p *Phone) trace(peer string, sent bool, msg []byte) {
+	if !p.log.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	dir := "SIP Received"
+	if sent {
+		dir = "SIP Sent"
+	}
+	p.log.Debug("===== " + peer + " | " + dir + " =====\n" + string(msg))
+}
+
+// tracedPacketConn traces every datagram of the UDP listener.
+type tracedPacketConn struct {
+	net.PacketConn
+	p *Phone
+}
+
+func (c *tracedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, addr, err := c.PacketConn.ReadFrom(b)
+	if err == nil && n > 4 {
+		c.p.trace(addr.String(), false, b[:n])
+	}
+	return n, addr, err
+}
+
+func (c *tracedPacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	n, err := c.PacketConn.WriteTo(b, addr)
+	if err == nil {
+		c.p.trace(addr.String(), true, b[:n])
+	}
+	return n, err
+}
+
+// tracedListener traces writes on accepted TCP connections.
+type tracedListener struct {
+	net.Listener
+	p *Phone
+}
+
+func (l *tracedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &tracedConn{Conn: c, p: l.p}, nil
+}
+
+type tracedConn struct {
+	net.Conn
+	p *Phone
+}
+
+func (c *tracedConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	if err == nil {
+		c.p.trace(c.RemoteAddr().String(), true, b[:n])
+	}
+	return n, err
+}
+
+// traceStreamRead is sipgo's read filter: it traces stream (TCP) reads; UDP
+// is traced on the socket.
+func (p *Phone) traceStreamRead(info sip.TransportReadProps, data []byte) ([]byte, error) {
+	if info.Transport != "UDP" && info.RemoteAddr != nil {
+		p.trace(info.RemoteAddr.String(), false, data)
+	}
+	return data, nil
+}
+
+// demoted returns a logger whose records are all at debug level: sipgo logs
+// every unparsable datagram as an error, which a peer could use to flood
+// the log.
+func demoted(l *slog.Logger) *slog.Logger {
+	return slog.New(demoteHandler{l.Handler()})
+}
+
+type demoteHandler struct{ h slog.Handler }
+
+func (d demoteHandler) Enabled(ctx context.Context, _ slog.Level) bool {
+	return d.h.Enabled(ctx, slog.LevelDebug)
+}
+
+func (d demoteHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level > slog.LevelDebug {
+		r.AddAttrs(slog.String("sipgo_level", r.Level.String()))
+		r.Level = slog.LevelDebug
+	}
+	return d.h.Handle(ctx, r)
+}
+
+func (d demoteHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return demoteHandler{d.h.WithAttrs(as)}
+}
+
+func (d demoteHandler) WithGroup(name string) slog.Handler {
+	return demoteHandler{d.h.WithGroup(name)}
+}

@@ -1,0 +1,263 @@
+package phone
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+	"github.com/skoip/skoip/phone/sdp"
+)
+
+// cancelGuard bounds the wait for the final response after our CANCEL.
+const cancelGuard = 4 * time.Second
+
+// Dial calls target (an IP, ip:port, host or SIP URI) and returns nil once
+// the call is answered. Otherwise it returns an error matching one of the
+// outcome sentinels (ErrBusy, ErrDeclined, ...; a *CallError when a SIP
+// response decided). Cancelling ctx, Hangup, or RingTimeout sends CANCEL.
+func (p *Phone) Dial(ctx context.Context, target string) error {
+	if !p.isRunning() {
+		return fmt.Errorf("phone.Dial: %w", ErrNotRunning)
+	}
+	t, err := p.parseTarget(target)
+	if err != nil {
+		return fmt.Errorf("phone.Dial: %w", err)
+	}
+	dest, err := resolve(ctx, t.uri)
+	if err != nil {
+		return fmt.Errorf("phone.Dial: %w", err)
+	}
+	c := p.outgoingCall(t, dest)
+	dctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c.cancelDial = cancel
+	if err := p.begin(c, inDial, "dialing "+t.uri.String()); err != nil {
+		return fmt.Errorf("phone.Dial: %w", err)
+	}
+	if err := p.invite(dctx, c, t, dest); err != nil {
+		return fmt.Errorf("phone.Dial: %w", err)
+	}
+	return nil
+}
+
+// outgoingCall builds the dialog side of an outgoing call.
+func (p *Phone) outgoingCall(t target, dest netip.AddrPort) *call {
+	c := newCall(sip.GenerateTagN(24))
+	c.outgoing = true
+	c.transport = t.transport
+	c.peer = dest
+	c.local = p.localFor(dest.Addr())
+	c.localTag = sip.GenerateTagN(16)
+	c.localURI = sip.Uri{Scheme: "sip", User: p.cfg.DeviceName, Host: c.local.String()}
+	c.remoteURI = sip.Uri{Scheme: t.uri.Scheme, User: t.uri.User, Host: t.uri.Host, Port: t.uri.Port}
+	c.remoteTarget = *t.uri.Clone()
+	c.localCSeq, c.inviteCSeq = 1, 1
+	c.sdp = sdp.NewSession(p.cfg.DeviceName)
+	return c
+}
+
+// invite sends the INVITE and waits for its outcome.
+func (p *Phone) invite(ctx context.Context, c *call, t target, dest netip.AddrPort) error {
+	stream, err := p.media.NewStream(p.bindIP)
+	if err != nil {
+		p.end(c, "media error", 0)
+		return fmt.Errorf("media: %w", err)
+	}
+	p.mu.Lock()
+	c.stream = stream
+	p.mu.Unlock()
+	offer, err := c.sdp.Offer(p.localSDP(c.local, stream.LocalPort()))
+	if err != nil {
+		p.end(c, "sdp error", 0)
+		return fmt.Errorf("sdp offer: %w", err)
+	}
+	req := p.newInvite(c, t, dest, offer)
+	tx, err := p.ua.TransactionLayer().Request(ctx, req)
+	if err != nil {
+		p.end(c, "unreachable", 0)
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	defer tx.Terminate()
+	return p.awaitAnswer(ctx, c, req, tx)
+}
+
+// newInvite builds our INVITE with its SDP offer.
+func (p *Phone) newInvite(c *call, t target, dest netip.AddrPort, offer []byte) *sip.Request {
+	req := sip.NewRequest(sip.INVITE, *t.uri.Clone())
+	req.AppendHeader(p.via(c))
+	mf := sip.MaxForwardsHeader(70)
+	req.AppendHeader(&mf)
+	from := &sip.FromHeader{DisplayName: p.cfg.DeviceName, Address: *c.localURI.Clone()}
+	from.Params.Add("tag", c.localTag)
+	req.AppendHeader(from)
+	req.AppendHeader(&sip.ToHeader{Address: *c.remoteURI.Clone()})
+	cid := sip.CallIDHeader(c.id)
+	req.AppendHeader(&cid)
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: c.inviteCSeq, MethodName: sip.INVITE})
+	req.AppendHeader(p.contact(c))
+	req.AppendHeader(sip.NewHeader("User-Agent", p.cfg.UserAgent))
+	req.AppendHeader(sip.NewHeader("Allow", allowMethods))
+	withBody(req, sdpType, offer)
+	p.prepare(req, c)
+	req.SetDestination(dest.String())
+	return req
+}
+
+// awaitAnswer follows the INVITE transaction to its end.
+func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx sip.ClientTransaction) error {
+	ringT := time.NewTimer(p.cfg.RingTimeout)
+	defer ringT.Stop()
+	done := ctx.Done()
+	var gave error // why we sent CANCEL
+	var guard <-chan time.Time
+	ringing := false
+	for {
+		select {
+		case res := <-tx.Responses():
+			switch code := res.StatusCode; {
+			case code < 200:
+				if code > 100 && !ringing {
+					ringing = true
+					p.emit(Event{Kind: EventRinging, State: StateOutgoing, Code: code, Peer: c.peerString(), CallID: c.id})
+				}
+			case code < 300:
+				return p.established(c, tx, res, gave)
+			default:
+				return p.failed(c, res, gave)
+			}
+		case <-tx.Done():
+			err := fmt.Errorf("%w: %v", ErrUnreachable, tx.Err())
+			if errors.Is(tx.Err(), sip.ErrTransactionTimeout) {
+				err = fmt.Errorf("%w: no final response: %v", ErrTimeout, tx.Err())
+			}
+			p.end(c, "no response", 408)
+			return orGave(gave, err)
+		case <-done:
+			gave, done = fmt.Errorf("%w: %v", ErrCancelled, context.Cause(ctx)), nil
+			guard = p.cancelInvite(c, req)
+		case <-ringT.C:
+			if gave == nil {
+				gave = fmt.Errorf("%w: no answer within %v", ErrTimeout, p.cfg.RingTimeout)
+				guard = p.cancelInvite(c, req)
+			}
+		case <-guard:
+			p.end(c, "cancelled", 487)
+			return gave
+		}
+	}
+}
+
+func orGave(gave, err error) error {
+	if gave != nil {
+		return gave
+	}
+	return err
+}
+
+// failed ends the call on a 3xx-6xx final response.
+func (p *Phone) failed(c *call, res *sip.Response, gave error) error {
+	p.end(c, fmt.Sprintf("%d %s", res.StatusCode, res.Reason), res.StatusCode)
+	if gave != nil && res.StatusCode == 487 {
+		return gave
+	}
+	return &CallError{Code: res.StatusCode, Reason: res.Reason, Err: outcomeOf(res.StatusCode)}
+}
+
+// cancelInvite sends CANCEL for our INVITE (RFC 3261 9.1) and returns the
+// guard timer for the final response.
+func (p *Phone) cancelInvite(c *call, inv *sip.Request) <-chan time.Time {
+	req := sip.NewRequest(sip.CANCEL, *inv.Recipient.Clone())
+	req.AppendHeader(inv.Via().Clone())
+	for _, h := range inv.GetHeaders("Route") {
+		req.AppendHeader(sip.HeaderClone(h))
+	}
+	mf := sip.MaxForwardsHeader(70)
+	req.AppendHeader(&mf)
+	req.AppendHeader(sip.HeaderClone(inv.From()))
+	req.AppendHeader(sip.HeaderClone(inv.To()))
+	req.AppendHeader(sip.HeaderClone(inv.CallID()))
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.CANCEL})
+	req.SetBody(nil)
+	p.prepare(req, c)
+	req.SetDestination(inv.Destination())
+	p.spawn(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), cancelGuard)
+		defer cancel()
+		if _, err := p.do(ctx, req); err != nil {
+			p.log.Debug("CANCEL", "err", err, "call_id", c.id)
+		}
+	})
+	return time.After(cancelGuard)
+}
+
+// established handles the 2xx: ACK, then media, then connected. A 2xx that
+// crossed our CANCEL is ACKed and hung up.
+func (p *Phone) established(c *call, tx sip.ClientTransaction, res *sip.Response, gave error) error {
+	p.mu.Lock()
+	if to := res.To(); to != nil {
+		c.remoteTag, _ = to.Params.Get("tag")
+	}
+	if ct := res.Contact(); ct != nil && ct.Address.Host != "" {
+		c.remoteTarget = *ct.Address.Clone()
+	}
+	c.routes = routeSet(res.GetHeaders("Record-Route"), true)
+	p.mu.Unlock()
+	ack := p.dialogRequest(c, sip.ACK, c.inviteCSeq)
+	p.mu.Lock()
+	c.ack = ack
+	p.mu.Unlock()
+	p.sendACK(ack)
+	tx.OnRetransmission(func(*sip.Response) { p.sendACK(ack) })
+	if gave != nil {
+		p.byeAfter(c, "cancelled")
+		return gave
+	}
+	params, err := c.sdp.Accept(res.Body())
+	if err == nil {
+		err = c.stream.Start(params, p.onMedia(c))
+	}
+	if err != nil {
+		p.byeAfter(c, "unusable answer")
+		return &CallError{Code: 488, Reason: "unusable SDP answer: " + err.Error(), Err: ErrNotAcceptable}
+	}
+	if err := p.connected(c, params); err != nil {
+		return fmt.Errorf("%w: ended while answering", ErrCancelled)
+	}
+	return nil
+}
+
+// byeAfter ends an established dialog we do not want.
+func (p *Phone) byeAfter(c *call, reason string) {
+	ctx, cancel := context.WithTimeout(context.Background(), cancelGuard)
+	defer cancel()
+	p.bye(ctx, c, reason)
+}
+
+// sendACK writes an ACK for a 2xx (it is not a transaction).
+func (p *Phone) sendACK(ack *sip.Request) {
+	if err := p.ua.TransportLayer().WriteMsg(ack); err != nil {
+		p.log.Warn("send ACK", "err", err)
+	}
+}
+
+// onStrayResponse sees responses no transaction wanted: a 2xx retransmitted
+// after our INVITE transaction ended gets its ACK again.
+func (p *Phone) onStrayResponse(res *sip.Response) {
+	cid, cseq := res.CallID(), res.CSeq()
+	if cid == nil || cseq == nil || !res.IsSuccess() || cseq.MethodName != sip.INVITE {
+		return
+	}
+	p.mu.Lock()
+	c := p.call
+	var ack *sip.Request
+	if c != nil && c.id == cid.Value() {
+		ack = c.ack
+	}
+	p.mu.Unlock()
+	if ack != nil {
+		p.sendACK(ack)
+	}
+}
