@@ -1,0 +1,113 @@
+package jitter
+
+import "math"
+
+// controller keeps the playout delay near what the jitter needs: it tracks
+// the headroom of arriving packets (how long before their first sample is
+// pulled they arrived, minus one pull) and decides how many samples to
+// shorten (positive) or stretch (negative).
+type controller struct {
+	minS, maxS int64 // delay bounds in samples
+	safety     int64 // headroom kept, 5 ms
+	blockLen   int64 // decision period in samples pulled, 1 s
+	rate       int64
+
+	level      float64 // smoothed buffered samples at each pull
+	pulled     int64
+	blockMin   int64
+	prevMin    int64
+	adjust     int64 // pending: + shorten, - stretch
+	startLevel int64
+}
+
+const noHeadroom = math.MaxInt64
+
+func (c *controller) init(cfg Config) {
+	c.rate = int64(cfg.ClockRate)
+	c.minS, c.maxS = cfg.samples(cfg.Min), cfg.samples(cfg.Max)
+	c.safety = c.rate / 200
+	c.blockLen = c.rate
+	c.startLevel = c.minS
+	c.restart()
+}
+
+// restart forgets the headroom history (new talkspurt or source); the start
+// level carries what was learned.
+func (c *controller) restart() {
+	if c.level > 0 {
+		c.startLevel = min(max(int64(c.level), c.minS), c.maxS)
+	}
+	c.blockMin, c.prevMin = noHeadroom, noHeadroom
+	c.pulled, c.adjust = 0, 0
+}
+
+// headroom records how many samples' time before it was needed a packet
+// arrived.
+func (c *controller) headroom(h int64) { c.blockMin = min(c.blockMin, h) }
+
+// pull records the level before a pull of n samples and ends a decision
+// block every second of audio.
+func (c *controller) pull(level int64, n int) {
+	alpha := float64(n) / float64(c.rate/2)
+	c.level += (float64(level) - c.level) * min(alpha, 1)
+	c.pulled += int64(n)
+	if c.pulled >= c.blockLen {
+		c.pulled = 0
+		if c.adjust != 0 {
+			// still adjusting: what was measured is already out of date
+			c.blockMin, c.prevMin = noHeadroom, noHeadroom
+			return
+		}
+		c.decide()
+	}
+}
+
+// decide sets the adjustment for the next block from the minimum headroom
+// of the last two blocks.
+func (c *controller) decide() {
+	h := min(c.blockMin, c.prevMin)
+	c.prevMin, c.blockMin = c.blockMin, noHeadroom
+	switch {
+	case h == noHeadroom:
+		c.adjust = 0
+	case h > 2*c.safety:
+		c.adjust = max(min(h-c.safety, int64(c.level)-c.minS), 0)
+		c.blockMin, c.prevMin = noHeadroom, noHeadroom
+	case h < c.safety/2 && int64(c.level) < c.maxS:
+		c.adjust = -(c.safety - h)
+		c.blockMin, c.prevMin = noHeadroom, noHeadroom
+	default:
+		c.adjust = 0
+	}
+}
+
+// step returns this pull's share of the pending adjustment: at most 1/32 of
+// the pull.
+func (c *controller) step(n int) int {
+	lim := int64(max(n/32, 1))
+	d := max(min(c.adjust, lim), -lim)
+	c.adjust -= d
+	return int(d)
+}
+
+// varispeed resamples in onto out by linear interpolation, first and last
+// samples aligned: a small speed change that shortens or stretches time.
+func varispeed(in, out []int16) {
+	if len(out) == 1 || len(in) < 2 {
+		for i := range out {
+			out[i] = in[min(i, len(in)-1)]
+		}
+		return
+	}
+	step := (int64(len(in)-1) << 16) / int64(len(out)-1)
+	for i := range out {
+		p := int64(i) * step
+		j, f := p>>16, p&0xffff
+		if j >= int64(len(in)-1) {
+			out[i] = in[len(in)-1]
+			continue
+		}
+		a, b := int64(in[j]), int64(in[j+1])
+		out[i] = int16(a + (b-a)*f>>16)
+	}
+}

@@ -1,0 +1,20 @@
+// Package jitter is the playout (jitter) buffer between the network and the
+// sound card.
+//
+// Packets are decoded as they arrive and kept in timestamp order; the audio
+// device pulls samples at its own pace. The buffer
+//   - starts playing once it holds a start level (at least Config.Min),
+//   - puts reordered packets back in order, drops duplicates and packets that
+//     arrive after their samples were played (late),
+//   - conceals a lost packet by repeating the last frame with a fade, then
+//     silence,
+//   - on an underrun (nothing to play) conceals without advancing the
+//     playout point, so the delay grows by exactly what the late packet
+//     needed,
+//   - watches the headroom it keeps (how much earlier than needed samples
+//     were there, minimum over a two-second window) and shortens or
+//     stretches the signal by at most 1/32 (a small varispeed) to keep that
+//     headroom near a safety margin: this adapts the delay down after a
+//     jitter spike and compensates clock drift between sender and device, so
+//     delay never grows in a long call. Config.Max is a hard cap.
+package jitter

@@ -1,0 +1,134 @@
+package jitter
+
+import "time"
+
+// Read fills dst with the next len(dst) samples to play; now is when the
+// device asks (its callback time). It never blocks on the network: missing
+// audio is concealed.
+func (b *Buffer) Read(dst []int16, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lastRead, b.lastReadTS, b.lastPull = now, b.playTS, len(dst)
+	if !b.playing && !b.tryStart() {
+		b.conceal.fill(dst, false)
+		return
+	}
+	b.trimPlayed()
+	level := b.newestEnd() - b.playTS
+	if level > b.ctl.maxS+int64(len(dst)) {
+		b.trimTo(b.ctl.startLevel)
+		level = b.newestEnd() - b.playTS
+	}
+	b.ctl.pull(level, len(dst))
+	d := b.ctl.step(len(dst))
+	need := len(dst) + d
+	if need > cap(b.scratch) || d == 0 {
+		b.fill(dst)
+		return
+	}
+	in := b.scratch[:need]
+	b.fill(in)
+	varispeed(in, dst)
+	if d > 0 {
+		b.stats.Dropped += uint64(d)
+	} else {
+		b.stats.Stretched += uint64(-d)
+	}
+}
+
+// tryStart begins playout once the buffer holds the start level.
+func (b *Buffer) tryStart() bool {
+	if len(b.order) == 0 {
+		return false
+	}
+	first := b.slots[b.order[0]].ts
+	if b.slots[b.order[len(b.order)-1]].end()-first < b.ctl.startLevel {
+		return false
+	}
+	b.playing, b.playTS, b.starving = true, first, false
+	b.lastReadTS = first
+	b.conceal.setFrame(b.frame)
+	return true
+}
+
+// fill copies buffered samples from the playout point, concealing gaps.
+func (b *Buffer) fill(out []int16) {
+	for len(out) > 0 && b.playing {
+		b.trimPlayed()
+		if len(b.order) == 0 {
+			b.starve(out)
+			return
+		}
+		s := &b.slots[b.order[0]]
+		if s.ts <= b.playTS {
+			off := b.playTS - s.ts
+			k := copy(out, s.pcm[off:])
+			b.conceal.remember(out[:k])
+			b.resume()
+			b.playTS += int64(k)
+			out = out[k:]
+			continue
+		}
+		gap := s.ts - b.playTS
+		if gap > b.ctl.maxS {
+			// a new talkspurt far ahead (sender was silent): jump to it
+			b.playTS, b.starving, b.starved = s.ts, false, 0
+			continue
+		}
+		if b.starving {
+			// what was concealed while waiting stood in for a lost packet
+			skip := min(gap, b.starved)
+			b.conceal.total += uint64(b.starved)
+			b.playTS += skip
+			b.starving, b.starved = false, 0
+			continue
+		}
+		k := int(min(gap, int64(len(out))))
+		b.conceal.fill(out[:k], true)
+		b.playTS += int64(k)
+		out = out[k:]
+	}
+	if len(out) > 0 {
+		b.conceal.fill(out, false)
+	}
+}
+
+// starve conceals without advancing the playout point: the delay grows by
+// what the late packet needs. After Max of starving the talkspurt is over.
+func (b *Buffer) starve(out []int16) {
+	b.starving = true
+	b.starved += int64(len(out))
+	b.conceal.fill(out, false)
+	if b.starved > b.ctl.maxS {
+		// the talkspurt is over: not an underrun, nothing concealed
+		b.playing, b.starving, b.starved = false, false, 0
+		b.ctl.restart()
+	}
+}
+
+// resume counts an underrun when audio continues where it stopped: the
+// packet was late and the wait was concealed.
+func (b *Buffer) resume() {
+	if b.starving {
+		b.stats.Underruns++
+		b.conceal.total += uint64(b.starved)
+		b.starving, b.starved = false, 0
+	}
+}
+
+// trimPlayed releases packets whose samples are all before the playout point.
+func (b *Buffer) trimPlayed() {
+	for len(b.order) > 0 && b.slots[b.order[0]].end() <= b.playTS {
+		b.release(0)
+	}
+}
+
+// trimTo skips old audio so that keep samples remain (above Max).
+func (b *Buffer) trimTo(keep int64) {
+	target := b.newestEnd() - keep
+	for len(b.order) > 0 && b.slots[b.order[0]].end() <= target {
+		b.release(0)
+		b.stats.Discarded++
+	}
+	b.playTS = max(b.playTS, target)
+}
