@@ -31,7 +31,7 @@ type Buffer struct {
 	starving bool  // nothing to play mid-talkspurt; the playout point waits
 	starved  int64 // samples concealed while starving
 	playTS   int64 // extended timestamp of the next sample to play
-	frame   int   // samples per packet, learned
+	frame    int   // samples per packet, learned
 
 	lastRead   time.Time // when the device last pulled
 	lastReadTS int64     // playout point at that pull
