@@ -1,5 +1,3 @@
-//go:build goaudio
-
 package wav
 
 // This file decodes integer PCM through github.com/go-audio/wav. It is
