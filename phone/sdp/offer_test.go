@@ -58,6 +58,10 @@ func TestOfferVariants(t *testing.T) {
 		{"ptime 30", func(l *Local) { l.PTime = 30 * time.Millisecond }, []string{"a=ptime:30\r\n"}, nil},
 		{"ptime 25 invalid", func(l *Local) { l.PTime = 25 * time.Millisecond }, []string{"a=ptime:20\r\n"}, nil},
 		{"user with blanks", nil, []string{"o=door_1 1 1 "}, nil},
+		{"largest", func(l *Local) {
+			l.Addr = netip.MustParseAddr("2001:db8:1234:5678:9abc:def0:1234:5678")
+			l.CN, l.Port, l.PTime = true, 65534, 60*time.Millisecond
+		}, []string{"m=audio 65534 RTP/AVP 0 8 96 13 101\r\n"}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,8 +70,11 @@ func TestOfferVariants(t *testing.T) {
 				tc.local(&l)
 			}
 			user := "skoip"
-			if tc.name == "user with blanks" {
+			switch tc.name {
+			case "user with blanks":
 				user = "door _1\t"
+			case "largest":
+				user = strings.Repeat("ü", 40)
 			}
 			body, err := fixedSession(user, 1).Offer(l)
 			if err != nil {

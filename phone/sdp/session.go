@@ -25,13 +25,18 @@ type Session struct {
 }
 
 // NewSession starts the SDP side of a call. user is the o= user name
-// ("-" when empty); the session id is random.
+// (blanks removed, cut to 32 characters, "-" when empty); the session id is
+// random, in 1..2^31-1 so that old phones that read it as a 32-bit integer
+// cope.
 func NewSession(user string) *Session {
 	return &Session{user: originUser(user), id: 1 + rand.Uint64N(1<<31-1)}
 }
 
+// maxUser bounds the o= user name, to keep our SDP under 400 bytes.
+const maxUser = 32
+
 // originUser makes user a valid o= token: no white space or control
-// characters.
+// characters, at most maxUser runes.
 func originUser(user string) string {
 	u := strings.Map(func(r rune) rune {
 		if r <= ' ' || r == 0x7f {
@@ -41,6 +46,9 @@ func originUser(user string) string {
 	}, user)
 	if u == "" {
 		return "-"
+	}
+	if r := []rune(u); len(r) > maxUser {
+		u = string(r[:maxUser])
 	}
 	return u
 }
