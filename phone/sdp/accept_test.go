@@ -3,6 +3,8 @@ package sdp
 import (
 	"errors"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +138,30 @@ func TestPTimeChoice(t *testing.T) {
 		if want := "a=ptime:" + uitoa(uint64(tc.want/time.Millisecond)) + "\r\n"; !strings.Contains(string(body), want) {
 			t.Errorf("%q: answer lacks %q:\n%s", tc.attrs, want, body)
 		}
+	}
+}
+
+// A real baresip 1.0.0 auto-answer (its 200 OK) to our offer
+// (Codecs L16, PCMA, PCMU with DTMF and CN, captured on loopback): baresip
+// took our dynamic L16/8000 and telephone-event, listed PCMA and PCMU as
+// well and left out CN.
+func TestAcceptBaresipAnswer(t *testing.T) {
+	s := NewSession("skoip")
+	l := Local{Addr: netip.MustParseAddr("127.0.0.1"), Port: 47400,
+		Codecs: []string{L16, PCMA, PCMU}, DTMF: true, CN: true}
+	if _, err := s.Offer(l); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "peer-answers", "baresip-1.0.0.sdp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Accept([]byte(strings.ReplaceAll(string(b), "\n", "\r\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := with(pcmu("192.0.2.2:47324", 101), func(p *media.Params) { p.Codec, p.PayloadType = L16, 96 })
+	if p != want {
+		t.Errorf("params\n got %+v\nwant %+v", p, want)
 	}
 }

@@ -80,6 +80,12 @@ func checkAnswered(t *testing.T, out *remote, codec string, pt uint8, l Local) {
 
 // FuzzAccept feeds arbitrary answers to Accept after a real offer.
 func FuzzAccept(f *testing.F) {
+	answers, _ := filepath.Glob(filepath.Join("testdata", "peer-answers", "*.sdp"))
+	for _, a := range answers {
+		if b, err := os.ReadFile(a); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Add([]byte(answerHead + "m=audio 7000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"))
 	f.Add([]byte(answerHead + "m=audio 7000 RTP/AVP 97\r\na=rtpmap:97 L16/8000\r\na=sendonly\r\n"))
 	f.Add([]byte(strings.ReplaceAll(answerHead+"m=audio 0 RTP/AVP 0\r\n", "\r\n", "\n")))
