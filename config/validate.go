@@ -132,9 +132,9 @@ func checkAudio(c *checker, a *Audio) {
 		}
 	}
 	switch a.SampleRate {
-	case 8000, 16000, 32000, 44100, 48000:
+	case 8000, 16000, 44100, 48000:
 	default:
-		c.bad("audio.sample_rate", "%d is not one of 8000, 16000, 32000, 44100, 48000", a.SampleRate)
+		c.bad("audio.sample_rate", "%d is not one of 8000, 16000, 44100, 48000", a.SampleRate)
 	}
 	c.duration("audio.period", a.Period, 5*time.Millisecond, 100*time.Millisecond)
 	c.number("audio.capture_gain_db", a.CaptureGainDB, -30, 30)
