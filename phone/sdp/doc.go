@@ -4,7 +4,9 @@
 // github.com/pion/sdp/v3. Offers from real phones are first normalised
 // leniently (LF line ends, trailing blanks, lines out of order, a missing
 // s= or t=, unknown line types, m= lines for media or transports that pion
-// does not know) so that what pion rejects is truly malformed.
+// does not know) so that what pion rejects is truly malformed. Lines of an
+// unknown type are dropped rather than failing the whole body as RFC 8866
+// section 5 allows: a door intercom should talk to whatever calls it.
 //
 // A Session lives as long as a call (a SIP dialog). It keeps the o= line's
 // session id and version: the version increases by one each time the SDP we
