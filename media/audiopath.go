@@ -1,0 +1,113 @@
+package media
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/skoip/skoip/media/dsp"
+)
+
+// audioPath holds the device-goroutine state: resamplers, FIFOs at 8 kHz
+// and scratch buffers, all allocated once.
+type audioPath struct {
+	devRate int
+	down    *dsp.Resampler // device -> 8 kHz
+	up      *dsp.Resampler // 8 kHz -> device
+	capt    *capture
+	vad     *dsp.VAD
+
+	capFIFO  []int16 // 8 kHz capture waiting to fill a frame
+	playFIFO []int16 // device-rate playback waiting for the device
+	frame    []int16 // one 8 kHz frame being sent
+	chunk    []int16 // one 8 kHz playback chunk
+	prompts  []*playing
+}
+
+// playChunk is how much 8 kHz audio is pulled from the playout buffer at a
+// time: 5 ms keeps the added delay small for any device period.
+const playChunk = codecRate / 200
+
+func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
+	down, err := dsp.NewResampler(devRate, codecRate)
+	if err != nil {
+		return nil, fmt.Errorf("dsp.NewResampler: %w", err)
+	}
+	up, err := dsp.NewResampler(codecRate, devRate)
+	if err != nil {
+		return nil, fmt.Errorf("dsp.NewResampler: %w", err)
+	}
+	capt, err := newCapture(cfg)
+	if err != nil {
+		return nil, err
+	}
+	vad, err := newVAD(cfg.VAD)
+	if err != nil {
+		return nil, err
+	}
+	return &audioPath{
+		devRate: devRate, down: down, up: up, capt: capt, vad: vad,
+		capFIFO:  make([]int16, 0, 8192),
+		playFIFO: make([]int16, 0, 8192+up.MaxOut(playChunk)),
+		frame:    make([]int16, 0, 1920),
+		chunk:    make([]int16, playChunk),
+		prompts:  make([]*playing, 0, 8),
+	}, nil
+}
+
+// callback is the device callback: one period of capture in, one period of
+// playback out. It does not block (apart from short locks and a UDP send)
+// and allocates nothing in steady state.
+func (e *Engine) callback(in, out []int16) {
+	p := e.path
+	s, prompts := e.snapshot(p.prompts)
+	p.prompts = prompts
+	now := time.Now()
+	e.captureSide(p, s, in)
+	e.playSide(p, s, out, now)
+	e.reapPrompts(p.prompts)
+	clear(p.prompts) // drop references until the next period
+}
+
+// captureSide resamples the period to 8 kHz and sends every full frame.
+func (e *Engine) captureSide(p *audioPath, s *Stream, in []int16) {
+	p.capFIFO = p.down.Process(p.capFIFO, in)
+	n := frameSamples(s)
+	for len(p.capFIFO) >= n {
+		f := append(p.frame[:0], p.capFIFO[:n]...)
+		p.capFIFO = p.capFIFO[:copy(p.capFIFO, p.capFIFO[n:])]
+		p.capt.process(f)
+		if e.mute.Load() {
+			clear(f)
+		}
+		mixPrompts(p.prompts, f, ToRemote)
+		speech := p.vad.Process(f) || promptsFor(p.prompts, ToRemote)
+		if s != nil {
+			s.sendFrame(f, speech)
+		}
+	}
+}
+
+// playSide fills the device period from the stream in 5 ms chunks.
+func (e *Engine) playSide(p *audioPath, s *Stream, out []int16, now time.Time) {
+	for len(p.playFIFO) < len(out) {
+		c := p.chunk
+		if s == nil || !s.readPlayout(c, now) {
+			clear(c)
+		}
+		mixPrompts(p.prompts, c, ToLocal)
+		if g := float32(e.cfg.PlaybackGain); g != 1 {
+			dsp.ApplyGain(c, g)
+		}
+		p.playFIFO = p.up.Process(p.playFIFO, c)
+	}
+	copy(out, p.playFIFO)
+	p.playFIFO = p.playFIFO[:copy(p.playFIFO, p.playFIFO[len(out):])]
+}
+
+// frameSamples is the 8 kHz frame length of the stream's ptime.
+func frameSamples(s *Stream) int {
+	if s == nil {
+		return int(int64(codecRate) * int64(defaultPTime) / int64(time.Second))
+	}
+	return s.frame
+}

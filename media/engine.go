@@ -1,0 +1,111 @@
+package media
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+
+	"github.com/skoip/skoip/media/dsp"
+)
+
+// Engine owns the audio device and runs the per-period audio path: capture
+// -> resample to 8 kHz -> enhancement -> prompts -> VAD -> encode -> RTP,
+// and RTP -> playout buffer -> decode -> prompts -> resample -> playback.
+// At most one started Stream gets the device at a time.
+type Engine struct {
+	cfg Config
+	dev AudioDevice
+	log *slog.Logger
+
+	mute atomic.Bool
+
+	mu      sync.Mutex // guards active, prompts, closed
+	active  *Stream
+	prompts []*playing
+	closed  bool
+
+	path *audioPath // used only on the device goroutine
+}
+
+// NewEngine builds the audio path and starts the device.
+func NewEngine(cfg Config, dev AudioDevice) (*Engine, error) {
+	cfg = cfg.withDefaults()
+	e := &Engine{cfg: cfg, dev: dev, log: cfg.Logger.With("component", "media")}
+	p, err := newAudioPath(cfg, dev.SampleRate())
+	if err != nil {
+		return nil, fmt.Errorf("media.NewEngine: %w", err)
+	}
+	e.path = p
+	if err := dev.Start(e.callback); err != nil {
+		return nil, fmt.Errorf("AudioDevice.Start: %w", err)
+	}
+	return e, nil
+}
+
+// Close stops the device. Streams must be closed by their owners.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	prompts := e.prompts
+	e.prompts = nil
+	e.mu.Unlock()
+	for _, p := range prompts {
+		p.finish()
+	}
+	if err := e.dev.Stop(); err != nil {
+		return fmt.Errorf("AudioDevice.Stop: %w", err)
+	}
+	return nil
+}
+
+// SetMute mutes (true) or unmutes the microphone; prompts still go out.
+func (e *Engine) SetMute(on bool) { e.mute.Store(on) }
+
+// NewStream binds an RTP/RTCP port pair on local for a new call.
+func (e *Engine) NewStream(local netip.Addr) (*Stream, error) {
+	e.mu.Lock()
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	return newStream(e, local)
+}
+
+// activate gives the device to s.
+func (e *Engine) activate(s *Stream) {
+	e.mu.Lock()
+	e.active = s
+	e.mu.Unlock()
+}
+
+// deactivate takes the device from s if it has it.
+func (e *Engine) deactivate(s *Stream) {
+	e.mu.Lock()
+	if e.active == s {
+		e.active = nil
+	}
+	e.mu.Unlock()
+}
+
+// snapshot returns what the callback needs under one lock.
+func (e *Engine) snapshot(dst []*playing) (*Stream, []*playing) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.active, append(dst[:0], e.prompts...)
+}
+
+// newVAD builds the send-side VAD.
+func newVAD(cfg VADConfig) (*dsp.VAD, error) {
+	v, err := dsp.NewVAD(codecRate, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dsp.NewVAD: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,101 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// playing is one prompt being mixed into the audio path.
+type playing struct {
+	remote, local *PromptReader // nil for a side not aimed at
+	done          chan struct{}
+	once          sync.Once
+}
+
+// ended says whether every side has run out (device goroutine only).
+func (p *playing) ended() bool {
+	return (p.remote == nil || p.remote.Done()) && (p.local == nil || p.local.Done())
+}
+
+func (p *playing) finish() { p.once.Do(func() { close(p.done) }) }
+
+// Play mixes p into the call (ToRemote), the speaker (ToLocal) or both, and
+// returns when it has been played or ctx ends. Prompts must be at 8 kHz
+// (LoadPrompt(path, 8000)).
+func (e *Engine) Play(ctx context.Context, p *Prompt, to Target) error {
+	if p.Rate() != codecRate {
+		return fmt.Errorf("media.Play %s: %w (%d Hz)", p.Name(), ErrPromptRate, p.Rate())
+	}
+	if to < ToRemote || to > ToBoth {
+		return ErrBadTarget
+	}
+	pl := &playing{done: make(chan struct{})}
+	if to != ToLocal {
+		pl.remote = p.NewReader()
+	}
+	if to != ToRemote {
+		pl.local = p.NewReader()
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return ErrClosed
+	}
+	e.prompts = append(e.prompts, pl)
+	e.mu.Unlock()
+	defer e.removePrompt(pl)
+	select {
+	case <-pl.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (e *Engine) removePrompt(pl *playing) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, q := range e.prompts {
+		if q == pl {
+			e.prompts = append(e.prompts[:i], e.prompts[i+1:]...)
+			return
+		}
+	}
+}
+
+// mixPrompts adds the prompts aimed at side into frame.
+func mixPrompts(ps []*playing, frame []int16, side Target) {
+	for _, p := range ps {
+		if r := p.reader(side); r != nil {
+			r.MixFrame(frame, 1)
+		}
+	}
+}
+
+func (p *playing) reader(side Target) *PromptReader {
+	if side == ToRemote {
+		return p.remote
+	}
+	return p.local
+}
+
+// promptsFor says whether a prompt is being sent to side (it must be sent
+// even if the VAD hears silence).
+func promptsFor(ps []*playing, side Target) bool {
+	for _, p := range ps {
+		if r := p.reader(side); r != nil && !r.Done() {
+			return true
+		}
+	}
+	return false
+}
+
+// reapPrompts signals the prompts that ran out.
+func (e *Engine) reapPrompts(ps []*playing) {
+	for _, p := range ps {
+		if p.ended() {
+			p.finish()
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package media
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/pion/rtp"
+	"github.com/skoip/skoip/media/codec"
+	"github.com/skoip/skoip/media/dtmf"
+	"github.com/skoip/skoip/media/jitter"
+	"github.com/skoip/skoip/media/rtpsess"
+)
+
+// Stream is one call's audio: an RTP session, its playout buffer and DTMF.
+type Stream struct {
+	e    *Engine
+	sess *rtpsess.Session
+	log  *slog.Logger
+
+	mu      sync.Mutex // guards everything below
+	p       Params
+	codec   codec.Codec
+	jb      *jitter.Buffer
+	onEvent func(Event)
+	started bool
+	closed  bool
+	frame   int    // samples per packet (8 kHz)
+	ts      uint32 // media clock of the next frame
+	talking bool   // last frame was sent (marker on resumption)
+	enc     []byte
+	dtmfTx  dtmf.Sender
+	dtmfRx  dtmf.Receiver
+}
+
+func newStream(e *Engine, local netip.Addr) (*Stream, error) {
+	s := &Stream{e: e, frame: frameSamples(nil), enc: make([]byte, 0, 1500)}
+	sess, err := rtpsess.New(rtpsess.Config{
+		Local: local, PortMin: e.cfg.PortMin, PortMax: e.cfg.PortMax, ClockRate: codecRate,
+		Timeout: e.cfg.RTPTimeout, Logger: e.log,
+		OnRTP: s.onRTP, OnTimeout: func() { s.emit(Event{Kind: EventTimeout}) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rtpsess.New: %w", err)
+	}
+	s.sess = sess
+	s.log = e.log.With("rtp_port", sess.LocalPort())
+	return s, nil
+}
+
+// LocalPort is the bound RTP port (for SDP).
+func (s *Stream) LocalPort() int { return s.sess.LocalPort() }
+
+// Start begins sending and receiving with the negotiated p, and takes the
+// audio device. onEvent is called from the stream's network goroutines.
+func (s *Stream) Start(p Params, onEvent func(Event)) error {
+	c, err := codec.ByName(p.Codec, p.PayloadType)
+	if err != nil {
+		return fmt.Errorf("codec.ByName: %w", err)
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.applyLocked(p, c)
+	s.onEvent = onEvent
+	s.jb = jitter.New(jitter.Config{ClockRate: codecRate, Min: s.e.cfg.JitterMin, Max: s.e.cfg.JitterMax, Decode: c.Decode})
+	s.started = true
+	s.mu.Unlock()
+	if err := s.sess.Start(peerOf(p)); err != nil {
+		return fmt.Errorf("rtpsess.Start: %w", err)
+	}
+	s.e.activate(s)
+	s.log.Info("media started", "remote", p.Remote, "codec", p.Codec, "pt", p.PayloadType, "ptime", p.PTime)
+	return nil
+}
+
+// Update applies a re-INVITE: new address, direction or hold. The codec
+// may change too.
+func (s *Stream) Update(p Params) error {
+	c, err := codec.ByName(p.Codec, p.PayloadType)
+	if err != nil {
+		return fmt.Errorf("codec.ByName: %w", err)
+	}
+	s.mu.Lock()
+	if !s.started {
+		s.mu.Unlock()
+		return ErrNotStarted
+	}
+	s.applyLocked(p, c)
+	s.mu.Unlock()
+	if err := s.sess.Update(peerOf(p)); err != nil {
+		return fmt.Errorf("rtpsess.Update: %w", err)
+	}
+	return nil
+}
+
+func (s *Stream) applyLocked(p Params, c codec.Codec) {
+	if p.PTime <= 0 {
+		p.PTime = defaultPTime
+	}
+	s.p, s.codec = p, c
+	s.frame = int(int64(codecRate) * int64(p.PTime) / int64(time.Second))
+}
+
+// peerOf maps Params to the session's peer and direction.
+func peerOf(p Params) rtpsess.Peer {
+	return rtpsess.Peer{
+		RTP:  p.Remote,
+		Send: p.Direction == SendRecv || p.Direction == SendOnly,
+		Recv: p.Direction == SendRecv || p.Direction == RecvOnly,
+	}
+}
+
+// Close sends RTCP BYE, releases the ports and gives the device back.
+func (s *Stream) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.e.deactivate(s)
+	if err := s.sess.Close(); err != nil {
+		return fmt.Errorf("rtpsess.Close: %w", err)
+	}
+	return nil
+}
+
+func (s *Stream) emit(ev Event) {
+	s.mu.Lock()
+	fn := s.onEvent
+	s.mu.Unlock()
+	if fn != nil {
+		fn(ev)
+	}
+}
+
+// onRTP routes a received packet: telephone-event to the DTMF receiver,
+// audio to the playout buffer (which copies it). CN and unknown payload
+// types are ignored.
+func (s *Stream) onRTP(pkt *rtp.Packet, at time.Time, newSrc bool) {
+	s.mu.Lock()
+	if newSrc && s.jb != nil {
+		s.jb.Reset()
+		s.dtmfRx.Reset()
+	}
+	var digit rune
+	var isDigit bool
+	switch {
+	case s.jb == nil:
+	case s.p.DTMFType != 0 && pkt.PayloadType == s.p.DTMFType:
+		digit, isDigit = s.dtmfRx.Handle(pkt.Timestamp, pkt.Payload)
+	case pkt.PayloadType == s.p.PayloadType:
+		jb := s.jb
+		s.mu.Unlock()
+		jb.Put(pkt.Timestamp, pkt.Payload, at)
+		return
+	}
+	s.mu.Unlock()
+	if isDigit {
+		s.log.Info("dtmf received", "digit", string(digit))
+		s.emit(Event{Kind: EventDTMF, Digit: digit})
+	}
+}

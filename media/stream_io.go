@@ -1,0 +1,92 @@
+package media
+
+import "time"
+
+// sendFrame is called on the device goroutine with one 8 kHz frame of the
+// stream's ptime. Silence (speech false) is not sent; the first frame after
+// it carries the marker. A DTMF event in progress replaces the audio.
+func (s *Stream) sendFrame(f []int16, speech bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started || s.closed || len(f) != s.frame {
+		return
+	}
+	ts := s.ts
+	s.ts += uint32(s.frame)
+	if s.dtmfTx.Active() {
+		if pkt, ok := s.dtmfTx.Next(); ok {
+			s.logSendErr(s.sess.SendRTP(s.p.DTMFType, pkt.Marker, pkt.TS, pkt.Payload[:]))
+		}
+		s.talking = false
+		return
+	}
+	if !speech {
+		s.talking = false
+		return
+	}
+	s.enc = s.codec.Encode(s.enc[:0], f)
+	s.logSendErr(s.sess.SendRTP(s.p.PayloadType, !s.talking, ts, s.enc))
+	s.talking = true
+}
+
+func (s *Stream) logSendErr(err error) {
+	if err != nil {
+		s.log.Debug("rtp send failed", "err", err)
+	}
+}
+
+// readPlayout fills c from the playout buffer; false when the stream does
+// not play (not started, send-only, inactive).
+func (s *Stream) readPlayout(c []int16, now time.Time) bool {
+	s.mu.Lock()
+	jb := s.jb
+	play := s.started && !s.closed && (s.p.Direction == SendRecv || s.p.Direction == RecvOnly)
+	s.mu.Unlock()
+	if !play || jb == nil {
+		return false
+	}
+	jb.Read(c, now)
+	return true
+}
+
+// SendDTMF sends digit as an RFC 4733 event lasting d (at least one ptime),
+// starting with the next frame.
+func (s *Stream) SendDTMF(digit rune, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return ErrNotStarted
+	}
+	if s.p.DTMFType == 0 {
+		return ErrNoDTMF
+	}
+	if err := s.dtmfTx.Start(digit, d, s.ts, s.p.PTime, codecRate); err != nil {
+		return err
+	}
+	return nil
+}
+
+// DTMFBusy says whether an event is still being sent.
+func (s *Stream) DTMFBusy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dtmfTx.Active()
+}
+
+// Stats merges the session's and the playout buffer's counters.
+func (s *Stream) Stats() Stats {
+	st := s.sess.Stats()
+	out := Stats{
+		RTPRx: st.RTPRx, RTPTx: st.RTPTx, BytesRx: st.BytesRx, BytesTx: st.BytesTx,
+		Lost: st.Lost, Jitter: st.Jitter, RTT: st.RTT, ForeignDropped: st.ForeignDropped,
+	}
+	s.mu.Lock()
+	jb := s.jb
+	s.mu.Unlock()
+	if jb != nil {
+		js := jb.Stats()
+		out.PlayoutDelay, out.Underruns, out.Concealed = js.Delay, js.Underruns, js.Concealed
+		out.Late, out.Discarded = js.Late, js.Discarded
+	}
+	return out
+}
