@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 )
 
 // Status is a snapshot of the phone's call.
@@ -144,16 +146,24 @@ func (p *Phone) hangupCall(c *call, reason string) {
 	p.terminate(ctx, c, reason, decideHangup)
 }
 
-// bye ends c now and sends BYE, waiting for its response until ctx ends.
+// bye ends c now and sends BYE; its response is awaited on a goroutine
+// until the transaction ends (Timer F, or Run stopping).
 func (p *Phone) bye(ctx context.Context, c *call, reason string) {
 	if !p.end(c, reason, 0) {
 		return
 	}
-	req := p.inDialog(c, "BYE")
-	res, err := p.do(ctx, req)
+	req := p.inDialog(c, sip.BYE)
+	tx, err := p.ua.TransactionLayer().Request(ctx, req)
 	if err != nil {
-		p.log.Info("BYE unanswered", "err", err, "call_id", c.id)
+		p.log.Info("BYE not sent", "err", err, "call_id", c.id)
 		return
 	}
-	p.log.Debug("BYE answered", "status", res.StatusCode, "call_id", c.id)
+	p.spawn(func() {
+		res, err := p.finish(context.WithoutCancel(ctx), tx, req)
+		if err != nil {
+			p.log.Info("BYE unanswered", "err", err, "call_id", c.id)
+			return
+		}
+		p.log.Debug("BYE answered", "status", res.StatusCode, "call_id", c.id)
+	})
 }

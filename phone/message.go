@@ -121,6 +121,11 @@ func (p *Phone) do(ctx context.Context, req *sip.Request) (*sip.Response, error)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, req.Method, err)
 	}
+	return p.finish(ctx, tx, req)
+}
+
+// finish waits for the final response of a client transaction.
+func (p *Phone) finish(ctx context.Context, tx sip.ClientTransaction, req *sip.Request) (*sip.Response, error) {
 	defer tx.Terminate()
 	for {
 		select {

@@ -45,12 +45,10 @@ func (c *tracedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	return n, addr, err
 }
 
+// WriteTo traces before writing, so that the trace precedes any answer.
 func (c *tracedPacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
-	n, err := c.PacketConn.WriteTo(b, addr)
-	if err == nil {
-		c.p.trace(addr.String(), true, b[:n])
-	}
-	return n, err
+	c.p.trace(addr.String(), true, b)
+	return c.PacketConn.WriteTo(b, addr)
 }
 
 // tracedListener traces writes on accepted TCP connections.
@@ -73,11 +71,8 @@ type tracedConn struct {
 }
 
 func (c *tracedConn) Write(b []byte) (int, error) {
-	n, err := c.Conn.Write(b)
-	if err == nil {
-		c.p.trace(c.RemoteAddr().String(), true, b[:n])
-	}
-	return n, err
+	c.p.trace(c.RemoteAddr().String(), true, b)
+	return c.Conn.Write(b)
 }
 
 // traceStreamRead is sipgo's read filter: it traces stream (TCP) reads; UDP
