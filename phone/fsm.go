@@ -52,3 +52,6 @@ func next(s State, in input) (State, error) {
 	}
 	return s, fmt.Errorf("%w: %s on %s", ErrBadTransition, s, in)
 }
+
+// String returns the state's name.
+func (s State) String() string { return string(s) }
