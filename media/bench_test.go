@@ -71,6 +71,7 @@ func BenchmarkDevicePeriod(b *testing.B) {
 	}
 	defer sink.Close()
 	dev := mediatest.NewDevice(48000, 480, speechLike(48000, 4))
+	dev.DiscardPlayback()
 	e, err := NewEngine(Config{HighPass: true, AGC: true, NoiseGate: true, VAD: VADConfig{Enabled: true, ThresholdDB: 9, MinLevelDB: -55}}, dev)
 	if err != nil {
 		b.Fatal(err)

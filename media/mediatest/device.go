@@ -22,6 +22,7 @@ type Device struct {
 	in, out  []int16
 	played   []int16
 	steps    int
+	discard  bool
 	stopTick chan struct{}
 	wg       sync.WaitGroup
 }
@@ -73,9 +74,18 @@ func (d *Device) Step() bool {
 	}
 	clear(d.out)
 	d.fn(d.in, d.out)
-	d.played = append(d.played, d.out...)
+	if !d.discard {
+		d.played = append(d.played, d.out...)
+	}
 	d.steps++
 	return true
+}
+
+// DiscardPlayback stops recording what is played (for benchmarks).
+func (d *Device) DiscardPlayback() {
+	d.mu.Lock()
+	d.discard = true
+	d.mu.Unlock()
 }
 
 // Played returns a copy of everything played so far.
