@@ -138,8 +138,8 @@ func testLoss(t *testing.T, report bool) {
 	}
 	resumed := calls.Load()
 	time.Sleep(time.Second)
-	if got := calls.Load() - resumed; got != 100 {
-		t.Fatalf("%d periods in 1 s after reopening, want 100 (fn kept without a new Start)", got)
+	if got := calls.Load() - resumed; got < 99 || got > 101 {
+		t.Fatalf("%d periods in 1 s after reopening, want 100±1 (fn kept without a new Start)", got)
 	}
 	st := d.Stats()
 	if st.Faults != 1 || st.Reopens != 1 || card.opens.Load() != 2 {
