@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/hw/audio"
+	"github.com/skoip/skoip/media"
+)
+
+// app holds what the control socket's commands act on.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	started time.Time
+	ic      *intercom
+	eng     *media.Engine
+	dev     audio.Device
+}
+
+// status is the reply to `skoip ctl status`.
+type status struct {
+	State      string            `json:"state"`
+	Peer       string            `json:"peer"`
+	CallID     string            `json:"call_id"`
+	Codec      string            `json:"codec"`
+	DurationS  float64           `json:"duration_s"`
+	RTPRx      uint64            `json:"rtp_rx"`
+	RTPTx      uint64            `json:"rtp_tx"`
+	Registered *bool             `json:"registered"`
+	SIP        string            `json:"sip"`
+	LEDs       map[string]string `json:"leds"`
+	Relay      *relayStatus      `json:"relay,omitempty"`
+	DoorOpened int               `json:"door_opened"`
+	Faults     map[string]string `json:"faults"`
+	Audio      audio.Stats       `json:"audio"`
+	UptimeS    float64           `json:"uptime_s"`
+	Version    string            `json:"version"`
+	procStats
+}
+
+type relayStatus struct {
+	Active bool `json:"active"`
+	Pulses int  `json:"pulses"`
+}
+
+func (a *app) status() status {
+	ps := a.ic.phone.Status()
+	st := status{
+		State: string(ps.State), Peer: ps.Peer, CallID: ps.CallID, Codec: ps.Codec,
+		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx,
+		SIP:     a.ic.phone.Addr().String(),
+		LEDs:    map[string]string{},
+		Audio:   a.dev.Stats(),
+		UptimeS: time.Since(a.started).Seconds(), Version: version,
+		procStats: readProcStats(),
+	}
+	for _, n := range a.ic.board.LEDs.Names() {
+		if p, ok := a.ic.board.LEDs.State(n); ok {
+			st.LEDs[n] = p.String()
+		}
+	}
+	if r := a.ic.relay; r != nil {
+		st.Relay = &relayStatus{Active: r.Active(), Pulses: r.Pulses()}
+	}
+	a.ic.mu.Lock()
+	st.DoorOpened = a.ic.opened
+	st.Faults = make(map[string]string, len(a.ic.faults))
+	for k, v := range a.ic.faults {
+		st.Faults[k] = v
+	}
+	a.ic.mu.Unlock()
+	return st
+}
+
+func (a *app) handlers() map[string]handler {
+	ic := a.ic
+	noArgs := func(f func(ctx context.Context) error) handler {
+		return func(ctx context.Context, args []string) (any, error) {
+			if len(args) != 0 {
+				return nil, fmt.Errorf("takes no arguments")
+			}
+			return nil, f(ctx)
+		}
+	}
+	oneArg := func(what string, f func(ctx context.Context, arg string) error) handler {
+		return func(ctx context.Context, args []string) (any, error) {
+			if len(args) != 1 {
+				return nil, fmt.Errorf("needs %s", what)
+			}
+			return nil, f(ctx, args[0])
+		}
+	}
+	return map[string]handler{
+		"status": func(context.Context, []string) (any, error) { return a.status(), nil },
+		"call": func(ctx context.Context, args []string) (any, error) {
+			if len(args) > 1 {
+				return nil, fmt.Errorf("call takes one TARGET at most")
+			}
+			target := ""
+			if len(args) == 1 {
+				target = args[0]
+			}
+			// The dial outlives this command: it belongs to the intercom.
+			return nil, ic.call(ic.root, target)
+		},
+		"answer":  noArgs(ic.phone.Answer),
+		"hangup":  noArgs(ic.hangup),
+		"open":    noArgs(ic.sendDoorCode),
+		"mute":    noArgs(func(context.Context) error { a.eng.SetMute(true); return nil }),
+		"unmute":  noArgs(func(context.Context) error { a.eng.SetMute(false); return nil }),
+		"dtmf":    oneArg("DIGITS", ic.phone.SendDTMF),
+		"press":   oneArg("a button NAME", a.press),
+		"release": oneArg("a button NAME", a.release),
+		"play":    oneArg("a WAV FILE", a.play),
+	}
+}
+
+// press presses a button: through the simulated GPIO line where the GPIO is
+// simulated (so debounce and events are the real ones), else by running the
+// button's action directly.
+func (a *app) press(ctx context.Context, name string) error {
+	if _, ok := a.ic.button(name); !ok {
+		return fmt.Errorf("no button %q in the config", name)
+	}
+	if a.ic.board.sim != nil {
+		return a.ic.board.sim.Press(name)
+	}
+	return a.ic.press(a.ic.root, name)
+}
+
+func (a *app) release(_ context.Context, name string) error {
+	if _, ok := a.ic.button(name); !ok {
+		return fmt.Errorf("no button %q in the config", name)
+	}
+	if a.ic.board.sim != nil {
+		return a.ic.board.sim.Release(name)
+	}
+	return nil
+}
+
+// play sends a WAV file to the remote party (the seed's "Transmit").
+func (a *app) play(ctx context.Context, path string) error {
+	if a.ic.phone.Status().State != "connected" {
+		return errNoCall
+	}
+	p, err := media.LoadPrompt(path, promptRate)
+	if err != nil {
+		return err
+	}
+	a.ic.playBackground(a.ic.root, p, media.ToRemote)
+	return nil
+}

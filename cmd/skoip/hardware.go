@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/hw"
+	"github.com/skoip/skoip/hw/audio"
+	"github.com/skoip/skoip/hw/gpio"
+	"github.com/skoip/skoip/hw/sim"
+)
+
+const doorRelay = "door"
+
+// hwConfig translates the config file's wiring for hw.
+func hwConfig(cfg *config.Config) hw.Config {
+	var c hw.Config
+	for _, b := range cfg.Buttons {
+		c.Buttons = append(c.Buttons, hw.ButtonConfig{Name: b.Name, Pin: b.Pin, ActiveLow: b.IsActiveLow(),
+			Debounce: b.Debounce.Duration, LongPress: b.LongPress.Duration})
+	}
+	for _, l := range cfg.LEDs {
+		c.LEDs = append(c.LEDs, hw.LEDConfig{Name: l.Name, Pin: l.Pin, ActiveLow: l.ActiveLow})
+	}
+	if cfg.Door.RelayPin != "" {
+		c.Relays = append(c.Relays, hw.RelayConfig{Name: doorRelay, Pin: cfg.Door.RelayPin, ActiveLow: cfg.Door.RelayActiveLow})
+	}
+	return c
+}
+
+// board is the opened GPIO: real, or simulated where the machine has no
+// GPIO chip (a PC, CI). sim is nil on real hardware.
+type board struct {
+	*hw.Board
+	sim *sim.Board
+}
+
+func openBoard(cfg *config.Config, log *slog.Logger) (*board, error) {
+	hc := hwConfig(cfg)
+	lines, err := gpio.Open(log)
+	if errors.Is(err, gpio.ErrNoChips) {
+		log.Warn("no GPIO chip on this machine: using simulated buttons, LEDs and relay (press buttons with `skoip ctl press NAME`)")
+		s, err := sim.Open(hc, hw.SystemClock(), log)
+		if err != nil {
+			return nil, fmt.Errorf("hw/sim: %w", err)
+		}
+		return &board{Board: s.Board, sim: s}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gpio: %w", err)
+	}
+	b, err := hw.NewBoard(hc, lines, hw.SystemClock(), log)
+	if err != nil {
+		return nil, fmt.Errorf("hw: %w", err)
+	}
+	return &board{Board: b}, nil
+}
+
+// openAudio opens the sound device; "alsa" falls back to "null" with a
+// warning where there is no sound card.
+func openAudio(cfg *config.Config, onHealth func(error), log *slog.Logger) (audio.Device, error) {
+	ac := audio.Config{
+		Backend:    cfg.Audio.Backend,
+		Capture:    cfg.Audio.Capture,
+		Playback:   cfg.Audio.Playback,
+		SampleRate: cfg.Audio.SampleRate,
+		Period:     cfg.Audio.Period.Duration,
+		OnHealth:   onHealth,
+	}
+	if ac.Backend == config.BackendALSA {
+		return audio.OpenOrFallback(ac, log)
+	}
+	return audio.Open(ac, log)
+}

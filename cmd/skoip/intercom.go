@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/hw"
+	"github.com/skoip/skoip/media"
+	"github.com/skoip/skoip/phone"
+)
+
+// player is what the intercom needs of the media engine.
+type player interface {
+	Play(ctx context.Context, p *media.Prompt, to media.Target) error
+	SetMute(on bool)
+}
+
+// warnBefore is how long before calls.max_duration the warning prompt plays.
+const warnBefore = 15 * time.Second
+
+// intercom is the behaviour table of DESIGN.md: buttons and phone events in,
+// calls, prompts, LEDs and the door relay out. Its loop is the one owner of
+// the call's side effects; dials and prompts run in goroutines it waits for.
+type intercom struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	phone  *phone.Phone
+	board  *board
+	relay  *hw.Relay // nil without a relay
+	sounds *sounds
+	player player
+	door   *doorCode
+
+	root context.Context // the run's context: background work started by commands lives in it
+	bg   sync.WaitGroup
+
+	mu         sync.Mutex // guards what ctl handlers and the loop share
+	dialCancel context.CancelFunc
+	ringCancel context.CancelFunc
+	warnTimer  *time.Timer
+	hangTimer  *time.Timer
+	faults     map[string]string
+	opened     int // door openings
+}
+
+// run handles events until ctx ends, then waits for its goroutines.
+func (i *intercom) run(ctx context.Context) {
+	events, unsubscribe := i.phone.Subscribe()
+	defer unsubscribe()
+	buttons := i.board.Buttons.Events()
+	i.showState(phone.StateIdle)
+	for {
+		select {
+		case <-ctx.Done():
+			i.stopTimers()
+			i.bg.Wait()
+			return
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			i.onPhone(ctx, ev)
+		case be, ok := <-buttons:
+			if !ok {
+				buttons = nil
+				continue
+			}
+			if be.Kind == hw.Press {
+				i.log.Info("button pressed", "button", be.Button)
+				if err := i.press(ctx, be.Button); err != nil {
+					i.log.Warn("button action failed", "button", be.Button, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// press runs the action of the button called name.
+func (i *intercom) press(ctx context.Context, name string) error {
+	b, ok := i.button(name)
+	if !ok {
+		return fmt.Errorf("no button %q", name)
+	}
+	state := i.phone.Status().State
+	switch b.Action {
+	case config.ActionCall:
+		return i.call(ctx, b.Target)
+	case config.ActionAnswer:
+		return i.phone.Answer(ctx)
+	case config.ActionHangup:
+		return i.phone.Hangup(ctx)
+	case config.ActionOpen:
+		return i.sendDoorCode(ctx)
+	case config.ActionToggle:
+		switch state {
+		case phone.StateIdle:
+			return i.call(ctx, b.Target)
+		case phone.StateIncoming:
+			return i.phone.Answer(ctx)
+		default:
+			return i.phone.Hangup(ctx)
+		}
+	}
+	return fmt.Errorf("button %q: unknown action %q", name, b.Action)
+}
+
+func (i *intercom) button(name string) (config.Button, bool) {
+	for _, b := range i.cfg.Buttons {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	return config.Button{}, false
+}
+
+// call dials target (or peer.address) in the background: the doorbell plays
+// on the local speaker while it rings, the busy or no-answer prompt after a
+// failure. It returns once the call is on its way.
+func (i *intercom) call(ctx context.Context, target string) error {
+	if target == "" {
+		target = i.cfg.Peer.Address
+	}
+	if target == "" {
+		return errors.New("no target: set peer.address or the button's target")
+	}
+	if s := i.phone.Status().State; s != phone.StateIdle {
+		return fmt.Errorf("%w (state %s)", phone.ErrCallInProgress, s)
+	}
+	dctx, cancel := context.WithTimeout(ctx, i.cfg.Calls.RingTimeout.Duration)
+	i.mu.Lock()
+	i.dialCancel = cancel
+	i.mu.Unlock()
+	i.startRing(ctx, i.sounds.doorbell)
+	i.bg.Add(1)
+	go func() {
+		defer i.bg.Done()
+		defer cancel()
+		err := i.phone.Dial(dctx, target)
+		i.stopRing()
+		if err == nil {
+			return
+		}
+		i.log.Info("call failed", "target", target, "err", err)
+		if p := i.failurePrompt(err); p != nil && ctx.Err() == nil {
+			i.playBackground(ctx, p, media.ToLocal)
+		}
+	}()
+	return nil
+}
+
+// failurePrompt picks what the visitor hears when a call fails.
+func (i *intercom) failurePrompt(err error) *media.Prompt {
+	switch {
+	case errors.Is(err, phone.ErrBusy), errors.Is(err, phone.ErrDeclined):
+		return i.sounds.busy
+	case errors.Is(err, phone.ErrTimeout), errors.Is(err, phone.ErrUnavailable),
+		errors.Is(err, phone.ErrCancelled), errors.Is(err, context.DeadlineExceeded):
+		return i.sounds.noAnswer
+	default:
+		return i.sounds.busy
+	}
+}
+
+// hangup ends the call in any state, including a dial in progress.
+func (i *intercom) hangup(ctx context.Context) error {
+	i.mu.Lock()
+	cancel := i.dialCancel
+	i.mu.Unlock()
+	if cancel != nil && i.phone.Status().State == phone.StateOutgoing {
+		cancel()
+		return nil
+	}
+	return i.phone.Hangup(ctx)
+}
+
+func (i *intercom) sendDoorCode(ctx context.Context) error {
+	if i.cfg.Door.Code == "" {
+		return errors.New("no door code configured (door.code)")
+	}
+	return i.phone.SendDTMF(ctx, i.cfg.Door.Code)
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/hw"
+	"github.com/skoip/skoip/media"
+	"github.com/skoip/skoip/phone"
+)
+
+func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
+	switch ev.Kind {
+	case phone.EventState:
+		i.showState(ev.State)
+		switch ev.State {
+		case phone.StateConnected:
+			i.stopRing()
+			i.door.reset()
+			i.armWarning(ctx)
+		case phone.StateIdle:
+			i.stopRing()
+			i.stopTimers()
+		}
+	case phone.EventIncoming:
+		i.log.Info("incoming call", "from", ev.Peer)
+		i.startRing(ctx, i.sounds.ringtone)
+	case phone.EventDTMF:
+		i.onDigit(ctx, ev.Digit)
+	}
+}
+
+// onDigit feeds a received DTMF digit to the door code.
+func (i *intercom) onDigit(ctx context.Context, d rune) {
+	switch i.door.feed(d, time.Now()) {
+	case doorOpen:
+		i.openDoor(ctx)
+	case doorWrong:
+		i.log.Warn("wrong door code")
+	case doorLockedNow:
+		i.log.Warn("too many wrong door codes: ignoring codes", "for", i.cfg.Door.LockoutTime.Duration)
+	case doorLocked:
+		i.log.Debug("door code ignored: locked out")
+	}
+}
+
+// openDoor pulses the relay, plays door_open to both sides and, when
+// configured, hangs up a little later.
+func (i *intercom) openDoor(ctx context.Context) {
+	i.mu.Lock()
+	i.opened++
+	i.mu.Unlock()
+	i.log.Info("door code accepted: opening the door", "pulse", i.cfg.Door.Pulse.Duration)
+	if i.relay != nil {
+		if err := i.relay.Pulse(i.cfg.Door.Pulse.Duration); err != nil {
+			i.log.Error("door relay", "err", err)
+		}
+	}
+	i.playBackground(ctx, i.sounds.doorOpen, media.ToLocal)
+	i.playBackground(ctx, i.sounds.doorOpen, media.ToRemote)
+	if d := i.cfg.Door.HangupAfterOpen.Duration; d > 0 {
+		i.mu.Lock()
+		i.hangTimer = time.AfterFunc(d, func() { i.phone.Hangup(ctx) })
+		i.mu.Unlock()
+	}
+}
+
+// armWarning plays the warning prompt shortly before max_duration ends the call.
+func (i *intercom) armWarning(ctx context.Context) {
+	max := i.cfg.Calls.MaxDuration.Duration
+	if max == 0 {
+		return
+	}
+	at := max - warnBefore
+	if at < max/2 {
+		at = max / 2
+	}
+	i.mu.Lock()
+	i.warnTimer = time.AfterFunc(at, func() {
+		i.log.Info("call nearly at calls.max_duration", "max", max)
+		i.playBackground(ctx, i.sounds.warning, media.ToRemote)
+		i.playBackground(ctx, i.sounds.warning, media.ToLocal)
+	})
+	i.mu.Unlock()
+}
+
+func (i *intercom) stopTimers() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for _, t := range []*time.Timer{i.warnTimer, i.hangTimer} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+	i.warnTimer, i.hangTimer = nil, nil
+}
+
+// startRing loops p on the local speaker until stopRing.
+func (i *intercom) startRing(ctx context.Context, p *media.Prompt) {
+	rctx, cancel := context.WithCancel(ctx)
+	i.mu.Lock()
+	if i.ringCancel != nil {
+		i.ringCancel()
+	}
+	i.ringCancel = cancel
+	i.mu.Unlock()
+	i.bg.Add(1)
+	go func() {
+		defer i.bg.Done()
+		for rctx.Err() == nil {
+			if err := i.player.Play(rctx, p, media.ToLocal); err != nil && rctx.Err() == nil {
+				i.log.Warn("ring prompt", "prompt", p.Name(), "err", err)
+				return
+			}
+		}
+	}()
+}
+
+func (i *intercom) stopRing() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.ringCancel != nil {
+		i.ringCancel()
+		i.ringCancel = nil
+	}
+}
+
+// playBackground plays p once, in a goroutine the intercom waits for.
+func (i *intercom) playBackground(ctx context.Context, p *media.Prompt, to media.Target) {
+	i.bg.Add(1)
+	go func() {
+		defer i.bg.Done()
+		if err := i.player.Play(ctx, p, to); err != nil && ctx.Err() == nil {
+			i.log.Debug("prompt", "prompt", p.Name(), "err", err)
+		}
+	}()
+}
+
+// showState derives every LED from the call state and the faults: the one
+// source of truth for LEDs.
+func (i *intercom) showState(s phone.State) {
+	i.mu.Lock()
+	faulty := len(i.faults) > 0
+	i.mu.Unlock()
+	call := hw.Off
+	switch s {
+	case phone.StateOutgoing, phone.StateIncoming:
+		call = hw.FastBlink
+	case phone.StateConnected:
+		call = hw.On
+	}
+	status := hw.Heartbeat
+	if faulty {
+		status = hw.Error
+	}
+	for _, l := range i.cfg.LEDs {
+		p := hw.Off
+		switch l.Show {
+		case config.ShowStatus:
+			p = status
+		case config.ShowCall:
+			p = call
+		case config.ShowDoor:
+			continue // follows the relay; see relay pulses
+		}
+		if err := i.board.LEDs.Set(l.Name, p); err != nil {
+			i.log.Warn("LED", "led", l.Name, "err", err)
+		}
+	}
+}
+
+// setFault records (err != nil) or clears a fault of component, and shows it.
+func (i *intercom) setFault(component string, err error) {
+	i.mu.Lock()
+	if err != nil {
+		i.faults[component] = err.Error()
+	} else {
+		delete(i.faults, component)
+	}
+	i.mu.Unlock()
+	if err != nil {
+		i.log.Error("fault", "component", component, "err", err)
+	} else {
+		i.log.Info("fault cleared", "component", component)
+	}
+	i.showState(i.phone.Status().State)
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/media"
+)
+
+// promptRate is the rate prompts are prepared at: the codecs' 8 kHz.
+const promptRate = 8000
+
+// sounds are the prompts of the behaviour table, loaded once at start.
+type sounds struct {
+	doorbell, ringtone, busy, noAnswer, doorOpen, warning *media.Prompt
+}
+
+// loadSounds loads the configured WAV files; an empty path selects a
+// built-in tone, so that the intercom is never silent.
+func loadSounds(s config.Sounds) (*sounds, error) {
+	var out sounds
+	for _, x := range []struct {
+		path string
+		dst  **media.Prompt
+		gen  func() *media.Prompt
+	}{
+		{s.Doorbell, &out.doorbell, chime},
+		{s.Ringtone, &out.ringtone, ringTone},
+		{s.Busy, &out.busy, busyTone},
+		{s.NoAnswer, &out.noAnswer, noAnswerTone},
+		{s.DoorOpen, &out.doorOpen, doorOpenTone},
+		{s.Warning, &out.warning, warningTone},
+	} {
+		if x.path == "" {
+			*x.dst = x.gen()
+			continue
+		}
+		p, err := media.LoadPrompt(x.path, promptRate)
+		if err != nil {
+			return nil, fmt.Errorf("sounds: %w", err)
+		}
+		*x.dst = p
+	}
+	return &out, nil
+}
+
+// tone appends d seconds of the sum of freqs (Hz) at level dBFS, with 5 ms
+// fades so that nothing clicks; freqs == nil appends silence.
+func tone(dst []int16, d float64, level float64, decay bool, freqs ...float64) []int16 {
+	n := int(d * promptRate)
+	amp := math.Pow(10, level/20) * 32767 / math.Max(1, float64(len(freqs)))
+	fade := promptRate * 5 / 1000
+	for i := 0; i < n; i++ {
+		var v float64
+		for _, f := range freqs {
+			v += math.Sin(2 * math.Pi * f * float64(i) / promptRate)
+		}
+		g := amp
+		if decay {
+			g *= math.Exp(-3 * float64(i) / float64(n))
+		}
+		if i < fade {
+			g *= float64(i) / float64(fade)
+		}
+		if n-i < fade {
+			g *= float64(n-i) / float64(fade)
+		}
+		dst = append(dst, int16(v*g))
+	}
+	return dst
+}
+
+// chime is a two-note ding-dong (E5, C5 with a harmonic), decaying.
+func chime() *media.Prompt {
+	s := tone(nil, 0.6, -6, true, 659.3, 1318.5)
+	s = tone(s, 0.9, -6, true, 523.3, 1046.5)
+	s = tone(s, 0.5, 0, false)
+	return media.NewPrompt("doorbell (built-in)", promptRate, s)
+}
+
+// ringTone is 1 s of 425+450 Hz and 2 s of silence.
+func ringTone() *media.Prompt {
+	s := tone(nil, 1, -10, false, 425, 450)
+	s = tone(s, 2, 0, false)
+	return media.NewPrompt("ringtone (built-in)", promptRate, s)
+}
+
+// busyTone is 425 Hz, 0.5 s on and off, three times.
+func busyTone() *media.Prompt {
+	var s []int16
+	for i := 0; i < 3; i++ {
+		s = tone(s, 0.5, -10, false, 425)
+		s = tone(s, 0.5, 0, false)
+	}
+	return media.NewPrompt("busy (built-in)", promptRate, s)
+}
+
+// noAnswerTone is three falling notes.
+func noAnswerTone() *media.Prompt {
+	var s []int16
+	for _, f := range []float64{784, 659.3, 523.3} {
+		s = tone(s, 0.3, -8, false, f)
+		s = tone(s, 0.05, 0, false)
+	}
+	return media.NewPrompt("no answer (built-in)", promptRate, s)
+}
+
+// doorOpenTone is three rising notes.
+func doorOpenTone() *media.Prompt {
+	var s []int16
+	for _, f := range []float64{523.3, 659.3, 784} {
+		s = tone(s, 0.2, -8, false, f)
+	}
+	return media.NewPrompt("door open (built-in)", promptRate, s)
+}
+
+// warningTone is two short high beeps.
+func warningTone() *media.Prompt {
+	s := tone(nil, 0.15, -10, false, 1400)
+	s = tone(s, 0.1, 0, false)
+	s = tone(s, 0.15, -10, false, 1400)
+	return media.NewPrompt("warning (built-in)", promptRate, s)
+}
