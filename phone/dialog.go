@@ -11,13 +11,29 @@ import (
 
 // route registers our handlers; each runs on its own sipgo goroutine.
 func (p *Phone) route(srv *sipgo.Server) {
-	srv.OnInvite(p.handler(p.onInvite))
-	srv.OnAck(p.handler(p.onAck))
-	srv.OnBye(p.handler(p.onBye))
-	srv.OnCancel(p.handler(p.onCancel))
-	srv.OnOptions(p.handler(p.onOptions))
-	srv.OnInfo(p.handler(p.onInfo))
-	srv.OnNoRoute(p.handler(p.onOther))
+	for _, m := range []sip.RequestMethod{sip.INVITE, sip.ACK, sip.BYE, sip.CANCEL, sip.OPTIONS, sip.INFO} {
+		srv.OnRequest(m, p.handlerFor(m))
+	}
+	srv.OnNoRoute(p.handlerFor(""))
+}
+
+// handlerFor is the handler of a request method ("" for the others).
+func (p *Phone) handlerFor(m sip.RequestMethod) sipgo.RequestHandler {
+	switch m {
+	case sip.INVITE:
+		return p.handler(p.onInvite)
+	case sip.ACK:
+		return p.handler(p.onAck)
+	case sip.BYE:
+		return p.handler(p.onBye)
+	case sip.CANCEL:
+		return p.handler(p.onCancel)
+	case sip.OPTIONS:
+		return p.handler(p.onOptions)
+	case sip.INFO:
+		return p.handler(p.onInfo)
+	}
+	return p.handler(p.onOther)
 }
 
 // handler wraps h: it is tracked by Run, dropped while stopping, and a panic

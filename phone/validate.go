@@ -28,6 +28,9 @@ func check(req *sip.Request) *verdict {
 	if s := strings.ToLower(req.Recipient.Scheme); s != "sip" && s != "sips" {
 		return &verdict{code: 416, reason: "Unsupported URI Scheme"}
 	}
+	if len(req.Recipient.Headers) > 0 {
+		return &verdict{code: 400, reason: "Headers In Request-URI"}
+	}
 	if req.IsAck() || req.IsCancel() {
 		return nil
 	}
@@ -52,7 +55,7 @@ func checkHeaders(req *sip.Request) *verdict {
 	if req.CallID().Value() == "" {
 		return &verdict{code: 400, reason: "Empty Call-ID"}
 	}
-	if cseq.MethodName != req.Method {
+	if !strings.EqualFold(string(cseq.MethodName), string(req.Method)) {
 		return &verdict{code: 400, reason: "CSeq Method Mismatch"}
 	}
 	if uint64(cseq.SeqNo) >= maxCSeq {
@@ -113,8 +116,12 @@ func unsupportedMedia() *verdict {
 		extra: []sip.Header{sip.NewHeader("Accept", acceptTypes), sip.NewHeader("Accept-Encoding", "identity")}}
 }
 
-// checkInvite wants one usable Contact.
+// checkInvite wants one usable Contact, and an Accept that allows SDP.
 func checkInvite(req *sip.Request) *verdict {
+	if !acceptsSDP(req.GetHeaders("Accept")) {
+		return &verdict{code: 406, reason: "Not Acceptable",
+			extra: []sip.Header{sip.NewHeader("Accept", sdpType)}}
+	}
 	cs := req.GetHeaders("Contact")
 	ct := req.Contact()
 	if len(cs) != 1 || ct == nil || ct.Address.Wildcard || !sipScheme(ct.Address.Scheme) || ct.Address.Host == "" {
@@ -129,4 +136,20 @@ func mediaType(v string) string {
 		v = v[:i]
 	}
 	return strings.ToLower(strings.TrimSpace(v))
+}
+
+// acceptsSDP reports whether Accept headers (none means SDP) allow SDP.
+func acceptsSDP(hs []sip.Header) bool {
+	if len(hs) == 0 {
+		return true
+	}
+	for _, h := range hs {
+		for _, v := range strings.Split(h.Value(), ",") {
+			switch mediaType(v) {
+			case sdpType, "application/*", "*/*", "":
+				return true
+			}
+		}
+	}
+	return false
 }
