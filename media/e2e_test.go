@@ -85,9 +85,11 @@ func TestEndToEndQuality(t *testing.T) {
 		minGood float64
 		maxLag  time.Duration
 	}{
-		{"clean", impair.Config{Seed: 1}, 0.80, 45 * time.Millisecond},
-		{"loss5_jitter30", impair.Config{Seed: 2, Loss: 0.05, Delay: 30 * time.Millisecond, Jitter: 10 * time.Millisecond}, 0.60, 130 * time.Millisecond},
-		{"loss20_reorder", impair.Config{Seed: 3, Loss: 0.20, Reorder: 0.1, ReorderBy: 30 * time.Millisecond}, 0.55, 130 * time.Millisecond},
+		// Thresholds leave room for a shared, loaded CI machine (the devices
+		// tick in real time); broken audio scores near 0 on every case.
+		{"clean", impair.Config{Seed: 1}, 0.70, 45 * time.Millisecond},
+		{"loss5_jitter30", impair.Config{Seed: 2, Loss: 0.05, Delay: 30 * time.Millisecond, Jitter: 10 * time.Millisecond}, 0.50, 130 * time.Millisecond},
+		{"loss20_reorder", impair.Config{Seed: 3, Loss: 0.20, Reorder: 0.1, ReorderBy: 30 * time.Millisecond}, 0.40, 130 * time.Millisecond},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
