@@ -14,7 +14,7 @@ import (
 const (
 	backoffMin      = 500 * time.Millisecond
 	backoffMax      = 10 * time.Second
-	watchdogTimeout = 2 * time.Second
+	watchdogTimeout = 4 * time.Second
 )
 
 // stream is one opened and started instance of a real device. Its data

@@ -117,7 +117,7 @@ func testLoss(t *testing.T, report bool) {
 		t.Fatalf("%d periods in 1 s, want 100", n)
 	}
 	card.unplug(report)
-	time.Sleep(5 * time.Second) // longer than the watchdog
+	time.Sleep(2*watchdogTimeout + time.Second) // the watchdog looks every watchdogTimeout
 	synctest.Wait()
 	h := health.get()
 	wantErr := map[bool]error{true: ErrStopped, false: ErrStalled}[report]
