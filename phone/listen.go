@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -113,7 +114,30 @@ func (p *Phone) serve(ln *listeners) error {
 	if ln.tcp != nil {
 		p.wg.Go(func() { serveErr(p, srv.ServeTCP(ln.tcp)) })
 	}
+	if ln.udp != nil {
+		return p.awaitUDPPool()
+	}
 	return nil
+}
+
+// awaitUDPPool waits until sipgo has registered the UDP listener in its
+// connection pool: before that, a request with Laddr would try to bind the
+// listening port again.
+func (p *Phone) awaitUDPPool() error {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(5 * time.Second)
+	for {
+		if c, err := p.ua.TransportLayer().GetConnection("udp", p.laddr.String()); err == nil && c != nil {
+			c.TryClose()
+			return nil
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			return fmt.Errorf("sipgo: UDP listener not registered")
+		}
+	}
 }
 
 func serveErr(p *Phone, err error) {
