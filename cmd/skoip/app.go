@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
 )
@@ -30,13 +31,16 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 	}
 	defer closeInto(&err, "hw", brd.Close)
 
-	ic := &intercom{cfg: cfg, log: log.With("component", "intercom"), board: brd, sounds: snd,
+	ic := &intercom{cfg: cfg, log: log.With("component", "intercom"), sounds: snd,
+		buttons: brd.Buttons.Events(), leds: brd.LEDs, clock: hw.SystemClock(),
 		door:   newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration),
 		faults: map[string]string{}}
+	var relay *hw.Relay
 	if cfg.Door.RelayPin != "" {
-		if ic.relay, err = brd.Relay(doorRelay); err != nil {
+		if relay, err = brd.Relay(doorRelay); err != nil {
 			return err
 		}
+		ic.relay = relay
 	}
 	var healthMu sync.Mutex
 	var onHealth func(error)
@@ -85,7 +89,7 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 	}
 	log.Info("SIP listening", "addr", ph.Addr(), "transport", cfg.SIP.Transport)
 
-	a := &app{cfg: cfg, log: log, started: started, ic: ic, eng: eng, dev: dev}
+	a := &app{cfg: cfg, log: log, started: started, ic: ic, phone: ph, brd: brd, relay: relay, eng: eng, dev: dev}
 	ctl, err := listenControl(socketPath(cfg), a.handlers(), log.With("component", "control"))
 	if err != nil {
 		cancel()

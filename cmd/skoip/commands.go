@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/media"
+	"github.com/skoip/skoip/phone"
 )
 
 // app holds what the control socket's commands act on.
@@ -17,6 +19,9 @@ type app struct {
 	log     *slog.Logger
 	started time.Time
 	ic      *intercom
+	phone   *phone.Phone
+	brd     *board
+	relay   *hw.Relay // nil without a relay
 	eng     *media.Engine
 	dev     audio.Device
 }
@@ -48,22 +53,22 @@ type relayStatus struct {
 }
 
 func (a *app) status() status {
-	ps := a.ic.phone.Status()
+	ps := a.phone.Status()
 	st := status{
 		State: string(ps.State), Peer: ps.Peer, CallID: ps.CallID, Codec: ps.Codec,
 		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx,
-		SIP:     a.ic.phone.Addr().String(),
+		SIP:     a.phone.Addr().String(),
 		LEDs:    map[string]string{},
 		Audio:   a.dev.Stats(),
 		UptimeS: time.Since(a.started).Seconds(), Version: version,
 		procStats: readProcStats(),
 	}
-	for _, n := range a.ic.board.LEDs.Names() {
-		if p, ok := a.ic.board.LEDs.State(n); ok {
+	for _, n := range a.brd.LEDs.Names() {
+		if p, ok := a.brd.LEDs.State(n); ok {
 			st.LEDs[n] = p.String()
 		}
 	}
-	if r := a.ic.relay; r != nil {
+	if r := a.relay; r != nil {
 		st.Relay = &relayStatus{Active: r.Active(), Pulses: r.Pulses()}
 	}
 	a.ic.mu.Lock()
@@ -126,8 +131,8 @@ func (a *app) press(ctx context.Context, name string) error {
 	if _, ok := a.ic.button(name); !ok {
 		return fmt.Errorf("no button %q in the config", name)
 	}
-	if a.ic.board.sim != nil {
-		return a.ic.board.sim.Press(name)
+	if a.brd.sim != nil {
+		return a.brd.sim.Press(name)
 	}
 	return a.ic.press(a.ic.root, name)
 }
@@ -136,15 +141,15 @@ func (a *app) release(_ context.Context, name string) error {
 	if _, ok := a.ic.button(name); !ok {
 		return fmt.Errorf("no button %q in the config", name)
 	}
-	if a.ic.board.sim != nil {
-		return a.ic.board.sim.Release(name)
+	if a.brd.sim != nil {
+		return a.brd.sim.Release(name)
 	}
 	return nil
 }
 
 // play sends a WAV file to the remote party (the seed's "Transmit").
 func (a *app) play(ctx context.Context, path string) error {
-	if a.ic.phone.Status().State != "connected" {
+	if a.phone.Status().State != phone.StateConnected {
 		return errNoCall
 	}
 	p, err := media.LoadPrompt(path, promptRate)

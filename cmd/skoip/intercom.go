@@ -17,7 +17,26 @@ import (
 // player is what the intercom needs of the media engine.
 type player interface {
 	Play(ctx context.Context, p *media.Prompt, to media.Target) error
-	SetMute(on bool)
+}
+
+// callControl is what the intercom needs of the phone (*phone.Phone).
+type callControl interface {
+	Dial(ctx context.Context, target string) error
+	Answer(ctx context.Context) error
+	Hangup(ctx context.Context) error
+	SendDTMF(ctx context.Context, digits string) error
+	Status() phone.Status
+	Subscribe() (<-chan phone.Event, func())
+}
+
+// ledSetter shows patterns on LEDs by name (*hw.LEDSet).
+type ledSetter interface {
+	Set(name string, p hw.Pattern) error
+}
+
+// pulser is the door relay (*hw.Relay).
+type pulser interface {
+	Pulse(d time.Duration) error
 }
 
 // warnBefore is how long before calls.max_duration the warning prompt plays.
@@ -27,14 +46,16 @@ const warnBefore = 15 * time.Second
 // calls, prompts, LEDs and the door relay out. Its loop is the one owner of
 // the call's side effects; dials and prompts run in goroutines it waits for.
 type intercom struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	phone  *phone.Phone
-	board  *board
-	relay  *hw.Relay // nil without a relay
-	sounds *sounds
-	player player
-	door   *doorCode
+	cfg     *config.Config
+	log     *slog.Logger
+	phone   callControl
+	buttons <-chan hw.ButtonEvent
+	leds    ledSetter
+	relay   pulser // nil without a relay
+	sounds  *sounds
+	player  player
+	door    *doorCode
+	clock   hw.Clock
 
 	root context.Context // the run's context: background work started by commands lives in it
 	bg   sync.WaitGroup
@@ -42,8 +63,8 @@ type intercom struct {
 	mu         sync.Mutex // guards what ctl handlers and the loop share
 	dialCancel context.CancelFunc
 	ringCancel context.CancelFunc
-	warnTimer  *time.Timer
-	hangTimer  *time.Timer
+	warnTimer  hw.Timer
+	hangTimer  hw.Timer
 	faults     map[string]string
 	opened     int // door openings
 }
@@ -52,7 +73,7 @@ type intercom struct {
 func (i *intercom) run(ctx context.Context) {
 	events, unsubscribe := i.phone.Subscribe()
 	defer unsubscribe()
-	buttons := i.board.Buttons.Events()
+	buttons := i.buttons
 	i.showState(phone.StateIdle)
 	for {
 		select {
@@ -132,7 +153,8 @@ func (i *intercom) call(ctx context.Context, target string) error {
 	if s := i.phone.Status().State; s != phone.StateIdle {
 		return fmt.Errorf("%w (state %s)", phone.ErrCallInProgress, s)
 	}
-	dctx, cancel := context.WithTimeout(ctx, i.cfg.Calls.RingTimeout.Duration)
+	// phone cancels after calls.ring_timeout; cancel is for hangup.
+	dctx, cancel := context.WithCancel(ctx)
 	i.mu.Lock()
 	i.dialCancel = cancel
 	i.mu.Unlock()

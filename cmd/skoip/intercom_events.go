@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
@@ -33,7 +32,7 @@ func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
 
 // onDigit feeds a received DTMF digit to the door code.
 func (i *intercom) onDigit(ctx context.Context, d rune) {
-	switch i.door.feed(d, time.Now()) {
+	switch i.door.feed(d, i.clock.Now()) {
 	case doorOpen:
 		i.openDoor(ctx)
 	case doorWrong:
@@ -61,7 +60,7 @@ func (i *intercom) openDoor(ctx context.Context) {
 	i.playBackground(ctx, i.sounds.doorOpen, media.ToRemote)
 	if d := i.cfg.Door.HangupAfterOpen.Duration; d > 0 {
 		i.mu.Lock()
-		i.hangTimer = time.AfterFunc(d, func() { i.phone.Hangup(ctx) })
+		i.hangTimer = i.clock.AfterFunc(d, func() { i.phone.Hangup(ctx) })
 		i.mu.Unlock()
 	}
 }
@@ -77,7 +76,7 @@ func (i *intercom) armWarning(ctx context.Context) {
 		at = max / 2
 	}
 	i.mu.Lock()
-	i.warnTimer = time.AfterFunc(at, func() {
+	i.warnTimer = i.clock.AfterFunc(at, func() {
 		i.log.Info("call nearly at calls.max_duration", "max", max)
 		i.playBackground(ctx, i.sounds.warning, media.ToRemote)
 		i.playBackground(ctx, i.sounds.warning, media.ToLocal)
@@ -88,7 +87,7 @@ func (i *intercom) armWarning(ctx context.Context) {
 func (i *intercom) stopTimers() {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	for _, t := range []*time.Timer{i.warnTimer, i.hangTimer} {
+	for _, t := range []hw.Timer{i.warnTimer, i.hangTimer} {
 		if t != nil {
 			t.Stop()
 		}
@@ -164,7 +163,7 @@ func (i *intercom) showState(s phone.State) {
 		case config.ShowDoor:
 			continue // follows the relay; see relay pulses
 		}
-		if err := i.board.LEDs.Set(l.Name, p); err != nil {
+		if err := i.leds.Set(l.Name, p); err != nil {
 			i.log.Warn("LED", "led", l.Name, "err", err)
 		}
 	}

@@ -1,0 +1,132 @@
+package e2e
+
+import (
+	"testing"
+	"time"
+)
+
+const (
+	setupTimeout = 10 * time.Second
+	samplesPer   = 80 // samples in one 10 ms audio period at 8 kHz
+)
+
+// dial makes from call to.sip and waits until to rings.
+func dial(t *testing.T, from, to *node) {
+	t.Helper()
+	from.mustCtl("call", to.sip)
+	from.waitState("outgoing", setupTimeout)
+	to.waitState("incoming", setupTimeout)
+}
+
+// answerCall answers on to and waits until both sides are connected.
+func answerCall(t *testing.T, from, to *node) {
+	t.Helper()
+	to.mustCtl("answer")
+	to.waitState("connected", setupTimeout)
+	from.waitState("connected", setupTimeout)
+}
+
+// talk lets a connected call run for d of call time, and returns the
+// playback sample ranges [start, end) of each side that hold the far
+// side's speech (after 300 ms for the playout buffer to settle).
+func talk(t *testing.T, a, b *node, d time.Duration) (ra, rb [2]int) {
+	t.Helper()
+	a0, _ := a.status()
+	b0, _ := b.status()
+	a.waitFor("talking", d+10*time.Second, func(s status) bool {
+		return s.State == "connected" && s.DurationS >= d.Seconds()
+	})
+	a1, _ := a.status()
+	b1, _ := b.status()
+	settle := 300 * 8
+	return [2]int{int(a0.Audio.Periods)*samplesPer + settle, int(a1.Audio.Periods) * samplesPer},
+		[2]int{int(b0.Audio.Periods)*samplesPer + settle, int(b1.Audio.Periods) * samplesPer}
+}
+
+// TestCallTalkOpenHangup is the whole intercom: the door unit calls, the
+// inside unit rings and is answered, each hears the other (and not itself),
+// the inside's open button opens the door, and either side hangs up.
+func TestCallTalkOpenHangup(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	door := startNode(t, "door", lab.door, testdata("door.wav"), nil)
+	inside := startNode(t, "inside", lab.inside, testdata("inside.wav"), nil)
+
+	dial(t, door, inside)
+	if st, _ := inside.status(); st.LEDs["call"] != "fast-blink" {
+		t.Errorf("inside call LED while ringing: %q, want fast-blink", st.LEDs["call"])
+	}
+	answerCall(t, door, inside)
+	for _, n := range []*node{door, inside} {
+		if st, _ := n.status(); st.Codec != "PCMU" || st.LEDs["call"] != "on" {
+			t.Errorf("%s connected: codec %q call LED %q, want PCMU and on", n.name, st.Codec, st.LEDs["call"])
+		}
+	}
+	doorSpan, insideSpan := talk(t, door, inside, 6*time.Second)
+
+	// The inside unit's open button sends the door code; the door unit's relay pulses.
+	inside.mustCtl("open")
+	door.waitFor("door opened", 10*time.Second, func(s status) bool {
+		return s.DoorOpened == 1 && s.Relay != nil && s.Relay.Pulses == 1
+	})
+	if st, _ := inside.status(); st.DoorOpened != 0 || st.Relay.Pulses != 0 {
+		t.Errorf("inside unit opened its own door: %+v", st)
+	}
+
+	// The inside hangs up: both idle.
+	inside.mustCtl("hangup")
+	inside.waitState("idle", setupTimeout)
+	door.waitState("idle", setupTimeout)
+
+	// A second call that the door side hangs up; `ctl dtmf` with the code opens again.
+	dial(t, door, inside)
+	answerCall(t, door, inside)
+	inside.mustCtl("dtmf", "1234")
+	door.waitFor("door opened twice", 10*time.Second, func(s status) bool { return s.DoorOpened == 2 })
+	door.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+	inside.waitState("idle", setupTimeout)
+
+	for _, n := range []*node{door, inside} {
+		if err := n.stop(); err != nil {
+			t.Errorf("%s: exit after SIGTERM: %v", n.name, err)
+		}
+	}
+	checkHears(t, door, doorSpan, testdata("inside.wav"), testdata("door.wav"), 0.8)
+	checkHears(t, inside, insideSpan, testdata("door.wav"), testdata("inside.wav"), 0.8)
+}
+
+// checkHears reads n's recorded playback in span and checks that it matches
+// the far side's source (median correlation >= min) and not n's own source.
+func checkHears(t *testing.T, n *node, span [2]int, far, own string, min float64) (hear, self match) {
+	t.Helper()
+	_, rec, err := readWAV(n.play)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if span[1] > len(rec) {
+		span[1] = len(rec)
+	}
+	if span[1]-span[0] < 8000 {
+		t.Fatalf("%s: only %d samples recorded in the call", n.name, span[1]-span[0])
+	}
+	_, farSrc, err := readWAV(far)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ownSrc, err := readWAV(own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg := rec[span[0]:span[1]]
+	hear = correlate(seg, farSrc, 4000, 10)
+	self = correlate(seg, ownSrc, 4000, 10)
+	t.Logf("%s hears the far side: %v; its own source: %v", n.name, hear, self)
+	if hear.Windows < 4 || hear.Median < min {
+		t.Errorf("%s does not hear the far side: %v, want median >= %.2f over >= 4 windows", n.name, hear, min)
+	}
+	if self.Median > 0.35 {
+		t.Errorf("%s hears itself: %v, want median <= 0.35", n.name, self)
+	}
+	return hear, self
+}

@@ -1,0 +1,142 @@
+package e2e
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+	"slices"
+)
+
+// match is how well a recording matches a looped source: the best
+// normalised cross-correlation of each voiced window of the recording with
+// the source at any lag.
+type match struct {
+	Windows int
+	Median  float64
+	Min     float64
+	Max     float64
+}
+
+func (m match) String() string {
+	return fmt.Sprintf("median %.3f (min %.3f, max %.3f, %d windows)", m.Median, m.Min, m.Max, m.Windows)
+}
+
+// source is a looped WAV prepared for correlation with windows of win samples.
+type source struct {
+	win    int
+	n      int
+	spec   []complex128 // FFT of the source extended by win samples (circular)
+	energy []float64    // prefix sums of squares of the extended source
+}
+
+func newSource(s []int16, win int) *source {
+	n := len(s)
+	ext := make([]float64, n+win)
+	for i := range ext {
+		ext[i] = float64(s[i%n])
+	}
+	energy := make([]float64, len(ext)+1)
+	for i, v := range ext {
+		energy[i+1] = energy[i] + v*v
+	}
+	size := 1
+	for size < len(ext)+win {
+		size <<= 1
+	}
+	spec := make([]complex128, size)
+	for i, v := range ext {
+		spec[i] = complex(v, 0)
+	}
+	fft(spec, false)
+	return &source{win: win, n: n, spec: spec, energy: energy}
+}
+
+// best is the highest normalised correlation of w (len win) with the source.
+func (s *source) best(w []float64) float64 {
+	buf := make([]complex128, len(s.spec))
+	var ww float64
+	for i, v := range w {
+		buf[i] = complex(v, 0)
+		ww += v * v
+	}
+	fft(buf, false)
+	for i := range buf {
+		buf[i] = cmplx.Conj(buf[i]) * s.spec[i]
+	}
+	fft(buf, true)
+	// A floor on the source energy keeps near-silent stretches of the source
+	// from matching anything.
+	floor := ww * 0.05
+	best := 0.0
+	for k := 0; k < s.n; k++ {
+		es := s.energy[k+s.win] - s.energy[k]
+		c := real(buf[k]) / float64(len(buf)) / math.Sqrt(ww*math.Max(es, floor))
+		if c > best {
+			best = c
+		}
+	}
+	return best
+}
+
+// correlate matches rec against src with windows of win samples, using at
+// most maxWin voiced windows spread evenly over rec. Silent windows (RMS
+// below 1% of full scale) are skipped.
+func correlate(rec, src []int16, win, maxWin int) match {
+	s := newSource(src, win)
+	var voiced [][]float64
+	for off := 0; off+win <= len(rec); off += win {
+		w := make([]float64, win)
+		var e float64
+		for i := range w {
+			w[i] = float64(rec[off+i])
+			e += w[i] * w[i]
+		}
+		if math.Sqrt(e/float64(win)) >= 327 {
+			voiced = append(voiced, w)
+		}
+	}
+	if len(voiced) == 0 {
+		return match{}
+	}
+	step := 1
+	if len(voiced) > maxWin {
+		step = len(voiced) / maxWin
+	}
+	var got []float64
+	for i := 0; i < len(voiced) && len(got) < maxWin; i += step {
+		got = append(got, s.best(voiced[i]))
+	}
+	slices.Sort(got)
+	return match{Windows: len(got), Median: got[len(got)/2], Min: got[0], Max: got[len(got)-1]}
+}
+
+// fft is an in-place iterative radix-2 FFT (len(a) a power of two); inverse
+// leaves the result unscaled.
+func fft(a []complex128, inverse bool) {
+	n := len(a)
+	for i, j := 1, 0; i < n; i++ {
+		bit := n >> 1
+		for ; j&bit != 0; bit >>= 1 {
+			j ^= bit
+		}
+		j ^= bit
+		if i < j {
+			a[i], a[j] = a[j], a[i]
+		}
+	}
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	for size := 2; size <= n; size <<= 1 {
+		w := cmplx.Rect(1, sign*2*math.Pi/float64(size))
+		for start := 0; start < n; start += size {
+			wk := complex(1, 0)
+			for k := 0; k < size/2; k++ {
+				u, v := a[start+k], a[start+k+size/2]*wk
+				a[start+k], a[start+k+size/2] = u+v, u-v
+				wk *= w
+			}
+		}
+	}
+}

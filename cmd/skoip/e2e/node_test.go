@@ -1,0 +1,121 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// node is one running `skoip run` process.
+type node struct {
+	t       *testing.T
+	name    string
+	host    host
+	dir     string
+	sock    string
+	logPath string
+	play    string // playback WAV with backend "file"
+	cmd     *exec.Cmd
+	done    chan struct{}
+	err     error // set when done is closed
+	log     *syncBuffer
+	sip     string // SIP address read from status
+}
+
+// settings are TOML keys "section.key" to raw TOML values.
+type settings map[string]string
+
+var portSeq atomic.Int64
+
+// defaults is a config for tests: speech from a WAV file in real time, the
+// playback recorded to a WAV file, 8 kHz, no mic processing (so that the
+// recording can be compared with the source), a short RTP timeout.
+func defaults(h host, dir, capture string) settings {
+	// A block of RTP ports of its own: loopback nodes share one port space.
+	base := 20000 + 40*int((int64(os.Getpid())*7+portSeq.Add(1))%500)
+	return settings{
+		"sip.listen":        q(h.ip + ":0"),
+		"audio.backend":     q("file"),
+		"audio.capture":     q(capture),
+		"audio.playback":    q(filepath.Join(dir, "playback.wav")),
+		"audio.sample_rate": "8000",
+		"audio.agc":         "false",
+		"audio.high_pass":   "false",
+		"media.rtp_ports":   q(fmt.Sprintf("%d-%d", base, base+39)),
+		"media.rtp_timeout": q("3s"),
+		"calls.ring_timeout": q("20s"),
+		"door.code":         q("1234"),
+		"door.pulse":        q("300ms"),
+		"control.socket":    q(filepath.Join(dir, "ctl.sock")),
+		"log.level":         q("debug"),
+	}
+}
+
+func q(s string) string { return fmt.Sprintf("%q", s) }
+
+// toml renders s with one table per section.
+func (s settings) toml() string {
+	bySection := map[string][]string{}
+	for k, v := range s {
+		sec, key, _ := strings.Cut(k, ".")
+		bySection[sec] = append(bySection[sec], key+" = "+v)
+	}
+	secs := make([]string, 0, len(bySection))
+	for sec := range bySection {
+		secs = append(secs, sec)
+	}
+	sort.Strings(secs)
+	var b strings.Builder
+	for _, sec := range secs {
+		sort.Strings(bySection[sec])
+		fmt.Fprintf(&b, "[%s]\n%s\n\n", sec, strings.Join(bySection[sec], "\n"))
+	}
+	return b.String()
+}
+
+// startNode runs skoip on h with the defaults changed by over; it waits
+// until the control socket answers. The process is stopped by t.Cleanup.
+func startNode(t *testing.T, name string, h host, capture string, over settings) *node {
+	t.Helper()
+	dir := t.TempDir()
+	s := defaults(h, dir, capture)
+	for k, v := range over {
+		if v == "" {
+			delete(s, k)
+		} else {
+			s[k] = v
+		}
+	}
+	cfg := filepath.Join(dir, "skoip.toml")
+	if err := os.WriteFile(cfg, []byte(s.toml()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := &node{t: t, name: name, host: h, dir: dir, sock: filepath.Join(dir, "ctl.sock"),
+		logPath: filepath.Join(dir, "skoip.log"), play: filepath.Join(dir, "playback.wav"),
+		done: make(chan struct{}), log: &syncBuffer{}}
+	n.cmd = h.command(skoipBin, "run", "--config", cfg)
+	n.cmd.Stdout = n.log
+	n.cmd.Stderr = n.log
+	if err := n.cmd.Start(); err != nil {
+		t.Fatalf("%s: start: %v", name, err)
+	}
+	go func() {
+		n.err = n.cmd.Wait()
+		close(n.done)
+	}()
+	t.Cleanup(func() {
+		n.stop()
+		if t.Failed() {
+			n.dumpLog()
+		}
+	})
+	st := n.waitFor("the control socket answers", 20*time.Second, func(status) bool { return true })
+	n.sip = st.SIP
+	return n
+}
