@@ -292,3 +292,6 @@ func connect(t testing.TB, tp *testPhone, p *peer) *dialog {
 	tp.waitState(t, phone.StateConnected)
 	return d
 }
+
+// quietLogger drops logs (the interop tests make many messages).
+func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
