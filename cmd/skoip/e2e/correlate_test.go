@@ -15,10 +15,11 @@ type match struct {
 	Median  float64
 	Min     float64
 	Max     float64
+	Lags    []int // per window: source position minus recording position (samples, mod source length)
 }
 
 func (m match) String() string {
-	return fmt.Sprintf("median %.3f (min %.3f, max %.3f, %d windows)", m.Median, m.Min, m.Max, m.Windows)
+	return fmt.Sprintf("median %.3f (min %.3f, max %.3f, %d windows; lags %v)", m.Median, m.Min, m.Max, m.Windows, m.Lags)
 }
 
 // source is a looped WAV prepared for correlation with windows of win samples.
@@ -51,8 +52,9 @@ func newSource(s []int16, win int) *source {
 	return &source{win: win, n: n, spec: spec, energy: energy}
 }
 
-// best is the highest normalised correlation of w (len win) with the source.
-func (s *source) best(w []float64) float64 {
+// best is the highest normalised correlation of w (len win) with the
+// source, and the lag in the source where it is found.
+func (s *source) best(w []float64) (float64, int) {
 	buf := make([]complex128, len(s.spec))
 	var ww float64
 	for i, v := range w {
@@ -67,15 +69,15 @@ func (s *source) best(w []float64) float64 {
 	// A floor on the source energy keeps near-silent stretches of the source
 	// from matching anything.
 	floor := ww * 0.05
-	best := 0.0
+	best, lag := 0.0, 0
 	for k := 0; k < s.n; k++ {
 		es := s.energy[k+s.win] - s.energy[k]
 		c := real(buf[k]) / float64(len(buf)) / math.Sqrt(ww*math.Max(es, floor))
 		if c > best {
-			best = c
+			best, lag = c, k
 		}
 	}
-	return best
+	return best, lag
 }
 
 // correlate matches rec against src with windows of win samples, using at
@@ -84,6 +86,7 @@ func (s *source) best(w []float64) float64 {
 func correlate(rec, src []int16, win, maxWin int) match {
 	s := newSource(src, win)
 	var voiced [][]float64
+	var offs []int
 	for off := 0; off+win <= len(rec); off += win {
 		w := make([]float64, win)
 		var e float64
@@ -93,6 +96,7 @@ func correlate(rec, src []int16, win, maxWin int) match {
 		}
 		if math.Sqrt(e/float64(win)) >= 327 {
 			voiced = append(voiced, w)
+			offs = append(offs, off)
 		}
 	}
 	if len(voiced) == 0 {
@@ -103,11 +107,16 @@ func correlate(rec, src []int16, win, maxWin int) match {
 		step = len(voiced) / maxWin
 	}
 	var got []float64
+	var delays []int
 	for i := 0; i < len(voiced) && len(got) < maxWin; i += step {
-		got = append(got, s.best(voiced[i]))
+		c, lag := s.best(voiced[i])
+		got = append(got, c)
+		// The position in the source minus the position in the recording:
+		// constant while the playout delay is.
+		delays = append(delays, ((lag-offs[i])%s.n+s.n)%s.n)
 	}
 	slices.Sort(got)
-	return match{Windows: len(got), Median: got[len(got)/2], Min: got[0], Max: got[len(got)-1]}
+	return match{Windows: len(got), Median: got[len(got)/2], Min: got[0], Max: got[len(got)-1], Lags: delays}
 }
 
 // fft is an in-place iterative radix-2 FFT (len(a) a power of two); inverse

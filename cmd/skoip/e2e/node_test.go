@@ -40,20 +40,20 @@ func defaults(h host, dir, capture string) settings {
 	// A block of RTP ports of its own: loopback nodes share one port space.
 	base := 20000 + 40*int((int64(os.Getpid())*7+portSeq.Add(1))%500)
 	return settings{
-		"sip.listen":        q(h.ip + ":0"),
-		"audio.backend":     q("file"),
-		"audio.capture":     q(capture),
-		"audio.playback":    q(filepath.Join(dir, "playback.wav")),
-		"audio.sample_rate": "8000",
-		"audio.agc":         "false",
-		"audio.high_pass":   "false",
-		"media.rtp_ports":   q(fmt.Sprintf("%d-%d", base, base+39)),
-		"media.rtp_timeout": q("3s"),
+		"sip.listen":         q(h.ip + ":0"),
+		"audio.backend":      q("file"),
+		"audio.capture":      q(capture),
+		"audio.playback":     q(filepath.Join(dir, "playback.wav")),
+		"audio.sample_rate":  "8000",
+		"audio.agc":          "false",
+		"audio.high_pass":    "false",
+		"media.rtp_ports":    q(fmt.Sprintf("%d-%d", base, base+39)),
+		"media.rtp_timeout":  q("3s"),
 		"calls.ring_timeout": q("20s"),
-		"door.code":         q("1234"),
-		"door.pulse":        q("300ms"),
-		"control.socket":    q(filepath.Join(dir, "ctl.sock")),
-		"log.level":         q("debug"),
+		"door.code":          q("1234"),
+		"door.pulse":         q("300ms"),
+		"control.socket":     q(filepath.Join(dir, "ctl.sock")),
+		"log.level":          q("debug"),
 	}
 }
 

@@ -34,16 +34,16 @@ func (s *syncBuffer) String() string {
 
 // status is the part of `skoip ctl status` that the tests read.
 type status struct {
-	State      string            `json:"state"`
-	Peer       string            `json:"peer"`
-	CallID     string            `json:"call_id"`
-	Codec      string            `json:"codec"`
-	DurationS  float64           `json:"duration_s"`
-	RTPRx      uint64            `json:"rtp_rx"`
-	RTPTx      uint64            `json:"rtp_tx"`
-	SIP        string            `json:"sip"`
-	LEDs       map[string]string `json:"leds"`
-	Relay      *struct {
+	State     string            `json:"state"`
+	Peer      string            `json:"peer"`
+	CallID    string            `json:"call_id"`
+	Codec     string            `json:"codec"`
+	DurationS float64           `json:"duration_s"`
+	RTPRx     uint64            `json:"rtp_rx"`
+	RTPTx     uint64            `json:"rtp_tx"`
+	SIP       string            `json:"sip"`
+	LEDs      map[string]string `json:"leds"`
+	Relay     *struct {
 		Active bool `json:"active"`
 		Pulses int  `json:"pulses"`
 	} `json:"relay"`
