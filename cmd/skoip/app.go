@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/netip"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/skoip/skoip/config"
@@ -50,7 +51,7 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 		if onHealth != nil {
 			onHealth(e)
 		}
-	}, log.With("component", "audio"))
+	}, log)
 	if err != nil {
 		return fmt.Errorf("audio: %w", err)
 	}
@@ -85,6 +86,9 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 	case <-ph.Ready():
 	case err := <-phoneErr:
 		wg.Wait()
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("sip: %s is in use by another program (another SIP phone?): stop it or set sip.listen: %w", cfg.SIP.Listen, err)
+		}
 		return fmt.Errorf("sip: %w", err)
 	}
 	log.Info("SIP listening", "addr", ph.Addr(), "transport", cfg.SIP.Transport)
