@@ -15,6 +15,7 @@ import (
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
+	"github.com/skoip/skoip/systemd"
 )
 
 // runApp builds the intercom from cfg (hardware, audio, media, phone), serves
@@ -35,7 +36,7 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 	ic := &intercom{cfg: cfg, log: log.With("component", "intercom"), sounds: snd,
 		buttons: brd.Buttons.Events(), leds: brd.LEDs, clock: hw.SystemClock(),
 		door:   newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration),
-		faults: map[string]string{}}
+		faults: map[string]string{}, inject: make(chan func())}
 	var relay *hw.Relay
 	if cfg.Door.RelayPin != "" {
 		if relay, err = brd.Relay(doorRelay); err != nil {
@@ -101,6 +102,20 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 		return err
 	}
 	log.Info("ready", "control", ctl.path, "audio", cfg.Audio.Backend, "simulated_gpio", brd.sim != nil)
+	if ok, err := systemd.Notify("READY=1\nSTATUS=idle"); err != nil {
+		log.Warn("sd_notify", "err", err)
+	} else if ok {
+		ic.notify = func(state string) {
+			if _, err := systemd.Notify(state); err != nil {
+				log.Debug("sd_notify", "err", err)
+			}
+		}
+		if d, ok := systemd.WatchdogInterval(); ok {
+			ic.watchdog = d
+			log.Info("systemd watchdog on", "interval", d)
+		}
+	}
+	defer systemd.Stopping()
 	wg.Add(2)
 	go func() { defer wg.Done(); ic.run(ctx) }()
 	go func() { defer wg.Done(); ctl.serve(ctx) }()

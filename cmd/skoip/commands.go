@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/skoip/skoip/config"
@@ -99,7 +100,7 @@ func (a *app) handlers() map[string]handler {
 			return nil, f(ctx, args[0])
 		}
 	}
-	return map[string]handler{
+	h := map[string]handler{
 		"status": func(context.Context, []string) (any, error) { return a.status(), nil },
 		"call": func(ctx context.Context, args []string) (any, error) {
 			if len(args) > 1 {
@@ -122,6 +123,20 @@ func (a *app) handlers() map[string]handler {
 		"release": oneArg("a button NAME", a.release),
 		"play":    oneArg("a WAV FILE", a.play),
 	}
+	if os.Getenv("SKOIP_DEBUG_HOOKS") == "1" {
+		// debug-hang blocks the intercom's loop (it stops pinging the
+		// systemd watchdog), to test that a hung loop gets restarted.
+		h["debug-hang"] = noArgs(func(ctx context.Context) error {
+			a.log.Warn("debug-hang: blocking the main loop on request")
+			select {
+			case ic.inject <- func() { <-ic.root.Done() }:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}
+	return h
 }
 
 // press presses a button: through the simulated GPIO line where the GPIO is

@@ -58,7 +58,13 @@ type intercom struct {
 	clock   hw.Clock
 
 	root context.Context // the run's context: background work started by commands lives in it
-	bg   sync.WaitGroup
+	// notify tells the service manager (sd_notify); nil = nothing to tell.
+	notify func(state string)
+	// watchdog is the keep-alive interval the loop must ping at; 0 = none.
+	watchdog time.Duration
+	// inject runs functions on the loop (test hooks).
+	inject chan func()
+	bg     sync.WaitGroup
 
 	mu         sync.Mutex // guards what ctl handlers and the loop share
 	dialCancel context.CancelFunc
@@ -75,8 +81,19 @@ func (i *intercom) run(ctx context.Context) {
 	defer unsubscribe()
 	buttons := i.buttons
 	i.showState(phone.StateIdle)
+	var ping <-chan time.Time
+	if i.watchdog > 0 {
+		t := time.NewTicker(i.watchdog / 2)
+		defer t.Stop()
+		ping = t.C
+		i.tell("WATCHDOG=1")
+	}
 	for {
 		select {
+		case <-ping:
+			i.tell("WATCHDOG=1")
+		case f := <-i.inject:
+			f()
 		case <-ctx.Done():
 			i.stopTimers()
 			i.bg.Wait()
@@ -99,6 +116,12 @@ func (i *intercom) run(ctx context.Context) {
 				}
 			}
 		}
+	}
+}
+
+func (i *intercom) tell(state string) {
+	if i.notify != nil {
+		i.notify(state)
 	}
 }
 

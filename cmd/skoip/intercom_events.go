@@ -13,6 +13,11 @@ func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
 	switch ev.Kind {
 	case phone.EventState:
 		i.showState(ev.State)
+		if ev.State == phone.StateIdle {
+			i.tell("STATUS=idle")
+		} else {
+			i.tell("STATUS=" + string(ev.State) + " " + ev.Peer)
+		}
 		switch ev.State {
 		case phone.StateConnected:
 			i.stopRing()
