@@ -61,12 +61,25 @@ func (i *intercom) openDoor(ctx context.Context) {
 			i.log.Error("door relay", "err", err)
 		}
 	}
+	i.showDoor(hw.On)
+	i.clock.AfterFunc(i.cfg.Door.Pulse.Duration, func() { i.showDoor(hw.Off) })
 	i.playBackground(ctx, i.sounds.doorOpen, media.ToLocal)
 	i.playBackground(ctx, i.sounds.doorOpen, media.ToRemote)
 	if d := i.cfg.Door.HangupAfterOpen.Duration; d > 0 {
 		i.mu.Lock()
 		i.hangTimer = i.clock.AfterFunc(d, func() { i.phone.Hangup(ctx) })
 		i.mu.Unlock()
+	}
+}
+
+// showDoor sets the LEDs that show the door opener.
+func (i *intercom) showDoor(p hw.Pattern) {
+	for _, l := range i.cfg.LEDs {
+		if l.Show == config.ShowDoor {
+			if err := i.leds.Set(l.Name, p); err != nil {
+				i.log.Warn("LED", "led", l.Name, "err", err)
+			}
+		}
 	}
 }
 
@@ -166,7 +179,7 @@ func (i *intercom) showState(s phone.State) {
 		case config.ShowCall:
 			p = call
 		case config.ShowDoor:
-			continue // follows the relay; see relay pulses
+			continue // follows the relay: see showDoor
 		}
 		if err := i.leds.Set(l.Name, p); err != nil {
 			i.log.Warn("LED", "led", l.Name, "err", err)

@@ -151,6 +151,18 @@ code = "1234"
 pulse = "2s"
 [calls]
 max_duration = "2m"
+[[leds]]
+name = "status"
+pin = "GPIO22"
+show = "status"
+[[leds]]
+name = "call"
+pin = "GPIO23"
+show = "call"
+[[leds]]
+name = "door"
+pin = "GPIO20"
+show = "door"
 [[buttons]]
 name = "call"
 pin = "GPIO5"
@@ -177,7 +189,7 @@ action = "toggle"
 	}
 	clk := hwtest.NewClock(time.Unix(1_000_000, 0))
 	r := &rig{t: t, cfg: cfg, ph: newFakePhone(), pl: &fakePlayer{plays: make(chan played, 64)},
-		buttons: hwtest.NewButtons(clk), leds: hwtest.NewLEDs("status", "call"), relay: hwtest.NewRelay(10 * time.Second), clock: clk}
+		buttons: hwtest.NewButtons(clk), leds: hwtest.NewLEDs("status", "call", "door"), relay: hwtest.NewRelay(10 * time.Second), clock: clk}
 	r.ic = &intercom{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)), phone: r.ph,
 		buttons: r.buttons.Events(), leds: r.leds, relay: r.relay, sounds: snd, player: r.pl,
 		door:  newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration),
@@ -346,6 +358,9 @@ func TestBehaviourDoorCode(t *testing.T) {
 	if p := r.relay.Pulses()[0]; p != 2*time.Second {
 		t.Fatalf("pulse %v, want door.pulse 2s", p)
 	}
+	r.waitLED("door", hw.On)
+	r.clock.Advance(2 * time.Second)
+	r.waitLED("door", hw.Off)
 	got := map[media.Target]string{}
 	for i := 0; i < 2; i++ {
 		select {

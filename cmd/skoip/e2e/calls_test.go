@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -119,6 +122,12 @@ func checkHears(t *testing.T, n *node, span [2]int, far, own string, min float64
 		t.Fatal(err)
 	}
 	seg := rec[span[0]:span[1]]
+	if dir := os.Getenv("SKOIP_E2E_KEEP"); dir != "" {
+		keep := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"-"+n.name+".wav")
+		if err := writeWAV(keep, 8000, seg); err != nil {
+			t.Log(err)
+		}
+	}
 	hear = correlate(seg, farSrc, 4000, 12)
 	self = correlate(seg, ownSrc, 4000, 12)
 	t.Logf("%s hears the far side: %v; its own source: %v", n.name, hear, self)
