@@ -13,7 +13,7 @@ DEB_PACKAGES := gcc libc6-dev libasound2 alsa-utils pulseaudio pulseaudio-utils 
 # Packages that `make run` needs (the sound card is opened through libasound at run time).
 RUN_PACKAGES := gcc libc6-dev libasound2
 
-.PHONY: all build run test deps deps-run fmt fmt-check vet gotest cross qemu-check clean
+.PHONY: all build run test deps deps-run fmt fmt-check vet gotest realtime cross qemu-check clean
 all: build
 
 build: deps-run
@@ -22,7 +22,7 @@ build: deps-run
 run: build
 	./dist/skoip run
 
-test: deps fmt-check vet gotest cross qemu-check
+test: deps fmt-check vet gotest realtime cross qemu-check
 	@echo "make test: all passed"
 
 deps:
@@ -43,6 +43,11 @@ vet:
 gotest:
 	$(GO) test -race -timeout 20m ./...
 
+# Real-time tests run alone, after the parallel ones: their figures mean
+# nothing on a machine that is busy with other tests.
+realtime:
+	SKOIP_REALTIME_TESTS=1 $(GO) test -count=1 -run 'TestALSAPacedByPulse' -v ./hw/audio | grep -E '^(---|===|ok|FAIL|PASS)|pace'
+
 cross: dist/skoip-linux-arm64 dist/skoip-linux-armv7
 
 dist/skoip-linux-arm64: FORCE
@@ -62,3 +67,4 @@ clean:
 	rm -rf dist
 
 FORCE:
+
