@@ -6,7 +6,7 @@ PKG     := ./cmd/skoip
 export CGO_ENABLED := 1
 
 # Debian packages the tests use (peers, sounds, captures, cross compilers, qemu-user, ALSA).
-DEB_PACKAGES := gcc libc6-dev libasound2 alsa-utils pulseaudio pulseaudio-utils \
+DEB_PACKAGES := gcc libc6-dev libasound2 libasound2-plugins alsa-utils pulseaudio pulseaudio-utils \
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross \
 	qemu-user-static libc6:arm64 libasound2:arm64 \
 	sip-tester baresip-core sox espeak-ng tshark iproute2 procps
