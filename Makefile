@@ -68,3 +68,42 @@ clean:
 
 FORCE:
 
+# ---- appliance: .deb, SD-card image, image test (image/, systemd/) ----------------------------
+# Needs root for the image (debootstrap, chroot). Caches the Debian roots in $(SKOIP_CACHE).
+.PHONY: deb sounds deb-test lintian image image-test service-test deps-image
+SKOIP_CACHE ?= /var/cache/skoip-test
+export SKOIP_CACHE
+# Debian packages of the appliance targets (image/README: what each is for).
+IMAGE_PACKAGES := dpkg-dev fakeroot sox espeak-ng lintian debootstrap qemu-user-static binfmt-support \
+	qemu-system-arm e2fsprogs mtools dosfstools fdisk zstd cpio systemd
+
+deps-image:
+	@.ci/deps.sh $(IMAGE_PACKAGES)
+
+sounds: dist/sounds/doorbell.wav
+
+dist/sounds/doorbell.wav: image/sounds.sh
+	sh image/sounds.sh dist/sounds
+
+deb: deps-image cross sounds
+	rm -f dist/skoip_*.deb
+	sh image/deb.sh arm64 dist/skoip-linux-arm64 '$(VERSION)' dist/sounds dist
+	sh image/deb.sh armhf dist/skoip-linux-armv7 '$(VERSION)' dist/sounds dist
+
+# The unit (systemd-analyze verify, security exposure), sysusers, tmpfiles, sd_notify.
+service-test:
+	$(GO) test -race -count=1 ./systemd/
+
+lintian: deb
+	lintian --fail-on error --suppress-tags-from-file image/lintian-overrides.txt dist/skoip_*_arm64.deb dist/skoip_*_armhf.deb
+
+# Install, run `skoip check-config`, remove and purge the .deb in an arm64 chroot (qemu-user).
+deb-test: deb
+	sh image/deb-test.sh dist/skoip_*_arm64.deb
+
+image: deb
+	sh image/image.sh dist/skoip_*_arm64.deb dist/skoip-sd-arm64.img
+
+# Boot dist/skoip-sd-arm64.img in qemu-system-aarch64 and check the service from the host.
+image-test: image
+	SKOIP_IMAGE=$(CURDIR)/dist/skoip-sd-arm64.img $(GO) test -count=1 -timeout 40m -v -run TestImage ./image/

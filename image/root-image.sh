@@ -1,0 +1,67 @@
+#!/bin/sh
+# root-image.sh ROOT: turn a minbase Debian arm64 root (debootstrap'd, API
+# file systems mounted, services blocked by policy-rc.d) into the base of
+# the SKOIP SD-card image: Raspberry Pi firmware, Debian's arm64 kernel with
+# a small initramfs, networking. The .deb is installed later (image.sh), so
+# this stage is cached by lib.sh's cached_root.
+set -eu
+r=$1
+run() { chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
+
+# The initramfs only needs to find the root file system: on the Pi's SD card
+# (Pi 3: bcm2835 sdhost / sdhci-iproc, Pi 4: sdhci-iproc) or on a virtio disk
+# (the QEMU test). MODULES=list keeps it small and quick to build under
+# qemu-user (MODULES=most took about 12 minutes).
+mkdir -p "$r/etc/initramfs-tools/conf.d"
+printf 'MODULES=list\nCOMPRESS=zstd\n' >"$r/etc/initramfs-tools/conf.d/skoip.conf"
+cat >"$r/etc/initramfs-tools/modules" <<'MODS'
+# Modules of the SKOIP initramfs (MODULES=list): SD card on the Pi, virtio in QEMU.
+ext4
+mmc_block
+sdhci_iproc
+sdhci_pltfm
+bcm2835
+virtio_pci
+virtio_blk
+MODS
+
+# raspi-firmware writes cmdline.txt and config.txt from this when the kernel
+# is installed: root by label (the same on the Pi and in QEMU).
+cat >"$r/etc/default/raspi-firmware" <<'CONF'
+ROOTPART=LABEL=SKOIPROOT
+CONSOLES="auto"
+CONF
+mkdir -p "$r/boot/firmware"
+
+run apt-get update -q
+run apt-get install -y -q --no-install-recommends linux-image-arm64 raspi-firmware
+run apt-get clean
+
+cat >"$r/etc/fstab" <<'FSTAB'
+# <file system>   <mount point>   <type> <options>                 <dump> <pass>
+LABEL=SKOIPROOT   /               ext4   defaults,noatime          0      1
+LABEL=SKOIPBOOT   /boot/firmware  vfat   defaults,noatime,nofail   0      2
+FSTAB
+echo skoip >"$r/etc/hostname"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tskoip\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$r/etc/hosts"
+
+# Networking: DHCP on every wired interface, names resolved by resolved.
+mkdir -p "$r/etc/systemd/network"
+cat >"$r/etc/systemd/network/20-wired.network" <<'NET'
+[Match]
+Name=e*
+
+[Network]
+DHCP=yes
+NET
+run systemctl enable systemd-networkd systemd-resolved systemd-timesyncd
+# network-online.target: wait for one interface, not for every one.
+mkdir -p "$r/etc/systemd/system/systemd-networkd-wait-online.service.d"
+cat >"$r/etc/systemd/system/systemd-networkd-wait-online.service.d/skoip.conf" <<'WAIT'
+[Service]
+ExecStart=
+ExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=60
+WAIT
+# No password anywhere: root is locked; the serial console shows the boot.
+run passwd -l root
