@@ -127,3 +127,14 @@ func TestPeerKilledMidCall(t *testing.T) {
 		t.Errorf("call LED %q after the timeout, want off", st.LEDs["call"])
 	}
 }
+
+// countLines counts the lines of log that contain substr.
+func countLines(log, substr string) int {
+	n := 0
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, substr) {
+			n++
+		}
+	}
+	return n
+}
