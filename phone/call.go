@@ -109,8 +109,8 @@ func (p *Phone) connected(c *call, params media.Params) error {
 	return nil
 }
 
-// end ends c once (-> idle) and releases its media. It reports whether this
-// call ended it.
+// end ends c once (-> idle), releases its media, then closes c.done and
+// publishes EventEnded. It reports whether this call ended it.
 func (p *Phone) end(c *call, reason string, code int) bool {
 	p.mu.Lock()
 	if c.ended {
@@ -128,14 +128,17 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 		}
 		p.call = nil
 	}
-	close(c.done)
-	p.emitLocked(Event{Kind: EventEnded, State: p.state, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id})
+	stream := c.stream
 	p.mu.Unlock()
-	if c.stream != nil {
-		if err := c.stream.Close(); err != nil {
+	if stream != nil {
+		if err := stream.Close(); err != nil {
 			p.log.Warn("close stream", "err", err, "call_id", c.id)
 		}
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	close(c.done)
+	p.emitLocked(Event{Kind: EventEnded, State: p.state, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id})
 	return true
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -35,7 +36,7 @@ func startPhone(t testing.TB, cfg phone.Config) *testPhone {
 		cfg.Listen = "127.0.0.1:0"
 	}
 	logs := &logBuffer{}
-	if cfg.Logger == nil {
+	if cfg.Logger == nil || os.Getenv("PHONE_DEBUG_LOG") != "" {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	m := &phonetest.Media{}
@@ -65,6 +66,13 @@ func startPhone(t testing.TB, cfg phone.Config) *testPhone {
 			t.Error("Run did not return")
 		}
 		unsub()
+		if os.Getenv("PHONE_DEBUG_LOG") != "" {
+			for _, l := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(l, "New connection") && strings.Contains(l, "UDP") {
+					fmt.Fprintln(os.Stderr, t.Name(), l)
+				}
+			}
+		}
 	})
 	return &testPhone{Phone: p, media: m, events: events, logs: logs}
 }

@@ -83,8 +83,8 @@ func listenBoth(ln *listeners, ap netip.AddrPort) error {
 	}
 }
 
-// serve builds the sipgo stack on the listeners and starts serving.
-func (p *Phone) serve(ln *listeners) error {
+// startServing builds the sipgo stack on the listeners and starts serving.
+func (p *Phone) startServing(ln *listeners) error {
 	sipLog := p.cfg.Logger.With("component", "sipgo")
 	sipLog = demoted(sipLog)
 	ua, err := sipgo.NewUA(
@@ -109,10 +109,10 @@ func (p *Phone) serve(ln *listeners) error {
 	p.ua = ua
 	p.route(srv)
 	if ln.udp != nil {
-		p.wg.Go(func() { serveErr(p, srv.ServeUDP(ln.udp)) })
+		p.serve.Go(func() { serveErr(p, srv.ServeUDP(ln.udp)) })
 	}
 	if ln.tcp != nil {
-		p.wg.Go(func() { serveErr(p, srv.ServeTCP(ln.tcp)) })
+		p.serve.Go(func() { serveErr(p, srv.ServeTCP(ln.tcp)) })
 	}
 	if ln.udp != nil {
 		return p.awaitUDPPool()

@@ -138,6 +138,8 @@ func (p *Phone) finish(ctx context.Context, tx sip.ClientTransaction, req *sip.R
 			return nil, fmt.Errorf("%w: %s: %v", ErrTimeout, req.Method, tx.Err())
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%s: %w", req.Method, ctx.Err())
+		case <-p.quit:
+			return nil, fmt.Errorf("%s: %w", req.Method, ErrNotRunning)
 		}
 	}
 }

@@ -28,8 +28,9 @@ type Phone struct {
 	nextSub int
 
 	ready chan struct{}
-	quit  chan struct{} // closed when Run is stopping: releases waiting handlers
-	wg    sync.WaitGroup
+	quit  chan struct{}  // closed when Run is stopping: releases waiting handlers
+	wg    sync.WaitGroup // handlers and goroutines of calls
+	serve sync.WaitGroup // sipgo's serve loops
 
 	// Set by Run before ready is closed, read-only afterwards.
 	ua     *sipgo.UserAgent
@@ -103,7 +104,7 @@ func (p *Phone) Run(ctx context.Context) error {
 		p.markClosed()
 		return fmt.Errorf("phone.Run: %w", err)
 	}
-	if err := p.serve(ln); err != nil {
+	if err := p.startServing(ln); err != nil {
 		ln.close()
 		p.markClosed()
 		return fmt.Errorf("phone.Run: %w", err)
@@ -133,9 +134,12 @@ func (p *Phone) shutdown(ln *listeners) {
 		cancel()
 	}
 	p.markClosed()
+	// Our goroutines end first: a request sent after the listener closed
+	// would make sipgo bind the port again on a socket nobody closes.
+	p.wg.Wait()
 	ln.close()
 	p.ua.Close()
-	p.wg.Wait()
+	p.serve.Wait()
 	p.log.Info("stopped")
 }
 
@@ -171,4 +175,14 @@ func (p *Phone) isRunning() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return !p.closing
+}
+
+// stopping reports whether Run is shutting down.
+func (p *Phone) stopping() bool {
+	select {
+	case <-p.quit:
+		return true
+	default:
+		return false
+	}
 }

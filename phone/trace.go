@@ -37,9 +37,18 @@ type tracedPacketConn struct {
 	p *Phone
 }
 
+// ReadFrom traces each datagram; once the phone stops, datagrams are
+// dropped (sipgo skips empty reads) so that no handling starts while the
+// sockets close (it would make sipgo open a new socket to answer).
 func (c *tracedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	n, addr, err := c.PacketConn.ReadFrom(b)
-	if err == nil && n > 4 {
+	if err != nil {
+		return n, addr, err
+	}
+	if c.p.stopping() {
+		return 0, addr, nil
+	}
+	if n > 4 {
 		c.p.trace(addr.String(), false, b[:n])
 	}
 	return n, addr, err
@@ -78,6 +87,9 @@ func (c *tracedConn) Write(b []byte) (int, error) {
 // traceStreamRead is sipgo's read filter: it traces stream (TCP) reads; UDP
 // is traced on the socket.
 func (p *Phone) traceStreamRead(info sip.TransportReadProps, data []byte) ([]byte, error) {
+	if p.stopping() {
+		return nil, nil
+	}
 	if info.Transport != "UDP" && info.RemoteAddr != nil {
 		p.trace(info.RemoteAddr.String(), false, data)
 	}
