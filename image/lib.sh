@@ -4,6 +4,8 @@
 : "${SKOIP_CACHE:=/var/cache/skoip-test}"
 : "${MIRROR:=http://deb.debian.org/debian}"
 : "${SUITE:=bookworm}"
+# Packages of the image's root besides minbase (root-image.sh adds the kernel and firmware).
+IMAGE_INCLUDE=systemd,systemd-sysv,udev,kmod,systemd-timesyncd,libasound2,alsa-utils,iproute2,netbase,dosfstools,zstd,initramfs-tools
 
 log() { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -57,13 +59,18 @@ in_root() {
 # cache key covers everything that goes into it.
 cached_root() {
 	name=$1 include=$2 script=${3:-}
-	key=$(printf '%s|%s|%s|%s|%s' "$SUITE" "$MIRROR" "$include" "$script" \
-		"$(cat "$script" 2>/dev/null)" | sha256sum | cut -c1-12)
+	key=$(root_key "$include" "$script")
 	tar="$SKOIP_CACHE/$name-$SUITE-arm64-$key.tar"
 	if [ ! -s "$tar" ]; then
 		build_root "$tar" "$include" "$script" >&2
 	fi
 	echo "$tar"
+}
+
+# root_key INCLUDE SCRIPT: what identifies a cached root.
+root_key() {
+	printf '%s|%s|%s|%s|%s' "$SUITE" "$MIRROR" "$1" "${2##*/}" \
+		"$(cat "$2" 2>/dev/null)" | sha256sum | cut -c1-12
 }
 
 build_root() {
@@ -78,8 +85,9 @@ build_root() {
 		--components=main,non-free-firmware --include="$include" \
 		"$SUITE" "$dir" "$MIRROR" >"$dir.log" 2>&1 || { tail -20 "$dir.log"; die "debootstrap failed"; }
 	log "second stage (qemu-user)"
-	chroot "$dir" /debootstrap/debootstrap --second-stage >>"$dir.log" 2>&1 ||
-		{ tail -20 "$dir.log"; die "debootstrap --second-stage failed"; }
+	chroot "$dir" /debootstrap/debootstrap --second-stage >>"$dir.log" 2>&1 || {
+		cp "$dir/debootstrap/debootstrap.log" "$SKOIP_CACHE/debootstrap-failed.log" 2>/dev/null
+		tail -20 "$dir.log"; die "debootstrap --second-stage failed (see $SKOIP_CACHE/debootstrap-failed.log)"; }
 	printf 'deb %s %s main non-free-firmware\n' "$MIRROR" "$SUITE" >"$dir/etc/apt/sources.list"
 	if [ -n "$script" ]; then
 		log "customise with $script"

@@ -35,7 +35,10 @@ CONF
 mkdir -p "$r/boot/firmware"
 
 run apt-get update -q
-run apt-get install -y -q --no-install-recommends linux-image-arm64 raspi-firmware
+# systemd-resolved fails to configure inside debootstrap; it is installed here.
+# --force-confold keeps the /etc/default/raspi-firmware written above.
+run apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold \
+	linux-image-arm64 raspi-firmware systemd-resolved
 run apt-get clean
 
 cat >"$r/etc/fstab" <<'FSTAB'
