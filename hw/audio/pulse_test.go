@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,11 +88,19 @@ func TestALSAPacedByPulse(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Second) // let start-up settle: the measurement starts after it
+	// Four 5 s windows: the median pace is the device's; a window in which
+	// the shared machine starved PulseAudio does not decide alone.
+	var paces []float64
 	n0, t0 := n.Load(), time.Now()
-	time.Sleep(20 * time.Second) // the measured span itself
-	n1, el := n.Load(), time.Since(t0)
-	pace := float64(n1-n0) * float64(audio.DefaultPeriod) / float64(el)
-	t.Logf("paced run: %d periods of 10 ms in %v: pace %.4f of real time; stats %+v", n1-n0, el.Round(time.Millisecond), pace, d.Stats())
+	for w := 0; w < 4; w++ {
+		time.Sleep(5 * time.Second) // the measured span itself
+		n1, t1 := n.Load(), time.Now()
+		paces = append(paces, float64(n1-n0)*float64(audio.DefaultPeriod)/float64(t1.Sub(t0)))
+		n0, t0 = n1, t1
+	}
+	sort.Float64s(paces)
+	pace := (paces[1] + paces[2]) / 2
+	t.Logf("paced run over 20 s: windows %.4f, median pace %.4f of real time; stats %+v", paces, pace, d.Stats())
 	if math.Abs(pace-1) > 0.05 {
 		t.Fatalf("pace %.4f, want within 5%% of real time", pace)
 	}
