@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -93,7 +94,9 @@ func checkSIP(c *checker, s *SIP) {
 	c.err("sip.listen", checkListen(s.Listen))
 	c.oneOf("sip.transport", s.Transport, "udp", "tcp", "both")
 	if s.PublicAddress != "" {
-		c.err("sip.public_address", checkHost(s.PublicAddress))
+		if _, err := netip.ParseAddr(s.PublicAddress); err != nil {
+			c.bad("sip.public_address", "%q is not an IP address (the address peers reach this unit at)", s.PublicAddress)
+		}
 	}
 	a := &s.Account
 	if !a.Enabled() {

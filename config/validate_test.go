@@ -42,7 +42,7 @@ func TestEveryRule(t *testing.T) {
 		{"[sip]\nlisten = \"pbx:5060\"", "sip.listen", "is not an IP address"},
 		{"[sip]\nlisten = \"0.0.0.0:70000\"", "sip.listen", "port \"70000\" is not a number between 0 and 65535"},
 		{"[sip]\ntransport = \"tls\"", "sip.transport", `"tls" is not one of "udp", "tcp", "both"`},
-		{"[sip]\npublic_address = \"bad host!\"", "sip.public_address", "is not an IP address or host name"},
+		{"[sip]\npublic_address = \"door.example.org\"", "sip.public_address", "is not an IP address (the address peers reach this unit at)"},
 		{"[sip.account]\nusername = \"a\"\nregistrar = \"sip:\"", "sip.account.registrar", "is not an IP address or host name"},
 		{"[sip.account]\nregistrar = \"pbx.example.org\"\nusername = \"a\"\nexpires = \"10s\"", "sip.account.expires", "is out of range (1m0s to 24h0m0s)"},
 		{"[peer]\naddress = \"192.168.1.300\"", "peer.address", "is not an IP, ip:port or SIP URI"},
@@ -146,7 +146,7 @@ func TestMissingKeyPointsAtItsTable(t *testing.T) {
 
 func TestGoodValuesPass(t *testing.T) {
 	for _, f := range []string{
-		"[sip]\nlisten = \"[::]:5070\"\ntransport = \"both\"\npublic_address = \"door.example.org\"",
+		"[sip]\nlisten = \"[::]:5070\"\ntransport = \"both\"\npublic_address = \"203.0.113.7\"",
 		"[sip]\nlisten = \"127.0.0.1:0\"",
 		"[peer]\naddress = \"sip:flat12@192.168.1.20:5062;transport=udp\"",
 		"[peer]\naddress = \"[fd00::1]:5060\"",
