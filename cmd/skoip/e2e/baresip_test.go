@@ -32,6 +32,12 @@ func peerPort(t *testing.T, h host) int {
 // baresipConf writes a headless baresip 1.0.0 config: speech from wav (the
 // call ends when it ends), what it hears recorded by sndfile into dir/snd.
 func baresipConf(t *testing.T, h host, port int, wav string) string {
+	return baresipConfAudio(t, h, port, "aufile,"+wav, "aubridge,nil")
+}
+
+// baresipConfAudio is baresipConf with any audio source and player
+// ("aubridge,X" for both: what is received is sent back, baresip's echo).
+func baresipConfAudio(t *testing.T, h host, port int, source, player string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, d := range []string{"snd", "home"} {
@@ -43,8 +49,8 @@ func baresipConf(t *testing.T, h host, port int, wav string) string {
 sip_listen %[1]s:%[2]d
 net_interface %[1]s
 rtp_ports 10000-10100
-audio_source aufile,%[3]s
-audio_player aubridge,nil
+audio_source %[3]s
+audio_player %[5]s
 audio_alert aubridge,nil
 module_path /usr/lib/baresip/modules
 module g711.so
@@ -55,7 +61,7 @@ module uuid.so
 module account.so
 module menu.so
 snd_path %[4]s
-`, h.ip, port, wav, filepath.Join(dir, "snd"))
+`, h.ip, port, source, filepath.Join(dir, "snd"), player)
 	acc := fmt.Sprintf("<sip:bob@%s:%d;transport=udp>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n", h.ip, port)
 	for name, body := range map[string]string{"config": conf, "accounts": acc} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {

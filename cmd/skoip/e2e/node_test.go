@@ -26,6 +26,7 @@ type node struct {
 	err     error // set when done is closed
 	log     *syncBuffer
 	sip     string // SIP address read from status
+	started time.Time
 }
 
 // settings are TOML keys "section.key" to raw TOML values.
@@ -83,6 +84,14 @@ func (s settings) toml() string {
 // until the control socket answers. The process is stopped by t.Cleanup.
 func startNode(t *testing.T, name string, h host, capture string, over settings) *node {
 	t.Helper()
+	n := launchNode(t, name, h, capture, over)
+	n.ready()
+	return n
+}
+
+// launchNode starts skoip and returns at once.
+func launchNode(t *testing.T, name string, h host, capture string, over settings) *node {
+	t.Helper()
 	dir := t.TempDir()
 	s := defaults(h, dir, capture)
 	for k, v := range over {
@@ -102,6 +111,7 @@ func startNode(t *testing.T, name string, h host, capture string, over settings)
 	n.cmd = h.command(skoipBin, "run", "--config", cfg)
 	n.cmd.Stdout = n.log
 	n.cmd.Stderr = n.log
+	n.started = time.Now()
 	if err := n.cmd.Start(); err != nil {
 		t.Fatalf("%s: start: %v", name, err)
 	}
@@ -115,7 +125,12 @@ func startNode(t *testing.T, name string, h host, capture string, over settings)
 			n.dumpLog()
 		}
 	})
+	return n
+}
+
+// ready waits until the control socket answers and reads the SIP address.
+func (n *node) ready() {
+	n.t.Helper()
 	st := n.waitFor("the control socket answers", 20*time.Second, func(status) bool { return true })
 	n.sip = st.SIP
-	return n
 }
