@@ -107,3 +107,13 @@ image: deb
 # Boot dist/skoip-sd-arm64.img in qemu-system-aarch64 and check the service from the host.
 image-test: image
 	SKOIP_IMAGE=$(CURDIR)/dist/skoip-sd-arm64.img $(GO) test -count=1 -timeout 40m -v -run TestImage ./image/
+
+# ---- bench (cmd/skoip/e2e, helper "e2e") ------------------------------------------------------
+# `make bench`: SKOIP and baresip 1.0.0 side by side on loopback (two of each, a 30 s G.711 call
+# per pair, 3 runs): CPU, RSS, threads, start to SIP listening, INVITE -> 200 OK and the callee's
+# RTP-in to audio-out delay from a tshark capture, medians and SKOIP/baresip ratios. About 4 min.
+# Not part of `make test`.
+.PHONY: bench
+bench: deps
+	SKOIP_BENCH=1 $(GO) test -count=1 -run '^TestBench$$' -v -timeout 15m ./cmd/skoip/e2e/ | grep -v '^\s*time='
+# ---- end bench ---------------------------------------------------------------------------------
