@@ -115,5 +115,5 @@ image-test: image
 # Not part of `make test`.
 .PHONY: bench
 bench: deps
-	SKOIP_BENCH=1 $(GO) test -count=1 -run '^TestBench$$' -v -timeout 15m ./cmd/skoip/e2e/ | grep -v '^\s*time='
+	SKOIP_BENCH=1 $(GO) test -count=1 -run '^TestBench$$' -v -timeout 15m ./cmd/skoip/e2e/
 # ---- end bench ---------------------------------------------------------------------------------
