@@ -46,6 +46,22 @@ var (
 	ErrBadDTMF = errors.New("phone: bad DTMF digit")
 )
 
+// Errors of registration and digest authentication.
+var (
+	// ErrAuthFailed: the server refused our credentials (a second 401/407
+	// for a nonce we answered, or 403 to a REGISTER): wrong user name or
+	// password. Registration backs off for minutes after it.
+	ErrAuthFailed = errors.New("phone: authentication failed")
+	// ErrAuthUnsupported: a challenge we cannot answer (algorithm, qop or
+	// scheme other than Digest MD5/SHA-256 with qop auth or none).
+	ErrAuthUnsupported = errors.New("phone: authentication scheme not supported")
+	// ErrBadAuthHeader: a malformed WWW-/Proxy-Authenticate or
+	// Authorization header.
+	ErrBadAuthHeader = errors.New("phone: malformed authentication header")
+	// ErrRegistration: the registrar refused or did not answer a REGISTER.
+	ErrRegistration = errors.New("phone: registration failed")
+)
+
 // CallError is a call attempt ended by a SIP final response.
 type CallError struct {
 	Code   int    // SIP status code, e.g. 486
