@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 )
@@ -13,10 +14,20 @@ type procStats struct {
 	Goroutines int   `json:"goroutines"`
 	RSSBytes   int64 `json:"rss_bytes"`
 	FDs        int   `json:"fds"`
+	// HeapBytes is the live Go heap at the last GC. SIP transactions keep
+	// their messages for 32 s after a call (RFC 3261 timers), so it returns
+	// to its baseline about that long after the last call.
+	HeapBytes uint64 `json:"heap_bytes"`
 }
 
 func readProcStats() procStats {
-	return procStats{Goroutines: runtime.NumGoroutine(), RSSBytes: rss(), FDs: openFDs()}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	var heap uint64
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		heap = s[0].Value.Uint64()
+	}
+	return procStats{Goroutines: runtime.NumGoroutine(), RSSBytes: rss(), FDs: openFDs(), HeapBytes: heap}
 }
 
 // rss reads the resident set size from /proc/self/statm (-1 if unknown).
