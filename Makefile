@@ -58,10 +58,13 @@ dist/skoip-linux-armv7: FORCE
 	GOOS=linux GOARCH=arm GOARM=7 CC=arm-linux-gnueabihf-gcc $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ $(PKG)
 	@file $@ 2>/dev/null || true
 
-# The arm64 binary under qemu-user: it starts, and it accepts the shipped example config.
+# The arm64 binary under qemu-user: it starts, and it accepts the shipped example config;
+# and the arm64 audio code opens a file-backed ALSA PCM through libasound2:arm64, byte-exact.
 qemu-check: dist/skoip-linux-arm64
 	qemu-aarch64-static dist/skoip-linux-arm64 version
 	qemu-aarch64-static dist/skoip-linux-arm64 check-config config/skoip.toml
+	GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO) test -c -o dist/audio-arm64.test ./hw/audio
+	cd hw/audio && CI=true qemu-aarch64-static ../../dist/audio-arm64.test -test.run 'FilePCM|Fallback' -test.v
 
 clean:
 	rm -rf dist
