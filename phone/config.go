@@ -23,7 +23,10 @@ type Config struct {
 	RingTimeout     time.Duration // outgoing: CANCEL after this; incoming: 480 after this (default 60s)
 	MaxDuration     time.Duration // hang up a connected call after this (0 = no limit)
 	NoACKTimeout    time.Duration // free an answered call whose 200 OK is never ACKed (default 32s)
-	Allow           []string      // who may call: CIDRs, IPs or host names; empty = anyone
+	Allow           []string      // who may call directly: CIDRs, IPs or host names; empty = anyone (with an Account: nobody)
+	Account         Account       // optional registration; its registrar is also the outbound proxy
+	DirectAuth      Credentials   // optional: direct INVITEs must authenticate with these; our direct calls answer challenges with them
+	Fallback        string        // optional IP or ip:port dialled instead of a target through the proxy while not registered
 	Logger          *slog.Logger  // nil = discard
 }
 
@@ -68,6 +71,15 @@ func (cfg Config) withDefaults() (Config, error) {
 	cfg.NoACKTimeout = durOr(cfg.NoACKTimeout, DefaultNoACKTimeout)
 	if cfg.AutoAnswerDelay < 0 || cfg.MaxDuration < 0 {
 		return cfg, fmt.Errorf("%w: negative duration", ErrBadConfig)
+	}
+	if cfg.Fallback != "" {
+		u, err := parseURI(cfg.Fallback)
+		if _, ip := hostIP(u); err != nil || !ip {
+			return cfg, fmt.Errorf("%w: Fallback %q: want an IP, ip:port or sip:user@IP", ErrBadConfig, cfg.Fallback)
+		}
+	}
+	if cfg.DirectAuth.Password != "" && cfg.DirectAuth.User == "" {
+		return cfg, fmt.Errorf("%w: DirectAuth.Password without DirectAuth.User", ErrBadConfig)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -93,6 +93,8 @@ func outcomeOf(code int) error {
 		return ErrNotAcceptable
 	case 408:
 		return ErrTimeout
+	case 401, 407:
+		return ErrAuthFailed
 	}
 	return ErrRejected
 }

@@ -17,6 +17,9 @@ const (
 	EventDTMF
 	// EventEnded: the call ended (Reason, Code = SIP status when one decided it).
 	EventEnded
+	// EventRegistration: the account's registration changed (Registered,
+	// Reason, Code = the registrar's last status).
+	EventRegistration
 )
 
 func (k EventKind) String() string {
@@ -31,6 +34,8 @@ func (k EventKind) String() string {
 		return "dtmf"
 	case EventEnded:
 		return "ended"
+	case EventRegistration:
+		return "registration"
 	}
 	return "unknown"
 }
@@ -46,6 +51,8 @@ type Event struct {
 	CallID string
 	Digit  rune   // EventDTMF
 	Source string // EventDTMF: "rtp" or "info"
+	// Registered is the registration state after an EventRegistration.
+	Registered bool
 }
 
 // subscriberBuffer is the queue length of each subscription; a subscriber

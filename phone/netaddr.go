@@ -88,31 +88,23 @@ type target struct {
 
 // parseTarget accepts an IP, ip:port, host[:port] or a sip:/sips: URI.
 func (p *Phone) parseTarget(s string) (target, error) {
-	s = strings.TrimSpace(s)
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
-	if s == "" {
-		return target{}, fmt.Errorf("%w: empty", ErrBadTarget)
-	}
-	raw := s
-	if low := strings.ToLower(s); !strings.HasPrefix(low, "sip:") && !strings.HasPrefix(low, "sips:") {
-		if a, err := netip.ParseAddr(s); err == nil && a.Is6() {
-			s = "[" + s + "]"
-		}
-		raw = "sip:" + s
-	}
-	var u sip.Uri
-	if err := sip.ParseUri(raw, &u); err != nil || u.Host == "" {
-		return target{}, fmt.Errorf("%w: %q: %v", ErrBadTarget, s, err)
+	u, err := parseURI(s)
+	if err != nil {
+		return target{}, fmt.Errorf("%w: %q: %v", ErrBadTarget, strings.TrimSpace(s), err)
 	}
 	t := target{uri: u, transport: p.defaultTransport()}
 	if tp, ok := u.UriParams.Get("transport"); ok {
 		t.transport = strings.ToUpper(tp)
 	}
-	if (t.transport == "UDP" && !p.udp) || (t.transport == "TCP" && !p.tcp) ||
-		(t.transport != "UDP" && t.transport != "TCP") {
+	if !p.serves(t.transport) {
 		return target{}, fmt.Errorf("%w: %q: transport %s not served", ErrBadTarget, s, t.transport)
 	}
 	return t, nil
+}
+
+// serves reports whether we listen on a transport ("UDP" or "TCP").
+func (p *Phone) serves(transport string) bool {
+	return (transport == "UDP" && p.udp) || (transport == "TCP" && p.tcp)
 }
 
 func (p *Phone) defaultTransport() string {

@@ -27,6 +27,15 @@ type Phone struct {
 	subs    map[int]chan Event
 	nextSub int
 
+	acct      *account           // nil without an account
+	guard     *guard             // nil without DirectAuth
+	reg       Registration       // (mu)
+	proxyIP   netip.Addr         // (mu) the registrar's address as last resolved
+	regDlg    regDialog          // registration goroutine only
+	regCancel context.CancelFunc // ends the registration loop
+	regDone   sync.WaitGroup     // the registration loop
+	lastWarn  time.Time          // (mu) last rate-limited warning
+
 	ready chan struct{}
 	quit  chan struct{}  // closed when Run is stopping: releases waiting handlers
 	wg    sync.WaitGroup // handlers and goroutines of calls
@@ -57,7 +66,12 @@ func New(cfg Config, m Media) (*Phone, error) {
 	if err != nil {
 		return nil, err
 	}
+	acct, err := parseAccount(cfg.Account)
+	if err != nil {
+		return nil, err
+	}
 	p := &Phone{
+		acct:  acct,
 		cfg:   cfg,
 		media: m,
 		log:   cfg.Logger.With("component", "sip"),
@@ -69,6 +83,16 @@ func New(cfg Config, m Media) (*Phone, error) {
 	}
 	if cfg.PublicAddr != "" {
 		p.public = netip.MustParseAddr(cfg.PublicAddr).Unmap()
+	}
+	if acct != nil {
+		p.reg = Registration{Reason: "registering"}
+		p.regDlg = regDialog{callID: sip.GenerateTagN(24), fromTag: sip.GenerateTagN(16)}
+		if ip, ok := hostIP(acct.uri); ok {
+			p.proxyIP = ip
+		}
+	}
+	if cfg.DirectAuth.valid() {
+		p.guard = newGuard(cfg.DirectAuth, cfg.DeviceName)
 	}
 	return p, nil
 }
@@ -111,6 +135,7 @@ func (p *Phone) Run(ctx context.Context) error {
 	}
 	p.log.Info("listening", "addr", p.addr.String(), "transport", p.cfg.Transport)
 	close(p.ready)
+	p.startRegistration()
 	<-ctx.Done()
 	p.shutdown(ln)
 	return nil
@@ -133,6 +158,7 @@ func (p *Phone) shutdown(ln *listeners) {
 		p.terminate(ctx, c, "shutdown", decideHangup)
 		cancel()
 	}
+	p.stopRegistration()
 	p.markClosed()
 	// Our goroutines end first: a request sent after the listener closed
 	// would make sipgo bind the port again on a socket nobody closes.

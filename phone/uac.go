@@ -14,37 +14,48 @@ import (
 // cancelGuard bounds the wait for the final response after our CANCEL.
 const cancelGuard = 4 * time.Second
 
-// Dial calls target (an IP, ip:port, host or SIP URI) and returns nil once
-// the call is answered. Otherwise it returns an error matching one of the
-// outcome sentinels (ErrBusy, ErrDeclined, ...; a *CallError when a SIP
-// response decided). Cancelling ctx, Hangup, or RingTimeout sends CANCEL.
+// Dial calls target (an IP, ip:port, host or SIP URI; with an Account
+// also a bare user name or number, taken as user@registrar) and returns
+// nil once the call is answered. Otherwise it returns an error matching
+// one of the outcome sentinels (ErrBusy, ErrDeclined, ...; a *CallError
+// when a SIP response decided). Cancelling ctx, Hangup, or RingTimeout
+// sends CANCEL. With an Account, targets that are not IP literals go
+// through the registrar (outbound proxy); IP targets go directly; while
+// not registered, targets through the proxy are replaced by Fallback when
+// it is set. Digest challenges (401/407) are answered with the Account's
+// credentials through the proxy, with DirectAuth's directly.
 func (p *Phone) Dial(ctx context.Context, target string) error {
 	if !p.isRunning() {
 		return fmt.Errorf("phone.Dial: %w", ErrNotRunning)
 	}
-	t, err := p.parseTarget(target)
+	pl, err := p.plan(target)
 	if err != nil {
 		return fmt.Errorf("phone.Dial: %w", err)
 	}
-	dest, err := resolve(ctx, t.uri)
+	where := pl.t.uri
+	if pl.viaProxy {
+		where = p.acct.uri
+	}
+	dest, err := resolve(ctx, where)
 	if err != nil {
 		return fmt.Errorf("phone.Dial: %w", err)
 	}
-	c := p.outgoingCall(t, dest)
+	c := p.outgoingCall(pl, dest)
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c.cancelDial = cancel
-	if err := p.begin(c, inDial, "dialing "+t.uri.String()); err != nil {
+	if err := p.begin(c, inDial, "dialing "+pl.t.uri.String()); err != nil {
 		return fmt.Errorf("phone.Dial: %w", err)
 	}
-	if err := p.invite(dctx, c, t, dest); err != nil {
+	if err := p.invite(dctx, c, pl, dest); err != nil {
 		return fmt.Errorf("phone.Dial: %w", err)
 	}
 	return nil
 }
 
 // outgoingCall builds the dialog side of an outgoing call.
-func (p *Phone) outgoingCall(t target, dest netip.AddrPort) *call {
+func (p *Phone) outgoingCall(pl dialPlan, dest netip.AddrPort) *call {
+	t := pl.t
 	c := newCall(sip.GenerateTagN(24))
 	c.outgoing = true
 	c.transport = t.transport
@@ -52,6 +63,9 @@ func (p *Phone) outgoingCall(t target, dest netip.AddrPort) *call {
 	c.local = p.localFor(dest.Addr())
 	c.localTag = sip.GenerateTagN(16)
 	c.localURI = sip.Uri{Scheme: "sip", User: p.cfg.DeviceName, Host: c.local.String()}
+	if pl.viaProxy {
+		c.localURI = *p.acct.aor.Clone()
+	}
 	c.remoteURI = sip.Uri{Scheme: t.uri.Scheme, User: t.uri.User, Host: t.uri.Host, Port: t.uri.Port}
 	c.remoteTarget = *t.uri.Clone()
 	c.localCSeq, c.inviteCSeq = 1, 1
@@ -59,8 +73,9 @@ func (p *Phone) outgoingCall(t target, dest netip.AddrPort) *call {
 	return c
 }
 
-// invite sends the INVITE and waits for its outcome.
-func (p *Phone) invite(ctx context.Context, c *call, t target, dest netip.AddrPort) error {
+// invite sends the INVITE, answers digest challenges, and waits for the
+// outcome.
+func (p *Phone) invite(ctx context.Context, c *call, pl dialPlan, dest netip.AddrPort) error {
 	stream, err := p.media.NewStream(p.bindIP)
 	if err != nil {
 		p.end(c, "media error", 0)
@@ -74,20 +89,66 @@ func (p *Phone) invite(ctx context.Context, c *call, t target, dest netip.AddrPo
 		p.end(c, "sdp error", 0)
 		return fmt.Errorf("sdp offer: %w", err)
 	}
-	req := p.newInvite(c, t, dest, offer)
+	auth := &authorizer{cred: pl.cred}
+	req := p.newInvite(c, pl, dest, offer)
+	for {
+		chal, err := p.inviteOnce(ctx, c, req)
+		if chal == nil {
+			return err
+		}
+		if req, err = p.reauth(ctx, c, auth, chal, pl, dest, offer); err != nil {
+			return err
+		}
+	}
+}
+
+// reauth builds the INVITE answering chal (CSeq + 1, same Call-ID and
+// tag), or ends the call when it cannot or should not be answered.
+func (p *Phone) reauth(ctx context.Context, c *call, auth *authorizer, chal *sip.Response, pl dialPlan, dest netip.AddrPort, offer []byte) (*sip.Request, error) {
+	reason := fmt.Sprintf("%d %s", chal.StatusCode, chal.Reason)
+	if err := auth.challenged(chal); err != nil {
+		p.log.Warn("call not authenticated", "err", err, "call_id", c.id)
+		p.end(c, reason, chal.StatusCode)
+		return nil, &CallError{Code: chal.StatusCode, Reason: chal.Reason, Err: ErrAuthFailed}
+	}
+	if ctx.Err() != nil {
+		p.end(c, "cancelled", 487)
+		return nil, fmt.Errorf("%w: %v", ErrCancelled, context.Cause(ctx))
+	}
+	p.mu.Lock()
+	c.inviteCSeq++
+	c.localCSeq = c.inviteCSeq
+	p.mu.Unlock()
+	req := p.newInvite(c, pl, dest, offer)
+	if err := auth.apply(req); err != nil {
+		p.end(c, reason, chal.StatusCode)
+		return nil, &CallError{Code: chal.StatusCode, Reason: chal.Reason, Err: ErrAuthFailed}
+	}
+	p.log.Debug("INVITE challenged: answering", "status", chal.StatusCode, "call_id", c.id)
+	return req, nil
+}
+
+// inviteOnce runs one INVITE transaction. A 401/407 is returned for
+// reauth; any other end of the attempt as an error (nil: connected).
+func (p *Phone) inviteOnce(ctx context.Context, c *call, req *sip.Request) (*sip.Response, error) {
 	tx, err := p.ua.TransactionLayer().Request(ctx, req)
 	if err != nil {
 		p.end(c, "unreachable", 0)
-		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	defer tx.Terminate()
 	return p.awaitAnswer(ctx, c, req, tx)
 }
 
 // newInvite builds our INVITE with its SDP offer.
-func (p *Phone) newInvite(c *call, t target, dest netip.AddrPort, offer []byte) *sip.Request {
-	req := sip.NewRequest(sip.INVITE, *t.uri.Clone())
+func (p *Phone) newInvite(c *call, pl dialPlan, dest netip.AddrPort, offer []byte) *sip.Request {
+	req := sip.NewRequest(sip.INVITE, *pl.t.uri.Clone())
 	req.AppendHeader(p.via(c))
+	if pl.viaProxy {
+		r := *p.acct.uri.Clone()
+		r.UriParams = append(r.UriParams, sip.HeaderParams{{K: "lr", V: ""}}...)
+		req.AppendHeader(&sip.RouteHeader{Address: r})
+	}
 	mf := sip.MaxForwardsHeader(70)
 	req.AppendHeader(&mf)
 	from := &sip.FromHeader{DisplayName: p.cfg.DeviceName, Address: *c.localURI.Clone()}
@@ -96,7 +157,10 @@ func (p *Phone) newInvite(c *call, t target, dest netip.AddrPort, offer []byte) 
 	req.AppendHeader(&sip.ToHeader{Address: *c.remoteURI.Clone()})
 	cid := sip.CallIDHeader(c.id)
 	req.AppendHeader(&cid)
-	req.AppendHeader(&sip.CSeqHeader{SeqNo: c.inviteCSeq, MethodName: sip.INVITE})
+	p.mu.Lock()
+	seq := c.inviteCSeq
+	p.mu.Unlock()
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: sip.INVITE})
 	req.AppendHeader(p.contact(c))
 	req.AppendHeader(sip.NewHeader("User-Agent", p.cfg.UserAgent))
 	req.AppendHeader(sip.NewHeader("Allow", allowMethods))
@@ -107,7 +171,7 @@ func (p *Phone) newInvite(c *call, t target, dest netip.AddrPort, offer []byte) 
 }
 
 // awaitAnswer follows the INVITE transaction to its end.
-func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx sip.ClientTransaction) error {
+func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx sip.ClientTransaction) (*sip.Response, error) {
 	ringT := time.NewTimer(p.cfg.RingTimeout)
 	defer ringT.Stop()
 	done := ctx.Done()
@@ -124,9 +188,11 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 					p.emit(Event{Kind: EventRinging, State: StateOutgoing, Code: code, Peer: c.peerString(), CallID: c.id})
 				}
 			case code < 300:
-				return p.established(c, tx, res, gave)
+				return nil, p.established(c, tx, res, gave)
+			case (code == 401 || code == 407) && gave == nil:
+				return res, nil
 			default:
-				return p.failed(c, res, gave)
+				return nil, p.failed(c, res, gave)
 			}
 		case <-tx.Done():
 			err := fmt.Errorf("%w: %v", ErrUnreachable, tx.Err())
@@ -134,7 +200,7 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 				err = fmt.Errorf("%w: no final response: %v", ErrTimeout, tx.Err())
 			}
 			p.end(c, "no response", 408)
-			return orGave(gave, err)
+			return nil, orGave(gave, err)
 		case <-done:
 			gave, done = fmt.Errorf("%w: %v", ErrCancelled, context.Cause(ctx)), nil
 			guard = p.cancelInvite(c, req)
@@ -145,7 +211,7 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 			}
 		case <-guard:
 			p.end(c, "cancelled", 487)
-			return gave
+			return nil, gave
 		}
 	}
 }

@@ -23,10 +23,7 @@ func (p *Phone) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		p.onReInvite(req, tx)
 		return
 	}
-	src := sourceAddr(req)
-	if !p.allow.allows(src.Addr()) {
-		p.log.Warn("call refused: caller not allowed", "from", src.String(), "caller", req.From().Address.String())
-		p.reply(tx, req, 403, "Forbidden", nil)
+	if !p.admit(req, tx) {
 		return
 	}
 	if p.current() != nil {

@@ -1,0 +1,86 @@
+package phone
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+)
+
+// Who may make the phone ring:
+//
+//   - with an Account, INVITEs from the registrar's (resolved) IP: the
+//     proxy has vouched for its callers;
+//   - other (direct) callers must match Allow; with an Account an empty
+//     Allow admits no direct caller unless DirectAuth is set;
+//   - with DirectAuth, a direct caller must also authenticate: without
+//     valid credentials it gets 401 with a fresh challenge and never rings.
+
+// setProxy records the registrar's address (re-resolved by each REGISTER).
+func (p *Phone) setProxy(ip netip.Addr) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.proxyIP = ip.Unmap()
+}
+
+// isProxy reports whether ip is the registrar's address.
+func (p *Phone) isProxy(ip netip.Addr) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.proxyIP.IsValid() && p.proxyIP == ip.Unmap()
+}
+
+// admit decides whether a new INVITE may ring, answering it when not.
+func (p *Phone) admit(req *sip.Request, tx sip.ServerTransaction) bool {
+	src := sourceAddr(req)
+	caller := req.From().Address.String()
+	if p.acct != nil && p.isProxy(src.Addr()) {
+		return true
+	}
+	if p.acct != nil && len(p.allow) == 0 && p.guard == nil {
+		p.warnLimited("call refused: direct caller, and calls.allow is empty with an account", "from", src.String(), "caller", caller)
+		p.reply(tx, req, 403, "Forbidden", nil)
+		return false
+	}
+	if !p.allow.allows(src.Addr()) {
+		p.warnLimited("call refused: caller not allowed", "from", src.String(), "caller", caller)
+		p.reply(tx, req, 403, "Forbidden", nil)
+		return false
+	}
+	if p.guard == nil {
+		return true
+	}
+	switch p.guard.check(req) {
+	case authOK:
+		return true
+	case authWrong:
+		p.warnLimited("call refused: wrong digest credentials", "from", src.String(), "caller", caller)
+		p.reply(tx, req, 401, "Unauthorized", nil, p.guard.challenges(false)...)
+	case authStale:
+		p.reply(tx, req, 401, "Unauthorized", nil, p.guard.challenges(true)...)
+	default:
+		p.log.Debug("direct call challenged", "from", src.String(), "caller", caller)
+		p.reply(tx, req, 401, "Unauthorized", nil, p.guard.challenges(false)...)
+	}
+	return false
+}
+
+// warnInterval rate-limits the warnings a stranger can provoke.
+const warnInterval = 10 * time.Second
+
+// warnLimited logs at warn level at most once per warnInterval (debug
+// otherwise), so that a scanner cannot flood the log.
+func (p *Phone) warnLimited(msg string, args ...any) {
+	p.mu.Lock()
+	now := time.Now()
+	loud := now.Sub(p.lastWarn) >= warnInterval
+	if loud {
+		p.lastWarn = now
+	}
+	p.mu.Unlock()
+	if loud {
+		p.log.Warn(msg, args...)
+		return
+	}
+	p.log.Debug(msg, args...)
+}
