@@ -27,6 +27,7 @@ type testPhone struct {
 	media  *phonetest.Media
 	events <-chan phone.Event
 	logs   *logBuffer
+	stop   func() // stops Run and waits for it (also done at cleanup)
 }
 
 // startPhone runs a phone until the test ends.
@@ -55,16 +56,22 @@ func startPhone(t testing.TB, cfg phone.Config) *testPhone {
 	case <-time.After(wait):
 		t.Fatal("phone not ready")
 	}
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			case <-time.After(wait):
+				t.Error("Run did not return")
 			}
-		case <-time.After(wait):
-			t.Error("Run did not return")
-		}
+		})
+	}
+	t.Cleanup(func() {
+		stop()
 		unsub()
 		if os.Getenv("PHONE_DEBUG_LOG") != "" {
 			for _, l := range strings.Split(logs.String(), "\n") {
@@ -74,7 +81,7 @@ func startPhone(t testing.TB, cfg phone.Config) *testPhone {
 			}
 		}
 	})
-	return &testPhone{Phone: p, media: m, events: events, logs: logs}
+	return &testPhone{Phone: p, media: m, events: events, logs: logs, stop: stop}
 }
 
 // waitEvent returns the first event satisfying ok.
