@@ -37,6 +37,51 @@
 // is answered 200 with Allow, Accept and Supported; requests for no dialog
 // get 481; SIP methods we do not take 405, unknown ones 501.
 //
+// # Registration (Config.Account)
+//
+// With an Account the phone REGISTERs to the registrar (one Call-ID, CSeq
+// increasing), answers 401 (WWW-Authenticate) and 407 (Proxy-Authenticate)
+// digest challenges (MD5, SHA-256 and their -sess variants, qop=auth or
+// none; the strongest offered per realm), and takes the lifetime the
+// registrar grants (the Contact's expires, else Expires). It refreshes at
+// half the granted lifetime; a refresh that has no answer when the binding
+// expires marks the phone unregistered. Failures are retried with
+// exponential backoff and ±20 % jitter: 2 s doubling to 5 min after no
+// answer, 5xx or 408 (Retry-After honoured); 1 min doubling to 30 min when
+// the credentials are refused (a second challenge for a nonce we answered,
+// not marked stale, or 403), so a wrong password costs the server two
+// REGISTERs per backoff step. 423 is retried once with Min-Expires. Run's
+// shutdown removes the binding (Expires: 0). Registered and Registration
+// report the state; each change is logged and published as
+// EventRegistration.
+//
+// # Routes of outgoing calls
+//
+// Without an Account every target is called directly. With one:
+//
+//   - a bare user name or number ("1002") means user@registrar;
+//   - targets that are not IP literals, and the registrar's own host and
+//     port, go to the registrar as outbound proxy (a Route header with lr),
+//     From is our address-of-record, and challenges are answered with the
+//     Account's credentials;
+//   - other IP targets (ip, ip:port, sip:x@ip) go directly, answering
+//     challenges with DirectAuth only (never with the Account's);
+//   - while not registered, a target through the proxy is replaced by
+//     Config.Fallback when set (the peer by IP), so the door still rings
+//     somewhere when the PBX is down.
+//
+// A challenged INVITE is re-sent with CSeq + 1, the same Call-ID and From
+// tag; Record-Route sets become the dialog's route set either way.
+//
+// # Who may ring
+//
+// With an Account, INVITEs from the registrar's resolved IP are taken (the
+// proxy vouches for its callers). Direct callers must match Allow; with an
+// Account an empty Allow admits no direct caller unless DirectAuth is set.
+// With DirectAuth a direct caller must also authenticate (SHA-256 and MD5
+// challenges, qop=auth, stateless nonces valid 5 minutes): otherwise it
+// gets 401 with a challenge and the phone does not ring.
+//
 // # Tracing
 //
 // Every SIP message sent and received is logged at debug level in the
