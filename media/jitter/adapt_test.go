@@ -48,3 +48,41 @@ func TestDriftLongCall(t *testing.T) {
 		}
 	}
 }
+
+// One late packet makes the playout wait (an underrun); once the stream is
+// clean again the delay must return to where a clean start put it, not stay
+// above the configured minimum by the wait.
+func TestDelayRecoversAfterOneLatePacket(t *testing.T) {
+	for _, pull := range []int{40, 80} {
+		delay := func(k int) (time.Duration, bool) {
+			if k == 200 { // 4 s in: 15 ms later than the others
+				return 20 * time.Millisecond, true
+			}
+			return 5 * time.Millisecond, true
+		}
+		r := run(t, Config{}, schedule{frames: 500, frame: 160, period: pull, delay: delay})
+		before, after := r.delays[2], r.delays[len(r.delays)-2]
+		t.Logf("pull %d: delay before %v, after %v, stats %+v %v", pull, before, after, r.stats, r.delays)
+		if r.stats.Underruns != 1 {
+			t.Fatalf("pull %d: %d underruns, want 1", pull, r.stats.Underruns)
+		}
+		if after > before+2500*time.Microsecond {
+			t.Errorf("pull %d: delay %v after the late packet, %v before: not recovered", pull, after, before)
+		}
+	}
+}
+
+// A device period read in several pieces at one instant is one pull: a
+// packet that arrives 3 ms after it has 7 ms to spare before the next
+// period (more than the 5 ms kept), so nothing is stretched.
+func TestChunkedPullHeadroom(t *testing.T) {
+	r := run(t, Config{}, schedule{frames: 500, frame: 160, period: 80, chunk: 40,
+		delay: constDelay(3100 * time.Microsecond)})
+	t.Logf("delays %v, stats %+v", r.delays, r.stats)
+	if r.stats.Stretched != 0 || r.stats.Underruns != 0 {
+		t.Fatalf("stats %+v: stretched a stream that had headroom", r.stats)
+	}
+	if d := r.delays[len(r.delays)-2]; d > 15*time.Millisecond {
+		t.Fatalf("delay %v, want the 12.5 ms mean of one 20 ms packet drained in 5 ms pieces", d)
+	}
+}

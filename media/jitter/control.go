@@ -17,7 +17,13 @@ type controller struct {
 	blockMin   int64
 	prevMin    int64
 	adjust     int64 // pending: + shorten, - stretch
-	startLevel int64
+	startLevel int64 // samples buffered at the first pull of a talkspurt
+	// floor is the mean level that playout settles at when it starts with
+	// minS buffered: the level sags by a packet between arrivals, so the
+	// mean sits (frame-pull)/2 below what was buffered at the start.
+	// Shortening never goes below it.
+	floor int64
+	gran  int64 // samples pulled per device period (one or more pulls at once)
 }
 
 const noHeadroom = math.MaxInt64
@@ -28,14 +34,24 @@ func (c *controller) init(cfg Config) {
 	c.safety = c.rate / 200
 	c.blockLen = c.rate
 	c.startLevel = c.minS
+	c.floor = c.minS
 	c.restart()
+}
+
+// setShape learns the packet and pull sizes, which fix the floor.
+func (c *controller) setShape(frame, pull int) {
+	if frame <= 0 || pull <= 0 {
+		return
+	}
+	c.floor = min(max(c.minS-int64(frame-pull)/2, 0), c.minS)
 }
 
 // restart forgets the headroom history (new talkspurt or source); the start
 // level carries what was learned.
 func (c *controller) restart() {
 	if c.level > 0 {
-		c.startLevel = min(max(int64(c.level), c.minS), c.maxS)
+		// the mean level maps back to a start level by the same sag
+		c.startLevel = min(max(int64(c.level)+c.minS-c.floor, c.minS), c.maxS)
 	}
 	c.blockMin, c.prevMin = noHeadroom, noHeadroom
 	c.pulled, c.adjust = 0, 0
@@ -63,21 +79,26 @@ func (c *controller) pull(level int64, n int) {
 }
 
 // decide sets the adjustment for the next block from the minimum headroom
-// of the last two blocks.
+// of the last two blocks. Headroom moves in whole device periods (gran): a
+// shift that does not move a packet into another period changes nothing
+// but the offset, so adjustments are whole periods too.
 func (c *controller) decide() {
 	h := min(c.blockMin, c.prevMin)
 	c.prevMin, c.blockMin = c.blockMin, noHeadroom
+	g := max(c.gran, 1)
 	switch {
 	case h == noHeadroom:
 		c.adjust = 0
 	case h > 2*c.safety:
-		c.adjust = max(min(h-c.safety, int64(c.level)-c.minS), 0)
-		c.blockMin, c.prevMin = noHeadroom, noHeadroom
+		spare := (int64(c.level) - c.floor + g/2) / g // periods above the floor, rounded
+		c.adjust = g * max(min((h-c.safety)/g, spare), 0)
 	case h < c.safety/2 && int64(c.level) < c.maxS:
-		c.adjust = -(c.safety - h)
-		c.blockMin, c.prevMin = noHeadroom, noHeadroom
+		c.adjust = -g * ((c.safety - h + g - 1) / g)
 	default:
 		c.adjust = 0
+	}
+	if c.adjust != 0 {
+		c.blockMin, c.prevMin = noHeadroom, noHeadroom
 	}
 }
 
@@ -87,6 +108,10 @@ func (c *controller) step(n int) int {
 	lim := int64(max(n/32, 1))
 	d := max(min(c.adjust, lim), -lim)
 	c.adjust -= d
+	if d != 0 && c.adjust == 0 {
+		// done: headroom measured while adjusting is out of date
+		c.blockMin, c.prevMin, c.pulled = noHeadroom, noHeadroom, 0
+	}
 	return int(d)
 }
 

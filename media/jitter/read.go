@@ -8,8 +8,8 @@ import "time"
 func (b *Buffer) Read(dst []int16, now time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.lastRead, b.lastReadTS, b.lastPull = now, b.playTS, len(dst)
-	if !b.playing && !b.tryStart() {
+	b.notePull(len(dst), now)
+	if !b.playing && !b.tryStart(len(dst)) {
 		b.conceal.fill(dst, false)
 		return
 	}
@@ -36,8 +36,21 @@ func (b *Buffer) Read(dst []int16, now time.Time) {
 	}
 }
 
+// notePull records a pull for the headroom estimate. Pulls at the same
+// instant are one device period read in chunks: together they are one pull.
+func (b *Buffer) notePull(n int, now time.Time) {
+	if b.lastPull > 0 && now.Equal(b.lastRead) {
+		b.lastPull += n
+		return
+	}
+	if b.lastPull > 0 {
+		b.ctl.gran = int64(b.lastPull)
+	}
+	b.lastRead, b.lastReadTS, b.lastPull = now, b.playTS, n
+}
+
 // tryStart begins playout once the buffer holds the start level.
-func (b *Buffer) tryStart() bool {
+func (b *Buffer) tryStart(pull int) bool {
 	if len(b.order) == 0 {
 		return false
 	}
@@ -48,6 +61,7 @@ func (b *Buffer) tryStart() bool {
 	b.playing, b.playTS, b.starving = true, first, false
 	b.lastReadTS = first
 	b.conceal.setFrame(b.frame)
+	b.ctl.setShape(b.frame, pull)
 	return true
 }
 

@@ -27,6 +27,7 @@ type schedule struct {
 	frames   int     // packets sent
 	frame    int     // samples per packet
 	period   int     // samples per pull
+	chunk    int     // if set, each pull is made of period/chunk reads at one instant
 	tsBase   uint32  // first RTP timestamp
 	drift    float64 // device clock rate error (+ = device fast)
 	delay    func(k int) (time.Duration, bool)
@@ -80,7 +81,7 @@ func run(t testing.TB, cfg Config, s schedule) simResult {
 	nextSec := time.Second
 	for _, e := range evs {
 		if e.pkt < 0 {
-			b.Read(buf, t0.Add(e.at))
+			pull(b, buf, s.chunk, t0.Add(e.at))
 			r.out = append(r.out, buf...)
 			if e.at >= nextSec {
 				r.delays = append(r.delays, b.Stats().Delay)
@@ -95,6 +96,18 @@ func run(t testing.TB, cfg Config, s schedule) simResult {
 	}
 	r.stats = b.Stats()
 	return r
+}
+
+// pull reads buf from b at now, in chunks of chunk samples if chunk > 0
+// (as the engine reads one device period in 5 ms pieces).
+func pull(b *Buffer, buf []int16, chunk int, now time.Time) {
+	if chunk <= 0 {
+		b.Read(buf, now)
+		return
+	}
+	for i := 0; i < len(buf); i += chunk {
+		b.Read(buf[i:min(i+chunk, len(buf))], now)
+	}
 }
 
 // breaks counts samples that are not the successor of the one before (after
