@@ -5,5 +5,13 @@
 // recordings are checked by cross-correlation, and `make bench` (see
 // bench_test.go), which compares SKOIP with baresip side by side.
 //
+// Tests that need network namespaces run as root (as CI does); elsewhere
+// they fall back to loopback addresses and say so. Peer programs missing
+// locally skip their tests (in CI, with CI set, they fail).
+//
+// Environment: SKOIP_BENCH=1 runs TestBench (`make bench`), SKOIP_BENCH_RUNS
+// changes its number of runs (default 3), SKOIP_E2E_KEEP=DIR keeps the
+// analysed recordings and captures there.
+//
 // Everything is in _test.go files: this package has no API.
 package e2e
