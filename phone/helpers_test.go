@@ -30,8 +30,17 @@ type testPhone struct {
 	stop   func() // stops Run and waits for it (also done at cleanup)
 }
 
-// startPhone runs a phone until the test ends.
+// startPhone runs a phone with fake media until the test ends.
 func startPhone(t testing.TB, cfg phone.Config) *testPhone {
+	t.Helper()
+	m := &phonetest.Media{}
+	tp := startPhoneWith(t, cfg, m)
+	tp.media = m
+	return tp
+}
+
+// startPhoneWith runs a phone on media m until the test ends.
+func startPhoneWith(t testing.TB, cfg phone.Config, m phone.Media) *testPhone {
 	t.Helper()
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
@@ -40,7 +49,6 @@ func startPhone(t testing.TB, cfg phone.Config) *testPhone {
 	if cfg.Logger == nil || os.Getenv("PHONE_DEBUG_LOG") != "" {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	m := &phonetest.Media{}
 	p, err := phone.New(cfg, m)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -81,7 +89,7 @@ func startPhone(t testing.TB, cfg phone.Config) *testPhone {
 			}
 		}
 	})
-	return &testPhone{Phone: p, media: m, events: events, logs: logs, stop: stop}
+	return &testPhone{Phone: p, events: events, logs: logs, stop: stop}
 }
 
 // waitEvent returns the first event satisfying ok.

@@ -30,8 +30,8 @@ func TestKamailioCallThroughProxy(t *testing.T) {
 	t.Parallel()
 	k := startKamailio(t, "SHA-256", 600, kamUser{"door-a", "secret-a"}, kamUser{"flat-b", "secret-b"})
 	defer k.dumpLogs()
-	a := startPhone(t, accountPhone(t, "127.0.0.1", k, "door-a", "secret-a"))
-	b := startPhone(t, accountPhone(t, "127.0.0.1", k, "flat-b", "secret-b"))
+	a := startPhoneWith(t, accountPhone(t, "127.0.0.1", k, "door-a", "secret-a"), newRealMedia(t, 440))
+	b := startPhoneWith(t, accountPhone(t, "127.0.0.1", k, "flat-b", "secret-b"), newRealMedia(t, 697))
 	a.waitRegistered(t, true)
 	b.waitRegistered(t, true)
 	if r := a.Registered(); r == nil || !*r {
@@ -57,6 +57,10 @@ func TestKamailioCallThroughProxy(t *testing.T) {
 	}
 	if invites := k.requests("INVITE", "door-a"); len(invites) != 2 {
 		t.Errorf("INVITEs at the proxy: %d, want 2 (challenged, then authenticated)", len(invites))
+	}
+	waitRTP(t, a, 25) // half a second of audio each way, on the real engine
+	if st := waitRTP(t, b, 25); st.Codec != "PCMU" {
+		t.Errorf("codec %q", st.Codec)
 	}
 	if err := a.Hangup(ctx); err != nil {
 		t.Fatal(err)
