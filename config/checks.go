@@ -198,3 +198,32 @@ func checkFmt(b []byte) error {
 	}
 	return nil
 }
+
+// isPBXName reports whether peer.address is a bare name or number to be
+// called through the PBX ("1002", "flat12").
+func isPBXName(cfg *Config) bool {
+	a := cfg.Peer.Address
+	return cfg.SIP.Account.Enabled() && !strings.ContainsAny(a, ":@.[") && validLabel(a)
+}
+
+// checkDirect accepts a target reached without a PBX: an IP, ip:port or
+// sip:user@IP[:port].
+func checkDirect(s string) error {
+	host := s
+	if rest, isURI := cutScheme(s); isURI {
+		if i := strings.IndexAny(rest, ";?"); i >= 0 {
+			rest = rest[:i]
+		}
+		if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+			rest = rest[at+1:]
+		}
+		host = rest
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if _, err := netip.ParseAddr(host); err != nil || checkTarget(s) != nil {
+		return fmt.Errorf("%q is not an IP, ip:port or sip:user@IP", s)
+	}
+	return nil
+}

@@ -47,7 +47,8 @@ func (a Account) Enabled() bool { return a.Registrar != "" }
 
 // Peer is who the call button calls by default.
 type Peer struct {
-	Address string `toml:"address"`
+	Address  string `toml:"address"`
+	Fallback string `toml:"fallback"`
 }
 
 // Button actions.
@@ -157,6 +158,8 @@ type Calls struct {
 	RingTimeout     Duration `toml:"ring_timeout"`
 	MaxDuration     Duration `toml:"max_duration"`
 	Allow           []string `toml:"allow"`
+	AuthUser        string   `toml:"auth_user"`
+	AuthPassword    string   `toml:"auth_password"`
 }
 
 // Control is the local control socket.

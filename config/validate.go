@@ -69,8 +69,14 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 		c.bad("device.name", "must be 1 to 64 characters")
 	}
 	checkSIP(c, &cfg.SIP)
-	if cfg.Peer.Address != "" {
+	if cfg.Peer.Address != "" && !isPBXName(cfg) {
 		c.err("peer.address", checkTarget(cfg.Peer.Address))
+	}
+	if f := cfg.Peer.Fallback; f != "" {
+		c.err("peer.fallback", checkDirect(f))
+		if !cfg.SIP.Account.Enabled() {
+			c.bad("peer.fallback", "is only used with a PBX account (sip.account.registrar)")
+		}
 	}
 	checkGPIO(c, cfg)
 	checkDoor(c, &cfg.Door)
@@ -192,5 +198,8 @@ func checkCalls(c *checker, k *Calls) {
 	}
 	for _, a := range k.Allow {
 		c.err("calls.allow", checkAllow(a))
+	}
+	if (k.AuthUser == "") != (k.AuthPassword == "") {
+		c.bad("calls.auth_user", "calls.auth_user and calls.auth_password must be set together")
 	}
 }

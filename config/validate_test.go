@@ -110,6 +110,9 @@ func TestEveryRule(t *testing.T) {
 		{"[calls]\nmax_duration = \"forever\"", "calls.max_duration", `"forever" is not a duration`},
 		{"[calls]\nallow = [\"10.0.0.0/8\", \"10.0.0.0/40\"]", "calls.allow", `"10.0.0.0/40" is not a CIDR`},
 		{"[calls]\nallow = [\"not a host\"]", "calls.allow", "is not a CIDR, IP address or host name"},
+		{"[calls]\nauth_password = \"x\"\nauth_user = \"\"", "calls.auth_user", "must be set together"},
+		{"[peer]\nfallback = \"192.168.1.20\"", "peer.fallback", "is only used with a PBX account"},
+		{"[sip.account]\nregistrar = \"pbx.example.org\"\nusername = \"door\"\n[peer]\nfallback = \"door.example.org\"", "peer.fallback", "is not an IP, ip:port or sip:user@IP"},
 		{"[control]\nsocket = \"skoip.sock\"", "control.socket", "must be an absolute path"},
 		{"[log]\nlevel = \"verbose\"", "log.level", `"verbose" is not one of "debug", "info", "warn", "error"`},
 		{"[sip]\nlisten = \"0.0.0.0:5060\"\nlisen = \"x\"", "sip.lisen", "unknown key"},
@@ -157,6 +160,8 @@ func TestGoodValuesPass(t *testing.T) {
 		"[media]\ncodecs = [\"L16\", \"PCMA\"]\nptime = \"30ms\"\nrtp_timeout = \"0s\"",
 		"[calls]\nmax_duration = \"0s\"\nallow = [\"192.168.1.0/24\", \"10.0.0.7\", \"flat.local\", \"fd00::/8\"]",
 		"[control]\nsocket = \"/run/skoip/skoip.sock\"",
+		"[sip.account]\nregistrar = \"pbx.example.org\"\nusername = \"door\"\n[peer]\naddress = \"1002\"\nfallback = \"sip:flat@192.168.1.20:5062\"",
+		"[calls]\nauth_user = \"door\"\nauth_password = \"secret\"",
 	} {
 		if _, err := Parse("ok.toml", []byte(f+"\n")); err != nil {
 			t.Errorf("%q: %v", f, err)

@@ -163,8 +163,12 @@ func phoneConfig(cfg *config.Config, log *slog.Logger) phone.Config {
 		Codecs: cfg.Media.Codecs, PTime: cfg.Media.PTime.Duration, DTMF: cfg.Media.DTMF,
 		AutoAnswer: cfg.Calls.AutoAnswer, AutoAnswerDelay: cfg.Calls.AutoAnswerDelay.Duration,
 		RingTimeout: cfg.Calls.RingTimeout.Duration, MaxDuration: cfg.Calls.MaxDuration.Duration,
-		Allow:  cfg.Calls.Allow,
-		Logger: log,
+		Allow: cfg.Calls.Allow,
+		Account: phone.Account{Registrar: cfg.SIP.Account.Registrar, Username: cfg.SIP.Account.Username,
+			Password: cfg.SIP.Account.Password, Expires: cfg.SIP.Account.Expires.Duration},
+		DirectAuth: phone.Credentials{User: cfg.Calls.AuthUser, Password: cfg.Calls.AuthPassword},
+		Fallback:   cfg.Peer.Fallback,
+		Logger:     log,
 	}
 }
 

@@ -58,10 +58,11 @@ func (a *app) status() status {
 	st := status{
 		State: string(ps.State), Peer: ps.Peer, CallID: ps.CallID, Codec: ps.Codec,
 		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx,
-		SIP:     a.phone.Addr().String(),
-		LEDs:    map[string]string{},
-		Audio:   a.dev.Stats(),
-		UptimeS: time.Since(a.started).Seconds(), Version: version,
+		Registered: a.phone.Registered(),
+		SIP:        a.phone.Addr().String(),
+		LEDs:       map[string]string{},
+		Audio:      a.dev.Stats(),
+		UptimeS:    time.Since(a.started).Seconds(), Version: version,
 		procStats: readProcStats(),
 	}
 	for _, n := range a.brd.LEDs.Names() {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
@@ -32,6 +33,12 @@ func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
 		i.startRing(ctx, i.sounds.ringtone)
 	case phone.EventDTMF:
 		i.onDigit(ctx, ev.Digit)
+	case phone.EventRegistration:
+		if ev.Registered {
+			i.setFault("registration", nil)
+		} else {
+			i.setFault("registration", fmt.Errorf("%s", ev.Reason))
+		}
 	}
 }
 
@@ -187,19 +194,24 @@ func (i *intercom) showState(s phone.State) {
 	}
 }
 
-// setFault records (err != nil) or clears a fault of component, and shows it.
+// setFault records (err != nil) or clears a fault of component, and shows
+// it; repeats of the same state are not logged again.
 func (i *intercom) setFault(component string, err error) {
 	i.mu.Lock()
+	prev, had := i.faults[component]
 	if err != nil {
 		i.faults[component] = err.Error()
 	} else {
 		delete(i.faults, component)
 	}
 	i.mu.Unlock()
-	if err != nil {
+	switch {
+	case err != nil && (!had || prev != err.Error()):
 		i.log.Error("fault", "component", component, "err", err)
-	} else {
+	case err == nil && had:
 		i.log.Info("fault cleared", "component", component)
+	default:
+		return
 	}
 	i.showState(i.phone.Status().State)
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/skoip/skoip/config"
@@ -42,6 +44,13 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log.Info("skoip starting", "version", version, "config", cfg.Source, "device", cfg.Device.Name)
+	if path := os.Getenv("SKOIP_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	err = runApp(ctx, cfg, log)
 	if err != nil {
 		log.Error("skoip stopped", "err", err)
@@ -49,6 +58,20 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("skoip stopped")
 	return nil
+}
+
+// startCPUProfile writes a CPU profile of the run to path (an engineering
+// aid: SKOIP_CPUPROFILE=/tmp/cpu.prof skoip run ...).
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("SKOIP_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("SKOIP_CPUPROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
