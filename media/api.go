@@ -53,6 +53,7 @@ type Stats struct {
 	Concealed        uint64
 	Late             uint64
 	Discarded        uint64
+	CNRx, CNTx       uint64 // RFC 3389 comfort noise packets
 }
 
 // Event is something the stream tells phone about.

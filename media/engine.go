@@ -27,6 +27,8 @@ type Engine struct {
 	closed  bool
 
 	path *audioPath // used only on the device goroutine
+
+	promptAdded func() // tests: called once Play has queued its prompt
 }
 
 // NewEngine builds the audio path and starts the device.

@@ -45,6 +45,9 @@ func (e *Engine) Play(ctx context.Context, p *Prompt, to Target) error {
 	e.prompts = append(e.prompts, pl)
 	e.mu.Unlock()
 	defer e.removePrompt(pl)
+	if e.promptAdded != nil {
+		e.promptAdded()
+	}
 	select {
 	case <-pl.done:
 		return nil

@@ -33,6 +33,10 @@ type Stream struct {
 	enc     []byte
 	dtmfTx  dtmf.Sender
 	dtmfRx  dtmf.Receiver
+	cnTx    cnSender
+	cnRx    comfortNoise
+
+	rxHook func() // tests: called after each accepted packet is handled
 }
 
 func newStream(e *Engine, local netip.Addr) (*Stream, error) {
@@ -46,6 +50,7 @@ func newStream(e *Engine, local netip.Addr) (*Stream, error) {
 		return nil, fmt.Errorf("rtpsess.New: %w", err)
 	}
 	s.sess = sess
+	s.cnRx = newComfortNoise(uint64(sess.SSRC()))
 	s.log = e.log.With("rtp_port", sess.LocalPort())
 	return s, nil
 }
@@ -137,13 +142,17 @@ func (s *Stream) emit(ev Event) {
 }
 
 // onRTP routes a received packet: telephone-event to the DTMF receiver,
-// audio to the playout buffer (which copies it). CN and unknown payload
-// types are ignored.
+// comfort noise to the noise generator, audio to the playout buffer (which
+// copies it). Unknown payload types are ignored.
 func (s *Stream) onRTP(pkt *rtp.Packet, at time.Time, newSrc bool) {
+	if s.rxHook != nil {
+		defer s.rxHook()
+	}
 	s.mu.Lock()
 	if newSrc && s.jb != nil {
 		s.jb.Reset()
 		s.dtmfRx.Reset()
+		s.cnRx.reset()
 	}
 	var digit rune
 	var isDigit bool
@@ -151,7 +160,10 @@ func (s *Stream) onRTP(pkt *rtp.Packet, at time.Time, newSrc bool) {
 	case s.jb == nil:
 	case s.p.DTMFType != 0 && pkt.PayloadType == s.p.DTMFType:
 		digit, isDigit = s.dtmfRx.Handle(pkt.Timestamp, pkt.Payload)
+	case s.p.CNType != 0 && pkt.PayloadType == s.p.CNType:
+		s.cnRx.onCN(pkt.Payload)
 	case pkt.PayloadType == s.p.PayloadType:
+		s.cnRx.onAudio()
 		jb := s.jb
 		s.mu.Unlock()
 		jb.Put(pkt.Timestamp, pkt.Payload, at)

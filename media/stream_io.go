@@ -1,10 +1,13 @@
 package media
 
-import "time"
+import (
+	"time"
+)
 
 // sendFrame is called on the device goroutine with one 8 kHz frame of the
-// stream's ptime. Silence (speech false) is not sent; the first frame after
-// it carries the marker. A DTMF event in progress replaces the audio.
+// stream's ptime. Silence (speech false) is not sent, or is described by
+// RFC 3389 comfort noise packets when CN was negotiated; the first frame
+// after it carries the marker. A DTMF event in progress replaces the audio.
 func (s *Stream) sendFrame(f []int16, speech bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -18,12 +21,15 @@ func (s *Stream) sendFrame(f []int16, speech bool) {
 			s.logSendErr(s.sess.SendRTP(s.p.DTMFType, pkt.Marker, pkt.TS, pkt.Payload[:]))
 		}
 		s.talking = false
+		s.cnTx.speech()
 		return
 	}
 	if !speech {
 		s.talking = false
+		s.sendSilenceLocked(f, ts)
 		return
 	}
+	s.cnTx.speech()
 	s.enc = s.codec.Encode(s.enc[:0], f)
 	s.logSendErr(s.sess.SendRTP(s.p.PayloadType, !s.talking, ts, s.enc))
 	s.talking = true
@@ -45,7 +51,10 @@ func (s *Stream) readPlayout(c []int16, now time.Time) bool {
 	if !play || jb == nil {
 		return false
 	}
-	jb.Read(c, now)
+	audio := jb.Read(c, now)
+	s.mu.Lock()
+	s.cnRx.fill(c, audio)
+	s.mu.Unlock()
 	return true
 }
 
@@ -88,5 +97,8 @@ func (s *Stream) Stats() Stats {
 		out.PlayoutDelay, out.Underruns, out.Concealed = js.Delay, js.Underruns, js.Concealed
 		out.Late, out.Discarded = js.Late, js.Discarded
 	}
+	s.mu.Lock()
+	out.CNRx, out.CNTx = s.cnRx.received, s.cnTx.sent
+	s.mu.Unlock()
 	return out
 }

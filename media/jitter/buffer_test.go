@@ -150,3 +150,25 @@ func TestVarispeed(t *testing.T) {
 		t.Fatalf("stretch: %v", out)
 	}
 }
+
+func TestReadCountsAudio(t *testing.T) {
+	b := New(Config{Decode: decodeL16})
+	t0 := time.Unix(1700000000, 0)
+	buf := make([]int16, 40)
+	if n := b.Read(buf, t0); n != 0 {
+		t.Fatalf("empty buffer gave %d audio samples", n)
+	}
+	pkt := make([]byte, 320)
+	for i := range 160 {
+		pkt[2*i+1] = 1
+	}
+	b.Put(1000, pkt, t0)
+	for k := range 4 { // the packet's 160 samples, in 40-sample pulls
+		if n := b.Read(buf, t0.Add(time.Duration(k)*5*time.Millisecond)); n != 40 {
+			t.Fatalf("pull %d: %d audio samples, want 40", k, n)
+		}
+	}
+	if n := b.Read(buf, t0.Add(20*time.Millisecond)); n != 0 {
+		t.Fatalf("after the packet: %d audio samples, want 0 (concealed)", n)
+	}
+}

@@ -4,14 +4,16 @@ import "time"
 
 // Read fills dst with the next len(dst) samples to play; now is when the
 // device asks (its callback time). It never blocks on the network: missing
-// audio is concealed.
-func (b *Buffer) Read(dst []int16, now time.Time) {
+// audio is concealed. It returns how many samples of dst came from
+// received packets; the rest were concealed or silent. Within a talkspurt
+// gaps may lie anywhere; after its last packet they are at the end.
+func (b *Buffer) Read(dst []int16, now time.Time) (audio int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.notePull(len(dst), now)
 	if !b.playing && !b.tryStart(len(dst)) {
 		b.conceal.fill(dst, false)
-		return
+		return 0
 	}
 	b.trimPlayed()
 	level := b.newestEnd() - b.playTS
@@ -23,17 +25,17 @@ func (b *Buffer) Read(dst []int16, now time.Time) {
 	d := b.ctl.step(len(dst))
 	need := len(dst) + d
 	if need > cap(b.scratch) || d == 0 {
-		b.fill(dst)
-		return
+		return b.fill(dst)
 	}
 	in := b.scratch[:need]
-	b.fill(in)
+	audio = b.fill(in)
 	varispeed(in, dst)
 	if d > 0 {
 		b.stats.Dropped += uint64(d)
 	} else {
 		b.stats.Stretched += uint64(-d)
 	}
+	return min(audio*len(dst)/need, len(dst))
 }
 
 // notePull records a pull for the headroom estimate. Pulls at the same
@@ -65,18 +67,20 @@ func (b *Buffer) tryStart(pull int) bool {
 	return true
 }
 
-// fill copies buffered samples from the playout point, concealing gaps.
-func (b *Buffer) fill(out []int16) {
+// fill copies buffered samples from the playout point, concealing gaps,
+// and returns how many it copied.
+func (b *Buffer) fill(out []int16) (audio int) {
 	for len(out) > 0 && b.playing {
 		b.trimPlayed()
 		if len(b.order) == 0 {
 			b.starve(out)
-			return
+			return audio
 		}
 		s := &b.slots[b.order[0]]
 		if s.ts <= b.playTS {
 			off := b.playTS - s.ts
 			k := copy(out, s.pcm[off:])
+			audio += k
 			b.conceal.remember(out[:k])
 			b.resume()
 			b.playTS += int64(k)
@@ -105,6 +109,7 @@ func (b *Buffer) fill(out []int16) {
 	if len(out) > 0 {
 		b.conceal.fill(out, false)
 	}
+	return audio
 }
 
 // starve conceals without advancing the playout point: the delay grows by
