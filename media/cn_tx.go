@@ -30,6 +30,9 @@ type cnSender struct {
 // cnRefresh in media clock units.
 func (c *cnSender) next(ts uint32, db float64, refresh uint32) ([]byte, bool) {
 	lv := cn.LevelFromDB(db)
+	if db <= dsp.SilenceDB {
+		lv = cn.MaxLevel // digital silence (a muted microphone)
+	}
 	moved := int(lv)-int(c.level) >= cnLevelStep || int(c.level)-int(lv) >= cnLevelStep
 	if c.silent && ts-c.lastTS < refresh && !moved {
 		return nil, false

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/rtp"
 	"github.com/skoip/skoip/media/mediatest"
 )
 
@@ -19,6 +20,15 @@ type link struct {
 	engA, engB *Engine
 	strA, strB *Stream
 	rxA, rxB   chan struct{}
+	atB        []wirePkt // what B received, in order
+}
+
+// wirePkt is what a test checks of a received packet.
+type wirePkt struct {
+	pt      uint8
+	marker  bool
+	ts      uint32
+	payload []byte
 }
 
 // linkParams is the call both sides use: PCMU, 20 ms, telephone-event 101.
@@ -50,8 +60,11 @@ func newLinkAt(t *testing.T, rate int, cfgA, cfgB Config, micA, micB []int16, p 
 	l.strB, err = l.engB.NewStream(loopback)
 	must(t, err)
 	t.Cleanup(func() { _ = l.strB.Close() })
-	l.strA.rxHook = func() { l.rxA <- struct{}{} }
-	l.strB.rxHook = func() { l.rxB <- struct{}{} }
+	l.strA.rxHook = func(*rtp.Packet) { l.rxA <- struct{}{} }
+	l.strB.rxHook = func(p *rtp.Packet) {
+		l.atB = append(l.atB, wirePkt{p.PayloadType, p.Marker, p.Timestamp, append([]byte(nil), p.Payload...)})
+		l.rxB <- struct{}{}
+	}
 	pa, pb := p, p
 	pa.Remote = addrOf(l.strB)
 	pb.Remote = addrOf(l.strA)

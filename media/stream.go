@@ -36,7 +36,7 @@ type Stream struct {
 	cnTx    cnSender
 	cnRx    comfortNoise
 
-	rxHook func() // tests: called after each accepted packet is handled
+	rxHook func(*rtp.Packet) // tests: called after each accepted packet is handled
 }
 
 func newStream(e *Engine, local netip.Addr) (*Stream, error) {
@@ -146,7 +146,7 @@ func (s *Stream) emit(ev Event) {
 // copies it). Unknown payload types are ignored.
 func (s *Stream) onRTP(pkt *rtp.Packet, at time.Time, newSrc bool) {
 	if s.rxHook != nil {
-		defer s.rxHook()
+		defer s.rxHook(pkt)
 	}
 	s.mu.Lock()
 	if newSrc && s.jb != nil {
