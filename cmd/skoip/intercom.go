@@ -71,6 +71,7 @@ type intercom struct {
 	ringCancel context.CancelFunc
 	warnTimer  hw.Timer
 	hangTimer  hw.Timer
+	tidyTimer  hw.Timer
 	faults     map[string]string
 	opened     int // door openings
 }
@@ -96,6 +97,11 @@ func (i *intercom) run(ctx context.Context) {
 			f()
 		case <-ctx.Done():
 			i.stopTimers()
+			i.mu.Lock()
+			if i.tidyTimer != nil {
+				i.tidyTimer.Stop()
+			}
+			i.mu.Unlock()
 			i.bg.Wait()
 			return
 		case ev, ok := <-events:

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
+	"time"
 
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
@@ -27,6 +29,7 @@ func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
 		case phone.StateIdle:
 			i.stopRing()
 			i.stopTimers()
+			i.armTidy()
 		}
 	case phone.EventIncoming:
 		i.log.Info("incoming call", "from", ev.Peer)
@@ -77,6 +80,25 @@ func (i *intercom) openDoor(ctx context.Context) {
 		i.hangTimer = i.clock.AfterFunc(d, func() { i.phone.Hangup(ctx) })
 		i.mu.Unlock()
 	}
+}
+
+// tidyAfter is how long after a call the intercom gives memory back: SIP
+// transactions keep a call's messages for 64*T1 = 32 s (RFC 3261).
+const tidyAfter = 40 * time.Second
+
+// armTidy returns the memory of the last call to the system once its SIP
+// transactions are gone, so that the footprint stays flat over many calls
+// instead of waiting for the runtime's periodic GC and scavenger.
+func (i *intercom) armTidy() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.tidyTimer != nil {
+		i.tidyTimer.Stop()
+	}
+	i.tidyTimer = i.clock.AfterFunc(tidyAfter, func() {
+		debug.FreeOSMemory()
+		i.log.Debug("memory of past calls returned to the system")
+	})
 }
 
 // showDoor sets the LEDs that show the door opener.
