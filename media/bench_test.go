@@ -95,3 +95,48 @@ func BenchmarkDevicePeriod(b *testing.B) {
 		dev.Step()
 	}
 }
+
+// BenchmarkSendSilenceCN is one silent 20 ms frame with comfort noise
+// negotiated: its level, and every 15th frame a CN packet.
+func BenchmarkSendSilenceCN(b *testing.B) {
+	s, _ := benchStream(b)
+	p := s.p
+	p.CNType = 13
+	if err := s.Update(p); err != nil {
+		b.Fatal(err)
+	}
+	f := speechLike(160, 3)
+	for i := range f {
+		f[i] /= 100
+	}
+	b.ReportAllocs()
+	for range b.N {
+		s.sendFrame(f, false)
+	}
+}
+
+// BenchmarkReceiveCN is one CN packet every 300 ms and the comfort noise
+// played in between (20 ms of playout per iteration).
+func BenchmarkReceiveCN(b *testing.B) {
+	s, _ := benchStream(b)
+	p := s.p
+	p.CNType = 13
+	if err := s.Update(p); err != nil {
+		b.Fatal(err)
+	}
+	pkt := &rtp.Packet{Header: rtp.Header{Version: 2, SSRC: 9, PayloadType: 13}, Payload: []byte{60}}
+	out := make([]int16, 40)
+	t0 := time.Now()
+	b.ReportAllocs()
+	for i := range b.N {
+		at := t0.Add(time.Duration(i) * 20 * time.Millisecond)
+		if i%15 == 0 {
+			pkt.SequenceNumber = uint16(i / 15)
+			pkt.Timestamp = uint32(i * 160)
+			s.onRTP(pkt, at, i == 0)
+		}
+		for k := range 4 {
+			s.readPlayout(out, at.Add(time.Duration(k)*5*time.Millisecond))
+		}
+	}
+}

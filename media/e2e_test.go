@@ -28,7 +28,7 @@ const period = 80 // 10 ms at 8 kHz
 
 func newCall(t *testing.T, imp impair.Config, cfg Config) *call {
 	t.Helper()
-	c := &call{src: speechLike(8000*20, 1), eventsB: make(chan Event, 16)}
+	c := &call{src: speechLike(8000*4, 1), eventsB: make(chan Event, 16)} // longer than a test runs
 	c.devA = mediatest.NewDevice(8000, period, c.src)
 	c.devB = mediatest.NewDevice(8000, period, nil)
 	var err error

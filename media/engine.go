@@ -58,7 +58,7 @@ func (e *Engine) Close() error {
 	e.prompts = nil
 	e.mu.Unlock()
 	for _, p := range prompts {
-		p.finish()
+		p.finish(false)
 	}
 	if err := e.dev.Stop(); err != nil {
 		return fmt.Errorf("AudioDevice.Stop: %w", err)

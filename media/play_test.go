@@ -195,7 +195,16 @@ func TestPlayErrors(t *testing.T) {
 	if err := e.Play(ctx, NewPrompt("x", 8000, tone(1000, 1000, 80)), Target(9)); !errors.Is(err, ErrBadTarget) {
 		t.Fatalf("bad target: %v, want ErrBadTarget", err)
 	}
+	res, _ := startPlay(t, ctx, e, NewPrompt("long", 8000, tone(1000, 1000, 8000)), ToLocal)
 	must(t, e.Close())
+	select {
+	case err := <-res:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("Play during Close: %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Play did not return when the engine closed")
+	}
 	if err := e.Play(ctx, NewPrompt("x", 8000, tone(1000, 1000, 80)), ToLocal); !errors.Is(err, ErrClosed) {
 		t.Fatalf("closed engine: %v, want ErrClosed", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // playing is one prompt being mixed into the audio path.
@@ -11,6 +12,7 @@ type playing struct {
 	remote, local *PromptReader // nil for a side not aimed at
 	done          chan struct{}
 	once          sync.Once
+	played        atomic.Bool // ended by running out, not by Engine.Close
 }
 
 // ended says whether every side has run out (device goroutine only).
@@ -18,11 +20,18 @@ func (p *playing) ended() bool {
 	return (p.remote == nil || p.remote.Done()) && (p.local == nil || p.local.Done())
 }
 
-func (p *playing) finish() { p.once.Do(func() { close(p.done) }) }
+// finish ends the prompt; played says it ran to its end.
+func (p *playing) finish(played bool) {
+	p.once.Do(func() {
+		p.played.Store(played)
+		close(p.done)
+	})
+}
 
 // Play mixes p into the call (ToRemote), the speaker (ToLocal) or both, and
-// returns when it has been played or ctx ends. Prompts must be at 8 kHz
-// (LoadPrompt(path, 8000)).
+// returns when it has been played (nil), when ctx ends (ctx.Err(); the
+// prompt stops at once) or when the engine closes (ErrClosed). Prompts must
+// be at 8 kHz (LoadPrompt(path, 8000)).
 func (e *Engine) Play(ctx context.Context, p *Prompt, to Target) error {
 	if p.Rate() != codecRate {
 		return fmt.Errorf("media.Play %s: %w (%d Hz)", p.Name(), ErrPromptRate, p.Rate())
@@ -50,6 +59,9 @@ func (e *Engine) Play(ctx context.Context, p *Prompt, to Target) error {
 	}
 	select {
 	case <-pl.done:
+		if !pl.played.Load() {
+			return ErrClosed
+		}
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -98,7 +110,7 @@ func promptsFor(ps []*playing, side Target) bool {
 func (e *Engine) reapPrompts(ps []*playing) {
 	for _, p := range ps {
 		if p.ended() {
-			p.finish()
+			p.finish(true)
 		}
 	}
 }

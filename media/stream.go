@@ -72,7 +72,7 @@ func (s *Stream) Start(p Params, onEvent func(Event)) error {
 	}
 	s.applyLocked(p, c)
 	s.onEvent = onEvent
-	s.jb = jitter.New(jitter.Config{ClockRate: codecRate, Min: s.e.cfg.JitterMin, Max: s.e.cfg.JitterMax, Decode: c.Decode})
+	s.jb = s.newJitter(c)
 	s.started = true
 	s.mu.Unlock()
 	if err := s.sess.Start(peerOf(p)); err != nil {
@@ -83,8 +83,14 @@ func (s *Stream) Start(p Params, onEvent func(Event)) error {
 	return nil
 }
 
+// newJitter builds a playout buffer that decodes with c.
+func (s *Stream) newJitter(c codec.Codec) *jitter.Buffer {
+	return jitter.New(jitter.Config{ClockRate: codecRate, Min: s.e.cfg.JitterMin, Max: s.e.cfg.JitterMax, Decode: c.Decode})
+}
+
 // Update applies a re-INVITE: new address, direction or hold. The codec
-// may change too.
+// may change too: the playout buffer then starts afresh with it (its
+// counters restart).
 func (s *Stream) Update(p Params) error {
 	c, err := codec.ByName(p.Codec, p.PayloadType)
 	if err != nil {
@@ -94,6 +100,9 @@ func (s *Stream) Update(p Params) error {
 	if !s.started {
 		s.mu.Unlock()
 		return ErrNotStarted
+	}
+	if s.codec.Name() != c.Name() {
+		s.jb = s.newJitter(c)
 	}
 	s.applyLocked(p, c)
 	s.mu.Unlock()
