@@ -87,7 +87,9 @@ func (e *Engine) captureSide(p *audioPath, s *Stream, in []int16) {
 	}
 }
 
-// playSide fills the device period from the stream in 5 ms chunks.
+// playSide fills the device period from the stream in 5 ms chunks. They
+// are all read with the callback's time: the playout buffer counts them as
+// one pull, which is when the device needs them.
 func (e *Engine) playSide(p *audioPath, s *Stream, out []int16, now time.Time) {
 	for len(p.playFIFO) < len(out) {
 		c := p.chunk

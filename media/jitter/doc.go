@@ -17,4 +17,14 @@
 //     headroom near a safety margin: this adapts the delay down after a
 //     jitter spike and compensates clock drift between sender and device, so
 //     delay never grows in a long call. Config.Max is a hard cap.
+//
+// Headroom is counted per device period: reads made at the same instant
+// (one period read in several pieces) are one pull, and adjustments are
+// whole periods, since a shift smaller than a period only moves where a
+// packet falls within it. Shortening stops at the mean level that a start
+// at Config.Min gives (Min less half of a packet, plus half of a read), so
+// an underrun's wait is given back entirely once the network is clean.
+//
+// Read reports how many of the samples it returned came from packets, so
+// that a caller can put comfort noise (RFC 3389) in place of the rest.
 package jitter
