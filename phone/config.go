@@ -18,6 +18,7 @@ type Config struct {
 	Codecs          []string      // preference order: "PCMU", "PCMA", "L16" (default PCMU, PCMA)
 	PTime           time.Duration // packetisation interval (default 20ms)
 	DTMF            bool          // offer and accept telephone-event (RFC 4733)
+	CN              bool          // offer comfort noise (RFC 3389, PT 13); an offered CN is always accepted
 	AutoAnswer      bool          // answer incoming calls by itself
 	AutoAnswerDelay time.Duration // ring this long before auto-answering
 	RingTimeout     time.Duration // outgoing: CANCEL after this; incoming: 480 after this (default 60s)

@@ -93,7 +93,7 @@ func (p *Phone) incoming(req *sip.Request, tx sip.ServerTransaction) (*call, *ve
 
 // localSDP is what we offer or answer with.
 func (p *Phone) localSDP(addr netip.Addr, port int) sdp.Local {
-	return sdp.Local{Addr: addr, Port: port, Codecs: p.cfg.Codecs, PTime: p.cfg.PTime, DTMF: p.cfg.DTMF, Direction: media.SendRecv}
+	return sdp.Local{Addr: addr, Port: port, Codecs: p.cfg.Codecs, PTime: p.cfg.PTime, DTMF: p.cfg.DTMF, CN: p.cfg.CN, Direction: media.SendRecv}
 }
 
 // routeSet turns Record-Route headers into a route set; a UAC reverses it.

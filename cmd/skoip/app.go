@@ -161,6 +161,7 @@ func phoneConfig(cfg *config.Config, log *slog.Logger) phone.Config {
 		Listen: cfg.SIP.Listen, Transport: cfg.SIP.Transport, PublicAddr: cfg.SIP.PublicAddress,
 		DeviceName: "skoip", UserAgent: "SKOIP/" + version,
 		Codecs: cfg.Media.Codecs, PTime: cfg.Media.PTime.Duration, DTMF: cfg.Media.DTMF,
+		CN:         cfg.VAD.Enabled, // silence is suppressed only with VAD: then send comfort noise
 		AutoAnswer: cfg.Calls.AutoAnswer, AutoAnswerDelay: cfg.Calls.AutoAnswerDelay.Duration,
 		RingTimeout: cfg.Calls.RingTimeout.Duration, MaxDuration: cfg.Calls.MaxDuration.Duration,
 		Allow: cfg.Calls.Allow,

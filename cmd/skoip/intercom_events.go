@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"time"
@@ -155,10 +156,14 @@ func (i *intercom) startRing(ctx context.Context, p *media.Prompt) {
 	go func() {
 		defer i.bg.Done()
 		for rctx.Err() == nil {
-			if err := i.player.Play(rctx, p, media.ToLocal); err != nil && rctx.Err() == nil {
-				i.log.Warn("ring prompt", "prompt", p.Name(), "err", err)
-				return
+			err := i.player.Play(rctx, p, media.ToLocal)
+			if err == nil {
+				continue
 			}
+			if rctx.Err() == nil && !errors.Is(err, media.ErrClosed) {
+				i.log.Warn("ring prompt", "prompt", p.Name(), "err", err)
+			}
+			return
 		}
 	}()
 }
@@ -177,7 +182,7 @@ func (i *intercom) playBackground(ctx context.Context, p *media.Prompt, to media
 	i.bg.Add(1)
 	go func() {
 		defer i.bg.Done()
-		if err := i.player.Play(ctx, p, to); err != nil && ctx.Err() == nil {
+		if err := i.player.Play(ctx, p, to); err != nil && ctx.Err() == nil && !errors.Is(err, media.ErrClosed) {
 			i.log.Debug("prompt", "prompt", p.Name(), "err", err)
 		}
 	}()
