@@ -46,6 +46,7 @@ func TestImage(t *testing.T) {
 	command(t, "cp", "--sparse=always", src, img)
 	parts := partitions(t, img)
 	kernel, initrd := bootFiles(t, img, parts[0], dir)
+	testConfig(t, img, parts[0], dir)
 	injectTestFiles(t, img, parts[1])
 	t.Logf("test copy prepared in %v", time.Since(start).Round(time.Millisecond))
 
@@ -75,12 +76,19 @@ func TestImage(t *testing.T) {
 	t.Logf("boot finished after %v (qemu started %v before the agent connected):\n%s",
 		time.Since(vmStart).Round(time.Second), vmStart.Sub(start).Round(time.Second), out)
 	_ = code // degraded is reported, the service state is what counts
+	if extra := os.Getenv("SKOIP_IMAGE_DIAG"); extra != "" {
+		// Extra commands to run in the guest after boot, one per line (debugging).
+		for _, c := range strings.Split(extra, "\n") {
+			o, rc, _ := a.sh(ctx, c)
+			t.Logf("guest$ %s  (exit %d)\n%s", c, rc, o)
+		}
+	}
 	props := parseProps(out)
 	if props["ActiveState"] != "active" || props["SubState"] != "running" || props["NRestarts"] != "0" {
 		journal(ctx, t, a)
 		t.Fatalf("skoip.service after boot: %v, want active/running with no restart", props)
 	}
-	guestFacts(ctx, t, a, props["MainPID"])
+	guestFacts(ctx, t, a)
 
 	sipAddr := "127.0.0.1:" + strconv.Itoa(port)
 	checkOptions(ctx, t, sipAddr, "after boot")
@@ -138,8 +146,9 @@ func checkOptions(ctx context.Context, t *testing.T, addr, when string) {
 }
 
 // guestFacts checks, inside the guest, what only the guest can see.
-func guestFacts(ctx context.Context, t *testing.T, a *agent, pid string) {
+func guestFacts(ctx context.Context, t *testing.T, a *agent) {
 	t.Helper()
+	pid := "$(systemctl show -p MainPID --value skoip.service)"
 	out, _, _ := a.sh(ctx, "journalctl -b -u skoip.service -o cat | grep -m1 'skoip starting'")
 	if !strings.Contains(out, "config=/boot/firmware/skoip.toml") {
 		t.Errorf("the service did not read /boot/firmware/skoip.toml: %q", out)
@@ -163,11 +172,17 @@ func guestFacts(ctx context.Context, t *testing.T, a *agent, pid string) {
 			t.Errorf("main process groups %q lack %s", out, g)
 		}
 	}
+	// QEMU gives the guest a sound card (intel-hda): the sandboxed service
+	// must open it, not fall back to the null backend.
 	out, _, _ = a.sh(ctx, "ls /dev/snd/ 2>/dev/null | tr '\\n' ' '; echo; ls -l /proc/"+pid+"/fd | grep -c /dev/snd/")
 	t.Logf("guest /dev/snd and the service's open sound devices: %s", out)
 	if lines := strings.Split(out, "\n"); len(lines) == 2 && strings.Contains(lines[0], "pcmC") {
 		if n, _ := strconv.Atoi(strings.TrimSpace(lines[1])); n == 0 {
 			t.Errorf("the guest has a sound card but the sandboxed service holds no /dev/snd device open")
+		}
+		out, _, _ = a.sh(ctx, "journalctl -b -u skoip.service -o cat | grep 'audio device open' | tail -1")
+		if !strings.Contains(out, "backend=alsa") {
+			t.Errorf("the service did not open the sound card: %q", out)
 		}
 	}
 }

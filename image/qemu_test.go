@@ -14,8 +14,9 @@ import (
 // vm is a qemu-system-aarch64 -M virt booting the test copy of the image.
 type vm struct {
 	cmd     *exec.Cmd
-	done    chan error
-	console string // serial console log
+	done    chan struct{} // closed when QEMU has exited
+	err     error         // its exit status, once done is closed
+	console string        // serial console log
 }
 
 type vmConfig struct {
@@ -38,7 +39,7 @@ func freeUDPPort(t *testing.T) int {
 
 func startVM(ctx context.Context, t *testing.T, c vmConfig) *vm {
 	t.Helper()
-	v := &vm{done: make(chan error, 1), console: filepath.Join(c.dir, "console.log")}
+	v := &vm{done: make(chan struct{}), console: filepath.Join(c.dir, "console.log")}
 	args := []string{
 		"-M", "virt", "-cpu", "cortex-a72", "-smp", "2", "-m", "1024",
 		"-display", "none", "-monitor", "none", "-no-reboot",
@@ -49,7 +50,7 @@ func startVM(ctx context.Context, t *testing.T, c vmConfig) *vm {
 		"-device", "virtio-blk-pci,drive=hd",
 		// User-mode networking: only 127.0.0.1 on the host side.
 		"-netdev", fmt.Sprintf("user,id=n0,hostfwd=udp:127.0.0.1:%d-:5060", c.sipPort),
-		"-device", "virtio-net-pci,netdev=n0",
+		"-device", "virtio-net-pci,netdev=n0,romfile=", // no iPXE option ROM needed
 		// A sound card, so that the service opens a real ALSA device in its sandbox.
 		"-audiodev", "none,id=snd0", "-device", "intel-hda", "-device", "hda-duplex,audiodev=snd0",
 		"-device", "virtio-serial-pci",
@@ -61,7 +62,10 @@ func startVM(ctx context.Context, t *testing.T, c vmConfig) *vm {
 	if err := v.cmd.Start(); err != nil {
 		t.Fatalf("qemu-system-aarch64: %v", err)
 	}
-	go func() { v.done <- v.cmd.Wait() }()
+	go func() {
+		v.err = v.cmd.Wait()
+		close(v.done)
+	}()
 	return v
 }
 
