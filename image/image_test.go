@@ -172,6 +172,12 @@ func guestFacts(ctx context.Context, t *testing.T, a *agent) {
 			t.Errorf("main process groups %q lack %s", out, g)
 		}
 	}
+	// The udev rule gives the GPIO chips (QEMU virt has a PL061) to gpio.
+	out, _, _ = a.sh(ctx, "stat -c '%n %G %a' /dev/gpiochip*")
+	if !strings.Contains(out, "/dev/gpiochip0 gpio 660") {
+		t.Errorf("GPIO chip permissions: %q, want /dev/gpiochip0 gpio 660", out)
+	}
+	sandboxedDevices(ctx, t, a)
 	// QEMU gives the guest a sound card (intel-hda): the sandboxed service
 	// must open it, not fall back to the null backend.
 	out, _, _ = a.sh(ctx, "ls /dev/snd/ 2>/dev/null | tr '\\n' ' '; echo; ls -l /proc/"+pid+"/fd | grep -c /dev/snd/")
@@ -226,4 +232,25 @@ systemctl show -p ActiveState,SubState,NRestarts skoip.service`
 		t.Errorf("after the restart: %v, want active", props)
 	}
 	return d
+}
+
+// sandboxedDevices runs `skoip devices` in the service's own sandbox (a
+// copy of the installed unit as a oneshot, without the runtime directory
+// that the running service owns) and checks that it reaches the GPIO chip
+// and the sound card: DevicePolicy/DeviceAllow and the groups let them in.
+func sandboxedDevices(ctx context.Context, t *testing.T, a *agent) {
+	t.Helper()
+	out, code, _ := a.sh(ctx, `sed -e 's|^ExecStart=.*|ExecStart=/usr/bin/skoip devices|' -e 's|^Type=notify|Type=oneshot|' \
+	-e '/^NotifyAccess=/d' -e '/^WatchdogSec=/d' -e '/^Restart=/d' -e '/^RuntimeDirectory/d' \
+	/lib/systemd/system/skoip.service >/run/systemd/system/skoip-devices.service
+systemctl daemon-reload
+systemctl start skoip-devices.service
+journalctl -u skoip-devices.service -o cat --no-pager`)
+	t.Logf("skoip devices in the service's sandbox (exit %d):\n%s", code, out)
+	if !strings.Contains(out, "GPIO chip gpiochip0") {
+		t.Errorf("the sandbox hides the GPIO chip")
+	}
+	if !strings.Contains(out, "HDA Intel") {
+		t.Errorf("the sandbox hides the sound card")
+	}
 }
