@@ -1,17 +1,37 @@
 package systemd_test
 
 import (
-	"fmt"
+	"context"
+	"log/slog"
+	"time"
 
 	"github.com/skoip/skoip/systemd"
 )
 
-// The calls `skoip run` makes; outside systemd they do nothing.
+// The calls a service makes: READY=1 once it serves, STATUS= as its state
+// changes, WATCHDOG=1 from its main loop at half the interval, STOPPING=1
+// at the end. Outside systemd they do nothing.
 func Example() {
-	sent, err := systemd.Ready()
-	fmt.Println(sent, err)
-	if d, ok := systemd.WatchdogInterval(); ok {
-		fmt.Println("ping every", d/2)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	log := slog.Default()
+	if _, err := systemd.Ready(); err != nil {
+		log.Warn("sd_notify", "err", err)
 	}
-	// Output: false <nil>
+	_, _ = systemd.Status("idle")
+	defer systemd.Stopping()
+	interval, ok := systemd.WatchdogInterval()
+	if !ok {
+		return // no watchdog armed for this process
+	}
+	tick := time.NewTicker(interval / 2)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			_, _ = systemd.Watchdog()
+		}
+	}
 }
