@@ -127,7 +127,7 @@ func checkRTP(t *testing.T, capture string, decode []string) {
 		t.Fatalf("%d RTP streams in the capture, want 2: %v", len(streams), keys(streams))
 	}
 	for id, pkts := range streams {
-		gaps, markers, spurts, badMarkers := 0, 0, 0, 0
+		gaps, markers, spurts, badMarkers, cnPkts := 0, 0, 0, 0, 0
 		for i, p := range pkts {
 			if p.marker {
 				markers++
@@ -140,7 +140,14 @@ func checkRTP(t *testing.T, capture string, decode []string) {
 			if uint16(prev.seq+1) != uint16(p.seq) {
 				gaps++
 			}
-			start := p.ts-prev.ts > 160 // a jump in media time: silence was not sent
+			// A talkspurt starts with a jump in media time (silence was not
+			// sent) or with the first audio after comfort noise (RFC 3389, PT 13),
+			// which itself carries no marker.
+			cn := p.pt == 13
+			start := !cn && (p.ts-prev.ts > 160 || prev.pt == 13)
+			if cn {
+				cnPkts++
+			}
 			if start {
 				spurts++
 			}
@@ -151,8 +158,8 @@ func checkRTP(t *testing.T, capture string, decode []string) {
 		if !pkts[0].marker {
 			badMarkers++
 		}
-		t.Logf("RTP stream %s: %d packets, %d sequence errors, %d talkspurts, %d marker bits, %d misplaced markers",
-			id, len(pkts), gaps, spurts, markers, badMarkers)
+		t.Logf("RTP stream %s: %d packets (%d comfort noise), %d sequence errors, %d talkspurts, %d marker bits, %d misplaced markers",
+			id, len(pkts), cnPkts, gaps, spurts, markers, badMarkers)
 		if gaps != 0 || badMarkers != 0 || len(pkts) < 200 {
 			t.Errorf("RTP stream %s: %d packets, %d sequence errors, %d misplaced marker bits", id, len(pkts), gaps, badMarkers)
 		}
