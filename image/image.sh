@@ -21,7 +21,7 @@ for t in mkfs.vfat mcopy sfdisk mke2fs; do command -v $t >/dev/null || die "$t i
 t0=$(date +%s)
 step() { log "[$(($(date +%s) - t0)) s] $*"; }
 
-step "root: cached Debian root (first build: debootstrap + kernel, about 10 minutes)"
+step "root: cached Debian root (first build: debootstrap + kernel, about 5 minutes)"
 tar=$(cached_root image "$IMAGE_INCLUDE" "$here/root-image.sh")
 work=$(mktemp -d "$SKOIP_CACHE/image.XXXXXX")
 r=$work/root
