@@ -26,8 +26,10 @@ type paced struct {
 	final  func() error // in Close
 	in     []int16
 	out    []int16
+	kernel bool // pace with a timerfd (Linux) when one can be made
 
 	mu      sync.Mutex
+	tfd     *timerFD // while started with kernel pacing
 	quit    chan struct{}
 	done    chan struct{}
 	closed  bool
@@ -37,7 +39,7 @@ type paced struct {
 
 func newPaced(cfg Config) *paced {
 	n := cfg.frames()
-	return &paced{rate: cfg.SampleRate, period: cfg.Period, clk: cfg.Clock,
+	return &paced{rate: cfg.SampleRate, period: cfg.Period, clk: cfg.Clock, kernel: cfg.kernelClock,
 		source: func(in []int16) { clear(in) }, sink: func([]int16) {},
 		flush: func() error { return nil }, final: func() error { return nil },
 		in: make([]int16, n), out: make([]int16, n)}
@@ -55,12 +57,57 @@ func (p *paced) Start(fn func(in, out []int16)) error {
 		return fmt.Errorf("audio.Start: %w", ErrRunning)
 	}
 	p.quit, p.done = make(chan struct{}), make(chan struct{})
-	go p.loop(fn, p.quit, p.done)
+	if p.kernel {
+		if t, err := newTimerFD(p.period); err == nil {
+			p.tfd = t
+			go p.kernelLoop(fn, t, p.quit, p.done)
+			return nil
+		}
+	}
+	go func(quit <-chan struct{}, done chan<- struct{}) {
+		defer close(done)
+		p.loop(fn, quit)
+	}(p.quit, p.done)
 	return nil
 }
 
-func (p *paced) loop(fn func(in, out []int16), quit <-chan struct{}, done chan<- struct{}) {
+// runPeriod is one period: capture, callback, playback.
+func (p *paced) runPeriod(fn func(in, out []int16)) {
+	p.source(p.in)
+	clear(p.out)
+	fn(p.in, p.out)
+	p.sink(p.out)
+	p.periods.Add(1)
+}
+
+// kernelLoop paces with t. Periods that the goroutine was late for are run
+// back to back, up to maxLag of them; beyond that they are counted as
+// overruns. If t fails, the loop goes on with the clock.
+func (p *paced) kernelLoop(fn func(in, out []int16), t *timerFD, quit <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
+	for {
+		n, err := t.wait()
+		select {
+		case <-quit:
+			return
+		default:
+		}
+		if err != nil {
+			p.loop(fn, quit)
+			return
+		}
+		if n > maxLag+1 {
+			p.overrun.Add(n - 1)
+			n = 1
+		}
+		for range n {
+			p.runPeriod(fn)
+		}
+	}
+}
+
+// loop paces with the clock (a fake one in tests).
+func (p *paced) loop(fn func(in, out []int16), quit <-chan struct{}) {
 	next := p.clk.Now().Add(p.period)
 	t := p.clk.NewTimer(p.period)
 	defer t.Stop()
@@ -70,11 +117,7 @@ func (p *paced) loop(fn func(in, out []int16), quit <-chan struct{}, done chan<-
 			return
 		case <-t.C():
 		}
-		p.source(p.in)
-		clear(p.out)
-		fn(p.in, p.out)
-		p.sink(p.out)
-		p.periods.Add(1)
+		p.runPeriod(fn)
 		next = next.Add(p.period)
 		wait := next.Sub(p.clk.Now())
 		if wait < -maxLag*p.period {
@@ -96,8 +139,16 @@ func (p *paced) stopLocked() error {
 		return nil
 	}
 	close(p.quit)
+	var terr error
+	if p.tfd != nil {
+		terr = p.tfd.close() // wakes the loop's wait
+		p.tfd = nil
+	}
 	<-p.done
 	p.quit, p.done = nil, nil
+	if terr != nil {
+		return fmt.Errorf("audio.Stop: %w", terr)
+	}
 	if err := p.flush(); err != nil {
 		return fmt.Errorf("audio.Stop: %w", err)
 	}

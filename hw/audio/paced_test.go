@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/audio"
 )
 
@@ -30,7 +31,7 @@ var _ mediaAudioDevice = audio.Device(nil)
 
 func TestNullIsPacedInRealTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d, err := audio.Open(audio.Config{Backend: "null", SampleRate: 16000, Period: 20 * time.Millisecond}, quiet())
+		d, err := audio.Open(audio.Config{Backend: "null", SampleRate: 16000, Period: 20 * time.Millisecond, Clock: hw.SystemClock()}, quiet())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +73,7 @@ func TestNullIsPacedInRealTime(t *testing.T) {
 
 func TestLoopbackReturnsOutputOnePeriodLater(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d, err := audio.Open(audio.Config{Backend: "loopback"}, quiet())
+		d, err := audio.Open(audio.Config{Backend: "loopback", Clock: hw.SystemClock()}, quiet())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +110,7 @@ func TestFileCapturesLoopedAndRecordsPlayback(t *testing.T) {
 	}
 	writeWAV(t, in, 8000, src)
 	synctest.Test(t, func(t *testing.T) {
-		d, err := audio.Open(audio.Config{Backend: "file", Capture: in, Playback: outPath}, quiet())
+		d, err := audio.Open(audio.Config{Backend: "file", Capture: in, Playback: outPath, Clock: hw.SystemClock()}, quiet())
 		if err != nil {
 			t.Fatal(err)
 		}
