@@ -14,7 +14,7 @@ func (s *Session) readRTP() {
 	buf := make([]byte, maxDatagram)
 	var pkt rtp.Packet
 	for {
-		n, from, err := s.rtpConn.ReadFromUDPAddrPort(buf)
+		n, from, err := s.rtpIO.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			if s.isClosed() {
 				return

@@ -47,7 +47,7 @@ func (s *Session) SendRTP(pt uint8, marker bool, ts uint32, payload []byte) erro
 		return err
 	}
 	w.lastAt = s.cfg.Now()
-	if _, err := s.rtpConn.WriteToUDPAddrPort(w.buf[:n], dst); err != nil {
+	if _, err := s.rtpIO.WriteToUDPAddrPort(w.buf[:n], dst); err != nil {
 		return fmt.Errorf("rtpsess.SendRTP: %w", err)
 	}
 	w.packets++

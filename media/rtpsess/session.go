@@ -50,6 +50,7 @@ type Session struct {
 	cfg      Config
 	log      *slog.Logger
 	rtpConn  *net.UDPConn
+	rtpIO    packetConn // rtpConn's per-packet reads and writes
 	rtcpConn *net.UDPConn
 	ssrc     uint32
 	start    time.Time
@@ -83,7 +84,7 @@ func New(cfg Config) (*Session, error) {
 		return nil, fmt.Errorf("rtpsess.bindPair: %w", err)
 	}
 	s := &Session{
-		cfg: cfg, rtpConn: a, rtcpConn: b, done: make(chan struct{}),
+		cfg: cfg, rtpConn: a, rtpIO: newPacketConn(a), rtcpConn: b, done: make(chan struct{}),
 		ssrc: cfg.Rand.Uint32(), start: cfg.Now(),
 	}
 	s.log = cfg.Logger.With("rtp_port", s.LocalPort())
