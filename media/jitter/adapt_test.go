@@ -1,6 +1,7 @@
 package jitter
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -53,7 +54,8 @@ func TestDriftLongCall(t *testing.T) {
 
 // One late packet makes the playout wait (an underrun); once the stream is
 // clean again the delay must return to where a clean start put it, not stay
-// above the configured minimum by the wait.
+// above the configured minimum by the wait. Shortening waits for
+// up to 12 s of clean headroom after an underrun, so the run lasts 16 s after it.
 func TestDelayRecoversAfterOneLatePacket(t *testing.T) {
 	for _, pull := range []int{40, 80} {
 		delay := func(k int) (time.Duration, bool) {
@@ -62,7 +64,7 @@ func TestDelayRecoversAfterOneLatePacket(t *testing.T) {
 			}
 			return 5 * time.Millisecond, true
 		}
-		r := run(t, Config{}, schedule{frames: 500, frame: 160, period: pull, delay: delay})
+		r := run(t, Config{}, schedule{frames: 1000, frame: 160, period: pull, delay: delay})
 		before, after := r.delays[2], r.delays[len(r.delays)-2]
 		t.Logf("pull %d: delay before %v, after %v, stats %+v", pull, before, after, r.stats)
 		if r.stats.Underruns != 1 {
@@ -86,5 +88,33 @@ func TestChunkedPullHeadroom(t *testing.T) {
 	}
 	if d := r.delays[len(r.delays)-2]; d > 15*time.Millisecond {
 		t.Fatalf("delay %v, want the 12.5 ms mean of one 20 ms packet drained in 5 ms pieces", d)
+	}
+}
+
+// On a clean link between busy machines, whose device callbacks and sends
+// now and then run late, the buffer must settle at a delay that covers it
+// rather than stretch and shorten by turns: each adjustment is heard (and
+// breaks the alignment of what is played).
+func TestIrregularDeviceTimingDoesNotOscillate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	lates := make([]time.Duration, 6000)
+	for i := range lates {
+		if rng.IntN(10) == 0 { // one callback in ten runs 0-9 ms late
+			lates[i] = time.Duration(rng.IntN(9000)) * time.Microsecond
+		}
+	}
+	sendLate := make([]time.Duration, 3000)
+	for k := range sendLate {
+		if rng.IntN(50) == 0 { // and one send in fifty, at the far end, up to 20 ms
+			sendLate[k] = time.Duration(rng.IntN(20000)) * time.Microsecond
+		}
+	}
+	r := run(t, Config{}, schedule{frames: 3000, frame: 160, period: 80,
+		delay:    func(k int) (time.Duration, bool) { return 2*time.Millisecond + sendLate[k], true },
+		pullLate: func(i int) time.Duration { return lates[i%len(lates)] }})
+	adjustments := (r.stats.Dropped + r.stats.Stretched) / 80
+	t.Logf("60 s, clean link, irregular device: %d period adjustments, stats %+v", adjustments, r.stats)
+	if adjustments > 2 {
+		t.Fatalf("%d adjustments of one period in 60 s on a clean link, want at most 2", adjustments)
 	}
 }

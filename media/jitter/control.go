@@ -12,10 +12,19 @@ type controller struct {
 	blockLen   int64 // decision period in samples pulled, 1 s
 	rate       int64
 
-	level      float64 // smoothed buffered samples at each pull
-	pulled     int64
-	blockMin   int64
-	prevMin    int64
+	level    float64 // smoothed buffered samples at each pull
+	pulled   int64
+	blockMin int64
+	prevMin  int64
+	// history holds the minimum headroom of the last blocks since the last
+	// adjustment (a ring; nHist counts them): shortening needs need of them,
+	// so that delay is quick to grow and slow to shrink. Each underrun or
+	// stretch doubles need (up to maxShrinkBlocks) and each shortening halves
+	// it, so that a machine or network with occasional late bursts settles at
+	// a delay that covers them instead of stretching and shortening by turns.
+	history    [maxShrinkBlocks]int64
+	nHist      int
+	need       int
 	adjust     int64 // pending: + shorten, - stretch
 	startLevel int64 // samples buffered at the first pull of a talkspurt
 	// floor is the mean level that playout settles at when it starts with
@@ -28,6 +37,14 @@ type controller struct {
 
 const noHeadroom = math.MaxInt64
 
+// shrinkBlocks is how many decision blocks (seconds of audio) of headroom
+// must have been seen before the delay is shortened, at first and at least;
+// maxShrinkBlocks at most.
+const (
+	shrinkBlocks    = 6
+	maxShrinkBlocks = 12
+)
+
 func (c *controller) init(cfg Config) {
 	c.rate = int64(cfg.ClockRate)
 	c.minS, c.maxS = cfg.samples(cfg.Min), cfg.samples(cfg.Max)
@@ -35,6 +52,7 @@ func (c *controller) init(cfg Config) {
 	c.blockLen = c.rate
 	c.startLevel = c.minS
 	c.floor = c.minS
+	c.need = shrinkBlocks
 	c.restart()
 }
 
@@ -53,8 +71,15 @@ func (c *controller) restart() {
 		// the mean level maps back to a start level by the same sag
 		c.startLevel = min(max(int64(c.level)+c.minS-c.floor, c.minS), c.maxS)
 	}
-	c.blockMin, c.prevMin = noHeadroom, noHeadroom
+	c.forget()
 	c.pulled, c.adjust = 0, 0
+}
+
+// forget drops the headroom measured so far: it no longer describes the
+// playout (an adjustment was made, or a new talkspurt began).
+func (c *controller) forget() {
+	c.blockMin, c.prevMin = noHeadroom, noHeadroom
+	c.nHist = 0
 }
 
 // headroom records how many samples' time before it was needed a packet
@@ -71,35 +96,56 @@ func (c *controller) pull(level int64, n int) {
 		c.pulled = 0
 		if c.adjust != 0 {
 			// still adjusting: what was measured is already out of date
-			c.blockMin, c.prevMin = noHeadroom, noHeadroom
+			c.forget()
 			return
 		}
 		c.decide()
 	}
 }
 
-// decide sets the adjustment for the next block from the minimum headroom
-// of the last two blocks. Headroom moves in whole device periods (gran): a
-// shift that does not move a packet into another period changes nothing
-// but the offset, so adjustments are whole periods too.
+// decide sets the adjustment for the next block. It stretches as soon as
+// the minimum headroom of the last two blocks runs short, and shortens only
+// when every block since the last adjustment (at least shrinkBlocks) had
+// headroom to spare. Headroom moves in whole device periods (gran): a shift
+// that does not move a packet into another period changes nothing but the
+// offset, so adjustments are whole periods too.
 func (c *controller) decide() {
 	h := min(c.blockMin, c.prevMin)
+	if c.blockMin != noHeadroom {
+		c.history[c.nHist%maxShrinkBlocks] = c.blockMin
+		c.nHist++
+	}
 	c.prevMin, c.blockMin = c.blockMin, noHeadroom
+	long := int64(noHeadroom)
+	for i := c.nHist - min(c.nHist, c.need); i < c.nHist; i++ {
+		long = min(long, c.history[i%maxShrinkBlocks])
+	}
 	g := max(c.gran, 1)
 	switch {
 	case h == noHeadroom:
 		c.adjust = 0
-	case h > 2*c.safety:
-		spare := (int64(c.level) - c.floor + g/2) / g // periods above the floor, rounded
-		c.adjust = g * max(min((h-c.safety)/g, spare), 0)
 	case h < c.safety/2 && int64(c.level) < c.maxS:
 		c.adjust = -g * ((c.safety - h + g - 1) / g)
+		c.need = min(2*c.need, maxShrinkBlocks)
+	case c.nHist >= c.need && long > 2*c.safety:
+		spare := (int64(c.level) - c.floor + g/2) / g // periods above the floor, rounded
+		c.adjust = g * max(min((long-c.safety)/g, spare), 0)
+		if c.adjust != 0 {
+			c.need = max(c.need/2, shrinkBlocks)
+		}
 	default:
 		c.adjust = 0
 	}
 	if c.adjust != 0 {
-		c.blockMin, c.prevMin = noHeadroom, noHeadroom
+		c.forget()
 	}
+}
+
+// underrun records that playout had to wait for a late packet: the delay
+// grew by the wait, and shortening it again must wait longer.
+func (c *controller) underrun() {
+	c.need = min(2*c.need, maxShrinkBlocks)
+	c.forget()
 }
 
 // step returns this pull's share of the pending adjustment: at most 1/32 of
@@ -110,7 +156,8 @@ func (c *controller) step(n int) int {
 	c.adjust -= d
 	if d != 0 && c.adjust == 0 {
 		// done: headroom measured while adjusting is out of date
-		c.blockMin, c.prevMin, c.pulled = noHeadroom, noHeadroom, 0
+		c.forget()
+		c.pulled = 0
 	}
 	return int(d)
 }

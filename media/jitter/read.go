@@ -130,6 +130,7 @@ func (b *Buffer) starve(out []int16) {
 func (b *Buffer) resume() {
 	if b.starving {
 		b.stats.Underruns++
+		b.ctl.underrun()
 		b.conceal.total += uint64(b.starved)
 		b.starving, b.starved = false, 0
 	}

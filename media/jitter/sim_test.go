@@ -33,6 +33,9 @@ type schedule struct {
 	delay    func(k int) (time.Duration, bool)
 	dup      func(k int) bool
 	duration time.Duration // how long to pull (default: frames*frame + 1s)
+	// pullLate, if set, delays pull i (a device callback that runs late on
+	// a busy machine; later pulls keep their own times).
+	pullLate func(i int) time.Duration
 }
 
 type event struct {
@@ -72,7 +75,11 @@ func run(t testing.TB, cfg Config, s schedule) simResult {
 	}
 	periodDur := time.Duration(float64(time.Duration(s.period)*time.Second/8000) / (1 + s.drift))
 	for i := 0; time.Duration(i)*periodDur < total; i++ {
-		evs = append(evs, event{at: time.Duration(i)*periodDur + 100*time.Microsecond, pkt: -1, pull: i})
+		late := time.Duration(0)
+		if s.pullLate != nil {
+			late = s.pullLate(i)
+		}
+		evs = append(evs, event{at: time.Duration(i)*periodDur + 100*time.Microsecond + late, pkt: -1, pull: i})
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at < evs[j].at })
 	var r simResult
