@@ -77,8 +77,8 @@ FORCE:
 SKOIP_CACHE ?= /var/cache/skoip-test
 export SKOIP_CACHE
 # Debian packages of the appliance targets (README.md, "The SD-card image").
-IMAGE_PACKAGES := dpkg-dev fakeroot sox espeak-ng lintian debootstrap qemu-user-static binfmt-support \
-	qemu-system-arm e2fsprogs mtools dosfstools fdisk zstd cpio systemd
+IMAGE_PACKAGES := sox espeak-ng lintian debootstrap qemu-user-static binfmt-support \
+	qemu-system-arm e2fsprogs mtools dosfstools fdisk zstd systemd
 
 deps-image:
 	@.ci/deps.sh $(IMAGE_PACKAGES)
@@ -100,9 +100,10 @@ service-test:
 lintian: deb
 	lintian --fail-on error --suppress-tags-from-file image/lintian-overrides.txt dist/skoip_*_arm64.deb dist/skoip_*_armhf.deb
 
-# Install, run `skoip check-config`, remove and purge the .deb in an arm64 chroot (qemu-user).
+# Install, run `skoip check-config`, remove and purge each .deb in a chroot of its architecture (qemu-user).
 deb-test: deb
 	sh image/deb-test.sh dist/skoip_*_arm64.deb
+	sh image/deb-test.sh dist/skoip_*_armhf.deb
 
 image: deb
 	sh image/image.sh dist/skoip_*_arm64.deb dist/skoip-sd-arm64.img
@@ -110,6 +111,7 @@ image: deb
 # Boot dist/skoip-sd-arm64.img in qemu-system-aarch64 and check the service from the host.
 image-test: image
 	SKOIP_IMAGE=$(CURDIR)/dist/skoip-sd-arm64.img $(GO) test -count=1 -timeout 40m -v -run TestImage ./image/
+# ---- end appliance ---------------------------------------------------------------------------
 
 # ---- bench (cmd/skoip/e2e, helper "e2e") ------------------------------------------------------
 # `make bench`: SKOIP and baresip 1.0.0 side by side on loopback (two of each, a 30 s G.711 call

@@ -1,6 +1,6 @@
 #!/bin/sh
-# deb-test.sh SKOIP.deb: install, reinstall, remove and purge the arm64 .deb
-# in a Debian bookworm minbase chroot (qemu-user) and check what each step
+# deb-test.sh SKOIP.deb: install, reinstall, remove and purge the .deb (arm64
+# or armhf) in a Debian bookworm minbase chroot of its architecture (qemu-user) and check what each step
 # leaves: the user and groups, the enabled unit, a config that the packaged
 # binary accepts, and after purge no file of the package's anywhere.
 # The chroot is cached in $SKOIP_CACHE (first run: about 4 minutes).
@@ -10,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# = 1 ] && [ -f "$1" ] || die "usage: deb-test.sh SKOIP.deb"
 need_root
 binfmt_arm
+ARCH=$(dpkg-deb -f "$1" Architecture)
 start=$(date +%s)
 tar=$(cached_root debtest systemd,libasound2 "")
 r=$(mktemp -d "$SKOIP_CACHE/debtest.XXXXXX")

@@ -4,6 +4,7 @@
 : "${SKOIP_CACHE:=/var/cache/skoip-test}"
 : "${MIRROR:=http://deb.debian.org/debian}"
 : "${SUITE:=bookworm}"
+: "${ARCH:=arm64}"   # Debian architecture of the roots: arm64 or armhf
 # Packages of the image's root besides minbase (root-image.sh adds the kernel and firmware).
 IMAGE_INCLUDE=systemd,systemd-sysv,udev,kmod,systemd-timesyncd,libasound2,alsa-utils,iproute2,netbase,dosfstools,zstd,initramfs-tools
 
@@ -54,13 +55,13 @@ in_root() {
 }
 
 # cached_root NAME INCLUDE SCRIPT: print the path of a tarball of a Debian
-# arm64 root file system made by debootstrap (minbase + INCLUDE, a comma
+# $ARCH root file system made by debootstrap (minbase + INCLUDE, a comma
 # list) and then SCRIPT (run with the root as $1), building it once. The
 # cache key covers everything that goes into it.
 cached_root() {
 	name=$1 include=$2 script=${3:-}
 	key=$(root_key "$include" "$script")
-	tar="$SKOIP_CACHE/$name-$SUITE-arm64-$key.tar"
+	tar="$SKOIP_CACHE/$name-$SUITE-$ARCH-$key.tar"
 	if [ ! -s "$tar" ]; then
 		build_root "$tar" "$include" "$script" >&2
 	fi
@@ -79,9 +80,9 @@ build_root() {
 	mkdir -p "$SKOIP_CACHE"
 	dir=$(mktemp -d "$SKOIP_CACHE/root.XXXXXX")
 	trap 'chroot_umount "$dir"; rm -rf "$dir"' EXIT
-	log "debootstrap $SUITE arm64 (+$include) into $dir"
+	log "debootstrap $SUITE $ARCH (+$include) into $dir"
 	mkdir -p "$SKOIP_CACHE/debs"
-	debootstrap --arch=arm64 --foreign --variant=minbase --cache-dir="$SKOIP_CACHE/debs" \
+	debootstrap --arch="$ARCH" --foreign --variant=minbase --cache-dir="$SKOIP_CACHE/debs" \
 		--components=main,non-free-firmware --include="$include" \
 		"$SUITE" "$dir" "$MIRROR" >"$dir.log" 2>&1 || { tail -20 "$dir.log"; die "debootstrap failed"; }
 	log "second stage (qemu-user)"
@@ -100,6 +101,8 @@ build_root() {
 	in_root "$dir" apt-get clean
 	rm -f "$dir.log"
 	tar -C "$dir" --numeric-owner -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
+	# Older versions of this root are stale now.
+	for old in "${tar%-*}"-*.tar; do [ "$old" = "$tar" ] || rm -f "$old"; done
 	rm -rf "$dir"
 	trap - EXIT
 	log "cached $tar ($(du -h "$tar" | cut -f1))"

@@ -10,7 +10,7 @@ run() { chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/roo
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
 
 # The initramfs only needs to find the root file system: on the Pi's SD card
-# (Pi 3: bcm2835 sdhost / sdhci-iproc, Pi 4: sdhci-iproc) or on a virtio disk
+# (Pi 3: bcm2835 sdhost / sdhci-iproc, Pi 4: sdhci-iproc and its regulators) or on a virtio disk
 # (the QEMU test). MODULES=list keeps it small and quick to build under
 # qemu-user (MODULES=most took about 12 minutes).
 mkdir -p "$r/etc/initramfs-tools/conf.d"
@@ -18,10 +18,14 @@ printf 'MODULES=list\nCOMPRESS=zstd\n' >"$r/etc/initramfs-tools/conf.d/skoip.con
 cat >"$r/etc/initramfs-tools/modules" <<'MODS'
 # Modules of the SKOIP initramfs (MODULES=list): SD card on the Pi, virtio in QEMU.
 ext4
+crc32c_generic
 mmc_block
 sdhci_iproc
 sdhci_pltfm
 bcm2835
+# The Pi 4's SD card slot waits for these regulators (regulator-fixed, regulator-gpio).
+fixed
+gpio_regulator
 virtio_pci
 virtio_blk
 MODS
