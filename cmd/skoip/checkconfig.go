@@ -23,14 +23,17 @@ func cmdCheckConfig(_ context.Context, e *env, args []string) error {
 	if fs.NArg() > 1 {
 		return fmt.Errorf("%w: one FILE at most", errUsage)
 	}
-	path := fs.Arg(0)
-	if path == "" {
-		var err error
-		if path, err = config.Find(config.SearchPath()); err != nil {
-			return err
-		}
+	cfg, err := loadConfig(fs.Arg(0))
+	if err != nil {
+		return configError(e, err)
 	}
-	cfg, err := config.Load(path)
+	fmt.Fprintf(e.stdout, "%s: ok\n", cfg.Source)
+	return nil
+}
+
+// configError prints a configuration's problems, one per line, and makes
+// the exit code 2 (bad config).
+func configError(e *env, err error) error {
 	var ce *config.Error
 	if errors.As(err, &ce) {
 		for _, p := range ce.Problems {
@@ -38,9 +41,5 @@ func cmdCheckConfig(_ context.Context, e *env, args []string) error {
 		}
 		return exitCode(exitUsage)
 	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s: ok\n", cfg.Source)
-	return nil
+	return fmt.Errorf("%w: %v", errUsage, err)
 }

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"runtime/pprof"
 	"strings"
-
-	"github.com/skoip/skoip/config"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -26,15 +23,8 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	cfg, err := loadConfig(*cfgPath)
-	var ce *config.Error
-	if errors.As(err, &ce) {
-		for _, p := range ce.Problems {
-			fmt.Fprintln(e.stderr, p)
-		}
-		return exitCode(exitUsage)
-	}
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return configError(e, err)
 	}
 	if *level == "" {
 		*level = cfg.Log.Level
