@@ -14,6 +14,11 @@
 //     paced in real time (like baresip's auloop).
 //   - "null": silence in, output discarded, paced in real time.
 //
+// The paced backends (file, loopback, null) wait on a Linux timerfd when
+// Config.Clock is nil: one wake-up of the process per period, where a Go
+// timer cost four to six (runtime sysmon and idle threads). With a Clock
+// set (tests, synctest bubbles, other systems) they wait on its timers.
+//
 // OpenOrFallback opens "alsa" and falls back to "null" with a warning where
 // there is no usable sound card (a PC, CI).
 package audio
