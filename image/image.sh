@@ -37,6 +37,8 @@ rm -f "$r/tmp/skoip.deb"
 [ -L "$r/etc/systemd/system/multi-user.target.wants/skoip.service" ] || die "skoip.service is not enabled"
 allow_daemons "$r"
 chroot_umount "$r"
+# /run and /tmp are tmpfs at boot: what maintainer scripts left there goes.
+find "$r/run" "$r/tmp" -mindepth 1 -delete
 # A fresh machine-id on first boot (each card its own identity).
 : >"$r/etc/machine-id"
 rm -f "$r/var/lib/dbus/machine-id"
