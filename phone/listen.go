@@ -53,7 +53,9 @@ func (p *Phone) listen() (*listeners, error) {
 	p.addr = netip.MustParseAddrPort(bound.String())
 	p.udp, p.tcp = ln.udp != nil, ln.tcp != nil
 	if ln.udp != nil {
-		p.laddr = sip.Addr{IP: net.IP(p.bindIP.AsSlice()), Port: int(p.addr.Port())}
+		// sipgo keys its connection pool by the socket's own address: a
+		// wildcard "0.0.0.0" is bound dual-stack by Go and reads back "[::]".
+		p.laddr = sip.Addr{IP: net.IP(p.addr.Addr().AsSlice()), Port: int(p.addr.Port())}
 		ln.udp = &tracedPacketConn{PacketConn: ln.udp, p: p}
 	}
 	if ln.tcp != nil {

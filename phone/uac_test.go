@@ -182,3 +182,26 @@ func TestDialBadTarget(t *testing.T) {
 		t.Error("not idle")
 	}
 }
+
+// A phone listening on the wildcard address (the shipped default,
+// 0.0.0.0:5060) starts, calls, is called and hangs up: Go binds the
+// wildcard dual-stack, and requests must still leave from that socket.
+func TestWildcardListenCallsBothWays(t *testing.T) {
+	a := startPhone(t, phone.Config{Listen: "0.0.0.0:0", AutoAnswer: true})
+	b := startPhone(t, phone.Config{AutoAnswer: true})
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := a.Dial(ctx, fmt.Sprintf("127.0.0.1:%d", b.Addr().Port())); err != nil {
+		t.Fatalf("Dial from the wildcard listener: %v", err)
+	}
+	b.waitState(t, phone.StateConnected)
+	if err := a.Hangup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b.waitEnded(t)
+	a.waitState(t, phone.StateIdle)
+	if err := b.Dial(ctx, fmt.Sprintf("127.0.0.1:%d", a.Addr().Port())); err != nil {
+		t.Fatalf("Dial to the wildcard listener: %v", err)
+	}
+	a.waitState(t, phone.StateConnected)
+}
