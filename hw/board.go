@@ -23,38 +23,42 @@ type Board struct {
 
 // NewBoard checks cfg, opens every line through lines and starts the
 // button and LED goroutines. On error nothing stays open.
-func NewBoard(cfg Config, lines LineOpener, clk Clock, log *slog.Logger) (b *Board, err error) {
+func NewBoard(cfg Config, lines LineOpener, clk Clock, log *slog.Logger) (*Board, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	b = &Board{relays: make(map[string]*Relay)}
-	defer func() {
-		if err != nil {
-			_ = b.Close()
-		}
-	}()
+	b := &Board{relays: make(map[string]*Relay)}
+	if err := b.open(cfg, lines, clk, log); err != nil {
+		_ = b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// open opens the lines of cfg into b; on error, b holds what was opened.
+func (b *Board) open(cfg Config, lines LineOpener, clk Clock, log *slog.Logger) error {
 	for _, rc := range cfg.Relays {
 		out, err := lines.OpenOutput(rc.Pin, rc.ActiveLow)
 		if err != nil {
-			return nil, fmt.Errorf("hw.NewBoard: relay %q: %w", rc.Name, err)
+			return fmt.Errorf("hw.NewBoard: relay %q: %w", rc.Name, err)
 		}
 		r, err := NewRelay(rc.Name, out, rc.MaxPulse, clk, log.With("component", "relay"))
 		if err != nil {
 			_ = out.Close()
-			return nil, fmt.Errorf("hw.NewBoard: %w", err)
+			return fmt.Errorf("hw.NewBoard: %w", err)
 		}
 		b.relays[rc.Name] = r
 	}
 	outs, err := openLEDs(cfg.LEDs, lines)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	b.LEDs = NewLEDSet(outs, clk, log.With("component", "led"))
 	b.Buttons, err = NewButtonSet(cfg.Buttons, lines, clk, log.With("component", "button"))
 	if err != nil {
-		return nil, fmt.Errorf("hw.NewBoard: %w", err)
+		return fmt.Errorf("hw.NewBoard: %w", err)
 	}
-	return b, nil
+	return nil
 }
 
 func openLEDs(cfgs []LEDConfig, lines LineOpener) (map[string]OutputLine, error) {

@@ -125,3 +125,46 @@ func TestConfigValidate(t *testing.T) {
 		t.Error("empty pin accepted")
 	}
 }
+
+// failingLines opens every pin but one, and records what is still open.
+type failingLines struct {
+	*sim.Lines
+	bad  string
+	open map[string]bool
+}
+
+var errNoSuchLine = errors.New("no such line")
+
+func (f *failingLines) OpenInput(pin string, activeLow bool) (hw.InputLine, error) {
+	if pin == f.bad {
+		return nil, errNoSuchLine
+	}
+	return f.Lines.OpenInput(pin, activeLow)
+}
+
+func (f *failingLines) OpenOutput(pin string, activeLow bool) (hw.OutputLine, error) {
+	if pin == f.bad {
+		return nil, errNoSuchLine
+	}
+	return f.Lines.OpenOutput(pin, activeLow)
+}
+
+// A pin that cannot be opened (a chip without it, a busy line) is an error
+// naming it, never a panic, and what was already opened is released.
+func TestNewBoardMissingPin(t *testing.T) {
+	for _, bad := range []string{"GPIO24", "GPIO22", "GPIO27"} { // relay, LED, button
+		synctest.Test(t, func(t *testing.T) {
+			clk := hw.SystemClock()
+			lines := &failingLines{Lines: sim.NewLines(clk), bad: bad}
+			b, err := hw.NewBoard(testConfig(), lines, clk, quiet())
+			if b != nil || !errors.Is(err, errNoSuchLine) {
+				t.Fatalf("bad %s: board %v, err %v", bad, b, err)
+			}
+			for _, pin := range []string{"GPIO24", "GPIO22", "GPIO23"} {
+				if o := lines.Output(pin); o != nil && !o.Closed() && pin != bad {
+					t.Errorf("bad %s: output %s left open", bad, pin)
+				}
+			}
+		})
+	}
+}
