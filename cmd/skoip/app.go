@@ -101,7 +101,7 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 		wg.Wait()
 		return err
 	}
-	log.Info("ready", "control", ctl.path, "audio", cfg.Audio.Backend, "simulated_gpio", brd.sim != nil)
+	log.Info("ready", "control", ctl.path, "simulated_gpio", brd.sim != nil)
 	if ok, err := systemd.Notify("READY=1\nSTATUS=idle"); err != nil {
 		log.Warn("sd_notify", "err", err)
 	} else if ok {

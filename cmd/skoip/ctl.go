@@ -21,7 +21,8 @@ const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control s
   open              send the door code (the inside unit's open button)
   play FILE         send a WAV file to the remote party during a call
   mute | unmute     close or open the microphone
-The socket is --socket, else control.socket of --config (or of the file ` + "`skoip run`" + ` would use).`
+The socket is --socket, else control.socket of --config (or of the file ` + "`skoip run`" + ` would use),
+else the service's /run/skoip/skoip.sock when it exists, else $XDG_RUNTIME_DIR/skoip.sock or /tmp/skoip-UID.sock.`
 
 func cmdCtl(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "ctl", "[--socket PATH] [--config FILE] COMMAND [ARGS]", ctlHelp)
@@ -39,7 +40,7 @@ func cmdCtl(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		*sock = socketPath(cfg)
+		*sock = ctlSocketPath(cfg)
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

@@ -8,9 +8,25 @@ import (
 	"github.com/skoip/skoip/config"
 )
 
-// socketPath is where the control socket of cfg lives: control.socket, else
-// systemd's RuntimeDirectory, else $XDG_RUNTIME_DIR, else /tmp/skoip-UID.sock.
-// `skoip run` and `skoip ctl` resolve it the same way.
+// serviceSocket is where the systemd service's control socket is
+// (RuntimeDirectory=skoip).
+const serviceSocket = "/run/skoip/skoip.sock"
+
+// ctlSocketPath is the socket `skoip ctl` talks to: control.socket when
+// set; else the service's socket when it exists (an admin shell has no
+// RuntimeDirectory), else where a `skoip run` of this user would put it.
+func ctlSocketPath(cfg *config.Config) string {
+	if cfg.Control.Socket == "" && os.Getenv("RUNTIME_DIRECTORY") == "" {
+		if fi, err := os.Stat(serviceSocket); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			return serviceSocket
+		}
+	}
+	return socketPath(cfg)
+}
+
+// socketPath is where `skoip run` puts the control socket of cfg:
+// control.socket, else systemd's RuntimeDirectory, else $XDG_RUNTIME_DIR,
+// else /tmp/skoip-UID.sock.
 func socketPath(cfg *config.Config) string {
 	if cfg.Control.Socket != "" {
 		return cfg.Control.Socket
