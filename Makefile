@@ -65,6 +65,7 @@ qemu-check: dist/skoip-linux-arm64
 	qemu-aarch64-static dist/skoip-linux-arm64 check-config config/skoip.toml
 	GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO) test -c -o dist/audio-arm64.test ./hw/audio
 	cd hw/audio && CI=true qemu-aarch64-static ../../dist/audio-arm64.test -test.run 'FilePCM|Fallback' -test.v
+	.ci/qemu-alsa.sh dist/skoip-linux-arm64
 
 clean:
 	rm -rf dist
