@@ -13,6 +13,7 @@ import (
 
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
+	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
 	"github.com/skoip/skoip/systemd"
@@ -23,114 +24,173 @@ import (
 // reverse order. Cancelation is not an error.
 func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error) {
 	started := time.Now()
+	p, err := build(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeInto(&err, "close", p.close)
+	return p.serve(ctx, started)
+}
+
+// parts are the running intercom's pieces; closers release them in reverse.
+type parts struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	brd     *board
+	relay   *hw.Relay // nil without a relay
+	dev     audio.Device
+	eng     *media.Engine
+	ph      *phone.Phone
+	ic      *intercom
+	closers []func() error
+}
+
+// build opens the hardware and audio and builds media, phone and the
+// intercom's behaviour; on error it releases what it opened.
+func build(cfg *config.Config, log *slog.Logger) (p *parts, err error) {
+	p = &parts{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			_ = p.close()
+		}
+	}()
 	snd, err := loadSounds(cfg.Sounds)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	brd, err := openBoard(cfg, log)
-	if err != nil {
-		return err
+	if p.brd, err = openBoard(cfg, log); err != nil {
+		return nil, err
 	}
-	defer closeInto(&err, "hw", brd.Close)
+	p.closers = append(p.closers, p.brd.Close)
+	if cfg.Door.RelayPin != "" {
+		if p.relay, err = p.brd.Relay(doorRelay); err != nil {
+			return nil, err
+		}
+	}
+	p.ic = newIntercom(cfg, log, p.brd, p.relay, snd)
+	// Device faults reach the intercom (status LED) once it is complete.
+	var health faultRelay
+	if p.dev, err = openAudio(cfg, health.report, log); err != nil {
+		return nil, fmt.Errorf("audio: %w", err)
+	}
+	p.closers = append(p.closers, p.dev.Close)
+	if p.eng, err = media.NewEngine(mediaConfig(cfg, log), p.dev); err != nil {
+		return nil, err
+	}
+	p.closers = append(p.closers, p.eng.Close)
+	if p.ph, err = phone.New(phoneConfig(cfg, log), engineMedia{p.eng}); err != nil {
+		return nil, err
+	}
+	p.ic.player, p.ic.phone = p.eng, p.ph
+	health.set(func(e error) { p.ic.setFault("audio", e) })
+	return p, nil
+}
 
+func newIntercom(cfg *config.Config, log *slog.Logger, brd *board, relay *hw.Relay, snd *sounds) *intercom {
 	ic := &intercom{cfg: cfg, log: log.With("component", "intercom"), sounds: snd,
 		buttons: brd.Buttons.Events(), leds: brd.LEDs, clock: hw.SystemClock(),
 		door:   newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration),
 		faults: map[string]string{}, inject: make(chan func())}
-	var relay *hw.Relay
-	if cfg.Door.RelayPin != "" {
-		if relay, err = brd.Relay(doorRelay); err != nil {
-			return err
-		}
+	if relay != nil {
 		ic.relay = relay
 	}
-	var healthMu sync.Mutex
-	var onHealth func(error)
-	dev, err := openAudio(cfg, func(e error) {
-		healthMu.Lock()
-		defer healthMu.Unlock()
-		if onHealth != nil {
-			onHealth(e)
-		}
-	}, log)
-	if err != nil {
-		return fmt.Errorf("audio: %w", err)
-	}
-	defer closeInto(&err, "audio", dev.Close)
-	eng, err := media.NewEngine(mediaConfig(cfg, log), dev)
-	if err != nil {
-		return err
-	}
-	defer closeInto(&err, "media", eng.Close)
-	ic.player = eng
+	return ic
+}
 
-	ph, err := phone.New(phoneConfig(cfg, log), engineMedia{eng})
-	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+// close releases the parts in reverse order of opening.
+func (p *parts) close() error {
+	var errs []error
+	for i := len(p.closers) - 1; i >= 0; i-- {
+		errs = append(errs, p.closers[i]())
 	}
-	ic.phone = ph
-	healthMu.Lock()
-	onHealth = func(e error) { ic.setFault("audio", e) }
-	healthMu.Unlock()
+	return errors.Join(errs...)
+}
 
+// faultRelay passes device faults on to a handler that is set later; the
+// device may report from its own goroutine at any time.
+type faultRelay struct {
+	mu sync.Mutex
+	fn func(error)
+}
+
+func (f *faultRelay) set(fn func(error)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fn = fn
+}
+
+func (f *faultRelay) report(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fn != nil {
+		f.fn(err)
+	}
+}
+
+// serve runs the phone, the intercom's loop and the control socket until
+// ctx ends or the phone fails.
+func (p *parts) serve(ctx context.Context, started time.Time) error {
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: deferred calls run last first
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ic.root = ctx
-	var wg sync.WaitGroup
+	p.ic.root = ctx
 	phoneErr := make(chan error, 1)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		phoneErr <- ph.Run(ctx)
+		phoneErr <- p.ph.Run(ctx)
 	}()
 	select {
-	case <-ph.Ready():
+	case <-p.ph.Ready():
 	case err := <-phoneErr:
-		wg.Wait()
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("sip: %s is in use by another program (another SIP phone?): stop it or set sip.listen: %w", cfg.SIP.Listen, err)
+			return fmt.Errorf("sip: %s is in use by another program (another SIP phone?): stop it or set sip.listen: %w", p.cfg.SIP.Listen, err)
 		}
 		return fmt.Errorf("sip: %w", err)
 	}
-	log.Info("SIP listening", "addr", ph.Addr(), "transport", cfg.SIP.Transport)
-
-	a := &app{cfg: cfg, log: log, started: started, ic: ic, phone: ph, brd: brd, relay: relay, eng: eng, dev: dev}
-	ctl, err := listenControl(socketPath(cfg), a.handlers(), log.With("component", "control"))
+	p.log.Info("SIP listening", "addr", p.ph.Addr(), "transport", p.cfg.SIP.Transport)
+	a := &app{cfg: p.cfg, log: p.log, started: started, ic: p.ic, phone: p.ph, brd: p.brd, relay: p.relay, eng: p.eng, dev: p.dev}
+	ctl, err := listenControl(socketPath(p.cfg), a.handlers(), p.log.With("component", "control"))
 	if err != nil {
-		cancel()
-		wg.Wait()
 		return err
 	}
-	log.Info("ready", "control", ctl.path, "simulated_gpio", brd.sim != nil)
-	if ok, err := systemd.Notify("READY=1\nSTATUS=idle"); err != nil {
-		log.Warn("sd_notify", "err", err)
-	} else if ok {
-		ic.notify = func(state string) {
-			if _, err := systemd.Notify(state); err != nil {
-				log.Debug("sd_notify", "err", err)
-			}
-		}
-		if d, ok := systemd.WatchdogInterval(); ok {
-			ic.watchdog = d
-			log.Info("systemd watchdog on", "interval", d)
-		}
-	}
+	p.log.Info("ready", "control", ctl.path, "simulated_gpio", p.brd.sim != nil)
+	p.notifySystemd()
 	defer systemd.Stopping()
 	wg.Add(2)
-	go func() { defer wg.Done(); ic.run(ctx) }()
+	go func() { defer wg.Done(); p.ic.run(ctx) }()
 	go func() { defer wg.Done(); ctl.serve(ctx) }()
-
 	select {
 	case <-ctx.Done():
-		err = nil
-	case err = <-phoneErr:
+		return nil
+	case err := <-phoneErr:
 		if err != nil {
-			err = fmt.Errorf("sip: %w", err)
+			return fmt.Errorf("sip: %w", err)
+		}
+		return nil
+	}
+}
+
+// notifySystemd says READY=1 (SIP listens, audio is open, the control socket
+// serves) and hands the intercom its STATUS= and watchdog duties.
+func (p *parts) notifySystemd() {
+	ok, err := systemd.Notify("READY=1\nSTATUS=idle")
+	if err != nil {
+		p.log.Warn("sd_notify", "err", err)
+	}
+	if !ok {
+		return
+	}
+	p.ic.notify = func(state string) {
+		if _, err := systemd.Notify(state); err != nil {
+			p.log.Debug("sd_notify", "err", err)
 		}
 	}
-	cancel()
-	wg.Wait()
-	return err
+	if d, ok := systemd.WatchdogInterval(); ok {
+		p.ic.watchdog = d
+		p.log.Info("systemd watchdog on", "interval", d)
+	}
 }
 
 // closeInto runs a Close at the end of runApp and keeps its error if there
