@@ -40,6 +40,17 @@ func binary(b *testing.B) string {
 	return benchBin
 }
 
+// benchPeer is the benchmark's own SIP socket on loopback and its port.
+func benchPeer(b *testing.B) (*net.UDPConn, int) {
+	b.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	return c, c.LocalAddr().(*net.UDPAddr).Port
+}
+
 // freeUDPPort returns a UDP port on 127.0.0.1 that was free a moment ago.
 func freeUDPPort(b *testing.B) int {
 	b.Helper()
@@ -92,12 +103,7 @@ func waitFinal(b *testing.B, c *net.UDPConn, to *net.UDPAddr, req string, interv
 // answer to OPTIONS on loopback (baresip 1.0.0 here: 12.9 ms to listening).
 func BenchmarkProcessStartToSIP(b *testing.B) {
 	bin := binary(b)
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	my := c.LocalAddr().(*net.UDPAddr).Port
+	c, my := benchPeer(b)
 	dir := b.TempDir()
 	for i := 0; i < b.N; i++ {
 		port := freeUDPPort(b)
@@ -126,12 +132,7 @@ func BenchmarkProcessStartToSIP(b *testing.B) {
 // running `skoip run` on loopback, media included (baresip 1.0.0 here: 4.3 ms).
 func BenchmarkInviteTo200(b *testing.B) {
 	bin := binary(b)
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	my := c.LocalAddr().(*net.UDPAddr).Port
+	c, my := benchPeer(b)
 	dir := b.TempDir()
 	port := freeUDPPort(b)
 	cfg := filepath.Join(dir, "skoip.toml")

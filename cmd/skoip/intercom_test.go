@@ -218,6 +218,23 @@ func (r *rig) expectPlay(prompt string, to media.Target) {
 	}
 }
 
+// expectPlayBoth waits for prompt to be played to both sides (in any order).
+func (r *rig) expectPlayBoth(prompt string) {
+	r.t.Helper()
+	got := map[media.Target]string{}
+	for i := 0; i < 2; i++ {
+		select {
+		case p := <-r.pl.plays:
+			got[p.to] = p.prompt
+		case <-time.After(guard):
+			r.t.Fatalf("%q was not played to both sides: %v", prompt, got)
+		}
+	}
+	if got[media.ToRemote] != prompt || got[media.ToLocal] != prompt {
+		r.t.Fatalf("want %q to remote and local, got %v", prompt, got)
+	}
+}
+
 // waitFor waits until cond holds; the deadline only guards against a hang.
 func (r *rig) waitFor(what string, cond func() bool) {
 	r.t.Helper()
@@ -335,18 +352,7 @@ func TestBehaviourMaxDurationWarns(t *testing.T) {
 	default:
 	}
 	r.clock.Advance(time.Second)
-	got := map[media.Target]string{}
-	for i := 0; i < 2; i++ {
-		select {
-		case p := <-r.pl.plays:
-			got[p.to] = p.prompt
-		case <-time.After(guard):
-			t.Fatal("no warning prompt")
-		}
-	}
-	if got[media.ToRemote] != "warning (built-in)" || got[media.ToLocal] != "warning (built-in)" {
-		t.Fatalf("warning prompts: %v", got)
-	}
+	r.expectPlayBoth("warning (built-in)")
 }
 
 func TestBehaviourDoorCode(t *testing.T) {
@@ -361,18 +367,7 @@ func TestBehaviourDoorCode(t *testing.T) {
 	r.waitLED("door", hw.On)
 	r.clock.Advance(2 * time.Second)
 	r.waitLED("door", hw.Off)
-	got := map[media.Target]string{}
-	for i := 0; i < 2; i++ {
-		select {
-		case p := <-r.pl.plays:
-			got[p.to] = p.prompt
-		case <-time.After(guard):
-			t.Fatal("no door_open prompt")
-		}
-	}
-	if got[media.ToRemote] != "door open (built-in)" || got[media.ToLocal] != "door open (built-in)" {
-		t.Fatalf("door prompts: %v", got)
-	}
+	r.expectPlayBoth("door open (built-in)")
 	if r.ph.hangups != 0 {
 		t.Fatal("hung up although hangup_after_open is 0s")
 	}
