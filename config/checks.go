@@ -80,26 +80,36 @@ func checkHostPort(s string) error {
 // checkTarget accepts what a call can be placed to: an IP, ip:port, a host
 // name, or a SIP URI (sip:[user@]host[:port][;params]).
 func checkTarget(s string) error {
-	rest, isURI := cutScheme(s)
+	hostport, isURI, emptyUser := targetHostPort(s)
 	if !isURI {
 		if err := checkHostPort(s); err != nil {
 			return fmt.Errorf("%q is not an IP, ip:port or SIP URI (e.g. \"192.168.1.20\", \"sip:door@192.168.1.20\")", s)
 		}
 		return nil
 	}
+	if emptyUser {
+		return fmt.Errorf("%q has an empty user part before '@'", s)
+	}
+	if err := checkHostPort(hostport); err != nil {
+		return fmt.Errorf("%q: %v", s, err)
+	}
+	return nil
+}
+
+// targetHostPort returns the host[:port] of a target: the target itself, or
+// a SIP URI's part after the user and before parameters.
+func targetHostPort(s string) (hostport string, isURI, emptyUser bool) {
+	rest, isURI := cutScheme(s)
+	if !isURI {
+		return s, false, false
+	}
 	if i := strings.IndexAny(rest, ";?"); i >= 0 {
 		rest = rest[:i]
 	}
 	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-		if at == 0 {
-			return fmt.Errorf("%q has an empty user part before '@'", s)
-		}
-		rest = rest[at+1:]
+		return rest[at+1:], true, at == 0
 	}
-	if err := checkHostPort(rest); err != nil {
-		return fmt.Errorf("%q: %v", s, err)
-	}
-	return nil
+	return rest, true, false
 }
 
 func cutScheme(s string) (string, bool) {
@@ -209,16 +219,7 @@ func isPBXName(cfg *Config) bool {
 // checkDirect accepts a target reached without a PBX: an IP, ip:port or
 // sip:user@IP[:port].
 func checkDirect(s string) error {
-	host := s
-	if rest, isURI := cutScheme(s); isURI {
-		if i := strings.IndexAny(rest, ";?"); i >= 0 {
-			rest = rest[:i]
-		}
-		if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-			rest = rest[at+1:]
-		}
-		host = rest
-	}
+	host, _, _ := targetHostPort(s)
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
