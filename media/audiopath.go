@@ -55,12 +55,16 @@ func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
 }
 
 // callback is the device callback: one period of capture in, one period of
-// playback out. It does not block (apart from short locks and a UDP send)
-// and allocates nothing in steady state.
+// playback out, and the RTP received meanwhile read from the socket (one
+// wake-up a period for everything). It does not block (apart from short
+// locks and non-blocking socket calls) and allocates nothing in steady state.
 func (e *Engine) callback(in, out []int16) {
 	p := e.path
 	s, prompts := e.snapshot(p.prompts)
 	p.prompts = prompts
+	if s != nil {
+		s.poll() // the RTP that arrived since the last period, before it is played
+	}
 	now := time.Now()
 	e.captureSide(p, s, in)
 	e.playSide(p, s, out, now)

@@ -24,7 +24,7 @@ type Stream struct {
 	p       Params
 	codec   codec.Codec
 	jb      *jitter.Buffer
-	onEvent func(Event)
+	events  chan Event // to the goroutine that calls Start's onEvent; nil until Start
 	started bool
 	closed  bool
 	frame   int    // samples per packet (8 kHz)
@@ -45,6 +45,7 @@ func newStream(e *Engine, local netip.Addr) (*Stream, error) {
 		Local: local, PortMin: e.cfg.PortMin, PortMax: e.cfg.PortMax, ClockRate: codecRate,
 		Timeout: e.cfg.RTPTimeout, Logger: e.log,
 		OnRTP: s.onRTP, OnTimeout: func() { s.emit(Event{Kind: EventTimeout}) },
+		Polled: true, // by the engine's device period (Engine.callback)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rtpsess.New: %w", err)
@@ -59,7 +60,8 @@ func newStream(e *Engine, local netip.Addr) (*Stream, error) {
 func (s *Stream) LocalPort() int { return s.sess.LocalPort() }
 
 // Start begins sending and receiving with the negotiated p, and takes the
-// audio device. onEvent is called from the stream's network goroutines.
+// audio device. onEvent is called, in order, on a goroutine of the stream
+// (never on the audio device's), and may block.
 func (s *Stream) Start(p Params, onEvent func(Event)) error {
 	c, err := codec.ByName(p.Codec, p.PayloadType)
 	if err != nil {
@@ -71,7 +73,10 @@ func (s *Stream) Start(p Params, onEvent func(Event)) error {
 		return ErrClosed
 	}
 	s.applyLocked(p, c)
-	s.onEvent = onEvent
+	if !s.started {
+		s.events = make(chan Event, eventBuffer)
+		go s.dispatch(onEvent, s.events)
+	}
 	s.jb = s.newJitter(c)
 	s.started = true
 	s.mu.Unlock()
@@ -133,6 +138,10 @@ func peerOf(p Params) rtpsess.Peer {
 func (s *Stream) Close() error {
 	s.mu.Lock()
 	s.closed = true
+	if s.events != nil {
+		close(s.events) // the dispatcher delivers what is queued, then ends
+		s.events = nil
+	}
 	s.mu.Unlock()
 	s.e.deactivate(s)
 	if err := s.sess.Close(); err != nil {
@@ -141,14 +150,36 @@ func (s *Stream) Close() error {
 	return nil
 }
 
+// eventBuffer is how many events may wait for a slow onEvent; more are
+// dropped (and logged) rather than stall the audio period.
+const eventBuffer = 32
+
+// emit queues ev for onEvent. It never blocks: DTMF is found on the audio
+// device's goroutine, which must not wait for the call's owner.
 func (s *Stream) emit(ev Event) {
 	s.mu.Lock()
-	fn := s.onEvent
-	s.mu.Unlock()
-	if fn != nil {
-		fn(ev)
+	defer s.mu.Unlock()
+	if s.events == nil {
+		return
+	}
+	select {
+	case s.events <- ev:
+	default:
+		s.log.Warn("media event dropped: handler not keeping up", "kind", ev.Kind)
 	}
 }
+
+// dispatch calls fn for each queued event until the stream closes.
+func (s *Stream) dispatch(fn func(Event), events <-chan Event) {
+	for ev := range events {
+		if fn != nil {
+			fn(ev)
+		}
+	}
+}
+
+// poll reads the RTP that arrived since the last period (device goroutine).
+func (s *Stream) poll() { s.sess.Poll() }
 
 // onRTP routes a received packet: telephone-event to the DTMF receiver,
 // comfort noise to the noise generator, audio to the playout buffer (which

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/pion/rtp"
 )
@@ -42,6 +43,6 @@ func BenchmarkReceiveRTP(b *testing.B) {
 	b.ReportAllocs()
 	for i := range b.N {
 		buf[2], buf[3] = byte(i>>8), byte(i)
-		s.handleRTP(buf, from, &pkt)
+		s.handleRTP(buf, from, time.Now(), &pkt)
 	}
 }

@@ -9,8 +9,11 @@
 // It knows nothing of codecs or audio: the owner hands it payloads to send
 // and receives parsed packets through a callback.
 //
-// On Linux the RTP datagrams are sent and received with raw system calls
-// inside the socket's RawConn (udpio_linux.go): the net package's calls
-// wake the Go runtime's sysmon thread on every packet, which tripled the
-// process's context switches during a call.
+// A session made with Config.Polled (what media uses on Linux) has no RTP
+// receive goroutine: its socket is taken out of the Go network poller and
+// read by Poll, which the audio device's period calls, so that a call wakes
+// the process once a period instead of once a packet as well (udpio_linux.go).
+// Kernel receive timestamps keep the arrival times exact. The RTCP socket
+// keeps its goroutine; its timer also polls, so RTP still counts against the
+// timeout while nobody polls (an audio device being reopened).
 package rtpsess

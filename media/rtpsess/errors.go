@@ -15,4 +15,7 @@ var (
 	ErrPayloadTooLarge = errors.New("rtpsess: payload too large")
 	// ErrNotRTP means a datagram is not an RTP version 2 packet.
 	ErrNotRTP = errors.New("rtpsess: not an RTP version 2 packet")
+
+	errTruncated = errors.New("rtpsess: datagram larger than the buffer")
+	errBadDst    = errors.New("rtpsess: destination not of the socket's family")
 )

@@ -31,7 +31,7 @@ func FuzzHandleRTP(f *testing.F) {
 	from := netip.MustParseAddrPort("127.0.0.1:40000")
 	var pkt rtp.Packet
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s.handleRTP(b, from, &pkt)
+		s.handleRTP(b, from, time.Now(), &pkt)
 		_ = s.Stats()
 		if _, err := s.buildReport(time.Unix(1700000000, 0)); err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package rtpsess
 
 import (
+	"errors"
 	"net/netip"
 	"time"
 
@@ -14,7 +15,7 @@ func (s *Session) readRTP() {
 	buf := make([]byte, maxDatagram)
 	var pkt rtp.Packet
 	for {
-		n, from, err := s.rtpIO.ReadFromUDPAddrPort(buf)
+		n, from, err := s.rtpConn.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			if s.isClosed() {
 				return
@@ -22,14 +23,51 @@ func (s *Session) readRTP() {
 			s.log.Debug("rtp read failed", "err", err)
 			continue
 		}
-		s.handleRTP(buf[:n], from, &pkt)
+		s.handleRTP(buf[:n], from, s.cfg.Now(), &pkt)
 	}
 }
 
-// handleRTP validates one datagram and delivers it. It is the per-packet
-// receive path and allocates nothing in steady state.
-func (s *Session) handleRTP(b []byte, from netip.AddrPort, pkt *rtp.Packet) {
-	now := s.cfg.Now()
+// maxPollBatch bounds the datagrams one Poll handles, so that a flood cannot
+// hold the audio period; the kernel drops what the socket cannot hold.
+const maxPollBatch = 32
+
+// Poll reads the RTP datagrams waiting on a polled session's socket and
+// delivers the accepted ones (OnRTP) on the caller's goroutine, with their
+// kernel arrival times. It never blocks on the network and does nothing on
+// a session that is not polled, not started or closed.
+func (s *Session) Poll() {
+	if s.poller == nil {
+		return
+	}
+	s.pollMu.Lock()
+	defer s.pollMu.Unlock()
+	s.mu.Lock()
+	live := s.started && !s.closed
+	s.mu.Unlock()
+	if !live {
+		return
+	}
+	for range maxPollBatch {
+		n, from, at, ok, err := s.poller.tryRead(s.pollBuf, s.cfg.Now)
+		switch {
+		case !ok && err == nil:
+			return
+		case errors.Is(err, errTruncated):
+			s.countInvalid()
+			continue
+		case err != nil:
+			if !s.isClosed() {
+				s.log.Debug("rtp read failed", "err", err)
+			}
+			return
+		}
+		s.handleRTP(s.pollBuf[:n], from, at, &s.pollPkt)
+	}
+}
+
+// handleRTP validates one datagram that arrived at now and delivers it. It
+// is the per-packet receive path and allocates nothing in steady state.
+func (s *Session) handleRTP(b []byte, from netip.AddrPort, now time.Time, pkt *rtp.Packet) {
 	if len(b) < 12 || b[0]>>6 != 2 || pkt.Unmarshal(b) != nil {
 		s.countInvalid()
 		return

@@ -24,6 +24,9 @@ func (s *Session) rtcpLoop() {
 			return
 		case <-timer.C:
 		}
+		// A polled session whose owner stopped polling (an audio device
+		// being reopened) still counts the RTP that arrived.
+		s.Poll()
 		now := s.cfg.Now()
 		if !timedOut && s.timeoutIn() == 0 {
 			timedOut = true

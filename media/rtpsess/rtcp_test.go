@@ -77,7 +77,7 @@ func TestReportContents(t *testing.T) {
 			late = 10 * time.Millisecond
 		}
 		clk.Add(late)
-		s.handleRTP(rawRTP(0xabc, uint16(1000+i), uint32(5000+160*i)), from, &pkt)
+		s.handleRTP(rawRTP(0xabc, uint16(1000+i), uint32(5000+160*i)), from, clk.Now(), &pkt)
 		clk.Add(20*time.Millisecond - late)
 	}
 	// the peer's SR arrives, 250 ms later we report

@@ -34,6 +34,11 @@ type Config struct {
 	OnTimeout func()
 	// OnBye is called when the peer sends an RTCP BYE.
 	OnBye func()
+	// Polled asks for a session whose RTP is read only by Poll, called by
+	// the owner (once per audio period), instead of on a goroutine of the
+	// session woken by every packet. Where the platform cannot (Polled()
+	// says), the session reads on its own goroutine as without it.
+	Polled bool
 }
 
 // Peer is where the session sends, and whom it accepts media from.
@@ -49,8 +54,10 @@ type Peer struct {
 type Session struct {
 	cfg      Config
 	log      *slog.Logger
-	rtpConn  *net.UDPConn
-	rtpIO    packetConn // rtpConn's per-packet reads and writes
+	rtpConn  *net.UDPConn // nil when polled
+	rtpIO    packetConn   // what RTP is sent with (and closed)
+	poller   *polledConn  // the RTP socket of a polled session
+	port     int
 	rtcpConn *net.UDPConn
 	ssrc     uint32
 	start    time.Time
@@ -71,6 +78,10 @@ type Session struct {
 
 	send sender // owned by the sending goroutine (own lock)
 
+	pollMu  sync.Mutex // serialises Poll; guards pollBuf and pollPkt
+	pollBuf []byte
+	pollPkt rtp.Packet
+
 	wg   sync.WaitGroup
 	done chan struct{}
 }
@@ -84,8 +95,16 @@ func New(cfg Config) (*Session, error) {
 		return nil, fmt.Errorf("rtpsess.bindPair: %w", err)
 	}
 	s := &Session{
-		cfg: cfg, rtpConn: a, rtpIO: newPacketConn(a), rtcpConn: b, done: make(chan struct{}),
-		ssrc: cfg.Rand.Uint32(), start: cfg.Now(),
+		cfg: cfg, rtpConn: a, rtpIO: a, rtcpConn: b, done: make(chan struct{}),
+		port: a.LocalAddr().(*net.UDPAddr).Port, ssrc: cfg.Rand.Uint32(), start: cfg.Now(),
+	}
+	if cfg.Polled && pollSupported {
+		pc, err := newPolledConn(a) // closes a, also on error
+		if err != nil {
+			_ = b.Close()
+			return nil, err
+		}
+		s.rtpConn, s.rtpIO, s.poller, s.pollBuf = nil, pc, pc, make([]byte, maxDatagram)
 	}
 	s.log = cfg.Logger.With("rtp_port", s.LocalPort())
 	s.send.init(s.ssrc, uint16(cfg.Rand.Uint32()), cfg.Rand.Uint32())
@@ -117,12 +136,16 @@ func withDefaults(cfg Config) Config {
 }
 
 // LocalPort is the bound RTP port (RTCP is LocalPort()+1).
-func (s *Session) LocalPort() int { return s.rtpConn.LocalAddr().(*net.UDPAddr).Port }
+func (s *Session) LocalPort() int { return s.port }
+
+// Polled says whether RTP is read by Poll (Config.Polled, where supported).
+func (s *Session) Polled() bool { return s.poller != nil }
 
 // SSRC is this session's own synchronisation source.
 func (s *Session) SSRC() uint32 { return s.ssrc }
 
-// Start sets the peer and starts the receive and RTCP goroutines.
+// Start sets the peer and starts the RTCP goroutines, and the RTP receive
+// goroutine unless the session is polled.
 func (s *Session) Start(p Peer) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -135,8 +158,11 @@ func (s *Session) Start(p Peer) error {
 	}
 	s.started = true
 	s.lastRx = s.cfg.Now()
-	s.wg.Add(3)
-	go s.readRTP()
+	if s.poller == nil {
+		s.wg.Add(1)
+		go s.readRTP()
+	}
+	s.wg.Add(2)
 	go s.readRTCP()
 	go s.rtcpLoop()
 	return nil
@@ -176,7 +202,7 @@ func (s *Session) Close() error {
 		s.sendBye()
 	}
 	close(s.done)
-	err1 := s.rtpConn.Close()
+	err1 := s.rtpIO.Close()
 	err2 := s.rtcpConn.Close()
 	s.wg.Wait()
 	if err1 != nil {

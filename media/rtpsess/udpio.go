@@ -1,16 +1,13 @@
 package rtpsess
 
 import (
-	"net"
 	"net/netip"
 )
 
-// packetConn is the per-packet I/O of the RTP socket. On Linux it is made of
-// raw system calls (udpio_linux.go); elsewhere it is the net.UDPConn's own.
+// packetConn is how RTP datagrams are sent: the *net.UDPConn of a session
+// that reads on its own goroutine, or the polledConn of a polled session
+// (Linux, udpio_linux.go).
 type packetConn interface {
-	ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error)
 	WriteToUDPAddrPort(b []byte, dst netip.AddrPort) (int, error)
+	Close() error
 }
-
-// stdConn is the portable packetConn.
-func stdConn(c *net.UDPConn) packetConn { return c }

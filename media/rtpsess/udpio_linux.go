@@ -3,144 +3,228 @@
 package rtpsess
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
+	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
-// rawConn sends and receives datagrams with raw recvfrom(2)/sendto(2)
-// inside the socket's RawConn. The net package's calls go through the Go
-// scheduler's syscall entry, which wakes the runtime's sysmon thread out of
-// its idle sleep on every packet; sysmon then polls every 20 µs for a while.
-// With 50 packets a second each way that was most of a call's context
-// switches. Waiting for a packet still parks the goroutine in the network
-// poller; only the short, non-blocking calls themselves are raw.
+// polledConn is an RTP socket outside the Go network poller, read only when
+// its owner asks (Session.Poll, from the audio device's period) and written
+// with non-blocking sendto(2). A socket in the poller costs a wake-up of the
+// runtime for every arriving datagram even when nobody reads it: with 50
+// packets a second that was a third of a call's context switches, and each
+// costs 40-50 µs of CPU on a small or virtual machine. Arrival times come
+// from the kernel (SO_TIMESTAMPNS), so reading late does not distort the
+// jitter figures or the playout buffer.
 //
 // Reads and writes may run concurrently (one reader, one writer at a time);
-// each side has its own state, bound once so that no call allocates.
-type rawConn struct {
-	c      *net.UDPConn
-	rc     syscall.RawConn
-	family uint16 // AF_INET or AF_INET6, from getsockname
+// Close waits for both.
+type polledConn struct {
+	mu     sync.RWMutex // read-held by each call, held by Close
+	fd     int          // -1 once closed
+	family uint16       // AF_INET or AF_INET6
+	stamps bool         // SO_TIMESTAMPNS is on
 
 	r struct {
-		buf   []byte
-		n     int
-		from  syscall.RawSockaddrAny
-		errno syscall.Errno
-		fn    func(fd uintptr) bool
+		iov  syscall.Iovec
+		msg  syscall.Msghdr
+		from syscall.RawSockaddrAny
+		ctl  [64]byte
 	}
 	w struct {
-		buf   []byte
 		sa    syscall.RawSockaddrAny
 		salen uintptr
-		errno syscall.Errno
-		fn    func(fd uintptr) bool
 	}
 }
 
-// newPacketConn returns the raw packetConn of c, or c itself if its family
-// cannot be read.
-func newPacketConn(c *net.UDPConn) packetConn {
+// pollSupported says whether sessions can be polled on this platform.
+const pollSupported = true
+
+// newPolledConn moves c's socket out of the network poller: it duplicates
+// the descriptor and closes c (which unregisters it). c is closed on error.
+func newPolledConn(c *net.UDPConn) (*polledConn, error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
-		return stdConn(c)
+		_ = c.Close()
+		return nil, fmt.Errorf("rtpsess: %w", err)
 	}
-	var sa syscall.Sockaddr
+	fd := -1
 	var serr error
-	if err := rc.Control(func(fd uintptr) { sa, serr = syscall.Getsockname(int(fd)) }); err != nil || serr != nil {
-		return stdConn(c)
+	if err := rc.Control(func(f uintptr) { fd, serr = dupCloexec(int(f)) }); err != nil || serr != nil {
+		_ = c.Close()
+		return nil, fmt.Errorf("rtpsess: dup: %w", errors.Join(err, serr))
 	}
-	r := &rawConn{c: c, rc: rc}
+	if err := c.Close(); err != nil {
+		_ = syscall.Close(fd)
+		return nil, fmt.Errorf("rtpsess: %w", err)
+	}
+	p := &polledConn{fd: fd}
+	sa, err := syscall.Getsockname(fd)
 	switch sa.(type) {
 	case *syscall.SockaddrInet4:
-		r.family = syscall.AF_INET
+		p.family = syscall.AF_INET
 	case *syscall.SockaddrInet6:
-		r.family = syscall.AF_INET6
+		p.family = syscall.AF_INET6
 	default:
-		return stdConn(c)
+		_ = syscall.Close(fd)
+		return nil, fmt.Errorf("rtpsess: getsockname: %v %w", sa, err)
 	}
-	r.r.fn, r.w.fn = r.recv, r.send
-	return r
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		_ = syscall.Close(fd)
+		return nil, fmt.Errorf("rtpsess: %w", err)
+	}
+	p.stamps = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1) == nil
+	return p, nil
 }
 
-func (r *rawConn) recv(fd uintptr) bool {
+func dupCloexec(fd int) (int, error) {
+	r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), nil
+}
+
+// tryRead reads one waiting datagram into b. ok is false when none waits.
+// at is the kernel's arrival time, converted to now's clock; without one
+// (or when it is off by more than a second, as after a clock step) it is
+// now itself. now is called only when a datagram was read.
+func (p *polledConn) tryRead(b []byte, now func() time.Time) (n int, from netip.AddrPort, at time.Time, ok bool, err error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.fd < 0 {
+		return 0, netip.AddrPort{}, time.Time{}, false, net.ErrClosed
+	}
+	r := &p.r
+	r.iov.Base = unsafe.SliceData(b)
+	r.iov.SetLen(len(b))
+	r.msg = syscall.Msghdr{Name: (*byte)(unsafe.Pointer(&r.from)), Namelen: uint32(unsafe.Sizeof(r.from)), Iov: &r.iov}
+	r.msg.Iovlen = 1
+	if p.stamps {
+		r.msg.Control = &r.ctl[0]
+		r.msg.SetControllen(len(r.ctl))
+	}
 	for {
-		fromlen := uint32(unsafe.Sizeof(r.r.from))
-		n, _, e := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(r.r.buf))),
-			uintptr(len(r.r.buf)), 0, uintptr(unsafe.Pointer(&r.r.from)), uintptr(unsafe.Pointer(&fromlen)))
-		if e == syscall.EINTR {
+		m, _, e := syscall.RawSyscall(syscall.SYS_RECVMSG, uintptr(p.fd), uintptr(unsafe.Pointer(&r.msg)), syscall.MSG_DONTWAIT)
+		r.iov.Base = nil
+		switch e {
+		case 0:
+		case syscall.EINTR:
+			r.iov.Base = unsafe.SliceData(b)
+			continue
+		case syscall.EAGAIN:
+			return 0, netip.AddrPort{}, time.Time{}, false, nil
+		default:
+			return 0, netip.AddrPort{}, time.Time{}, false, &net.OpError{Op: "read", Net: "udp", Err: e}
+		}
+		t := now()
+		if sec, nsec, found := p.stamp(); found {
+			t = arrival(t, time.Unix(sec, nsec))
+		}
+		if r.msg.Flags&syscall.MSG_TRUNC != 0 {
+			return 0, netip.AddrPort{}, t, true, errTruncated
+		}
+		return int(m), sockaddrToAddrPort(&r.from), t, true, nil
+	}
+}
+
+// stamp finds SCM_TIMESTAMPNS in the last read's control data.
+func (p *polledConn) stamp() (sec, nsec int64, ok bool) {
+	if !p.stamps {
+		return 0, 0, false
+	}
+	ctl := p.r.ctl[:p.r.msg.Controllen]
+	hdr := syscall.CmsgLen(0)
+	for len(ctl) >= hdr {
+		h := (*syscall.Cmsghdr)(unsafe.Pointer(&ctl[0]))
+		l := int(h.Len)
+		if l < hdr || l > len(ctl) {
+			return 0, 0, false
+		}
+		if h.Level == syscall.SOL_SOCKET && h.Type == syscall.SCM_TIMESTAMPNS && l-hdr >= int(unsafe.Sizeof(syscall.Timespec{})) {
+			ts := (*syscall.Timespec)(unsafe.Pointer(&ctl[hdr]))
+			s, ns := ts.Unix()
+			return s, ns, true
+		}
+		ctl = ctl[min(syscall.CmsgSpace(l-hdr), len(ctl)):]
+	}
+	return 0, 0, false
+}
+
+// arrival places the kernel's wall-clock stamp on now's clock (which may
+// carry a monotonic reading): now minus the datagram's age.
+func arrival(now, stamp time.Time) time.Time {
+	age := now.Sub(stamp)
+	if age < 0 || age > time.Second {
+		return now
+	}
+	return now.Add(-age)
+}
+
+// WriteToUDPAddrPort sends b to dst without blocking: a full socket buffer
+// is an error (the packet is dropped), not a wait in the audio period.
+func (p *polledConn) WriteToUDPAddrPort(b []byte, dst netip.AddrPort) (int, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.fd < 0 {
+		return 0, net.ErrClosed
+	}
+	if !p.setDst(dst) {
+		return 0, &net.OpError{Op: "write", Net: "udp", Err: fmt.Errorf("%w: %v", errBadDst, dst)}
+	}
+	for {
+		_, _, e := syscall.RawSyscall6(syscall.SYS_SENDTO, uintptr(p.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))),
+			uintptr(len(b)), syscall.MSG_DONTWAIT, uintptr(unsafe.Pointer(&p.w.sa)), p.w.salen)
+		switch e {
+		case 0:
+			return len(b), nil
+		case syscall.EINTR:
 			continue
 		}
-		r.r.n, r.r.errno = int(n), e
-		return e != syscall.EAGAIN
+		return 0, &net.OpError{Op: "write", Net: "udp", Err: e}
 	}
 }
 
-// ReadFromUDPAddrPort reads one datagram into b (len(b) > 0).
-func (r *rawConn) ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error) {
-	r.r.buf = b
-	err := r.rc.Read(r.r.fn)
-	r.r.buf = nil
-	switch {
-	case err != nil:
-		return 0, netip.AddrPort{}, err
-	case r.r.errno != 0:
-		return 0, netip.AddrPort{}, &net.OpError{Op: "read", Net: "udp", Err: r.r.errno}
+// Close closes the socket once no read or write is in progress.
+func (p *polledConn) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fd < 0 {
+		return nil
 	}
-	return r.r.n, sockaddrToAddrPort(&r.r.from), nil
+	err := syscall.Close(p.fd)
+	p.fd = -1
+	return err
 }
 
-func (r *rawConn) send(fd uintptr) bool {
-	for {
-		_, _, e := syscall.RawSyscall6(syscall.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(r.w.buf))),
-			uintptr(len(r.w.buf)), 0, uintptr(unsafe.Pointer(&r.w.sa)), r.w.salen)
-		if e == syscall.EINTR {
-			continue
-		}
-		r.w.errno = e
-		return e != syscall.EAGAIN
-	}
-}
-
-// WriteToUDPAddrPort sends b to dst. Destinations the raw path does not
-// encode (an IPv6 zone) go through the net package.
-func (r *rawConn) WriteToUDPAddrPort(b []byte, dst netip.AddrPort) (int, error) {
-	if dst.Addr().Zone() != "" || !r.setDst(dst) {
-		return r.c.WriteToUDPAddrPort(b, dst)
-	}
-	r.w.buf = b
-	err := r.rc.Write(r.w.fn)
-	r.w.buf = nil
-	switch {
-	case err != nil:
-		return 0, err
-	case r.w.errno != 0:
-		return 0, &net.OpError{Op: "write", Net: "udp", Err: r.w.errno}
-	}
-	return len(b), nil
-}
-
-// setDst encodes dst for the socket's family; false if it does not fit.
-func (r *rawConn) setDst(dst netip.AddrPort) bool {
+// setDst encodes dst for the socket's family; false if it does not fit
+// (an IPv6 destination on an IPv4 socket).
+func (p *polledConn) setDst(dst netip.AddrPort) bool {
 	port := dst.Port()
-	switch r.family {
+	switch p.family {
 	case syscall.AF_INET:
 		a := dst.Addr().Unmap()
 		if !a.Is4() {
 			return false
 		}
-		sa := (*syscall.RawSockaddrInet4)(unsafe.Pointer(&r.w.sa))
+		sa := (*syscall.RawSockaddrInet4)(unsafe.Pointer(&p.w.sa))
 		*sa = syscall.RawSockaddrInet4{Family: syscall.AF_INET, Addr: a.As4()}
 		putPort(&sa.Port, port)
-		r.w.salen = unsafe.Sizeof(*sa)
+		p.w.salen = unsafe.Sizeof(*sa)
 	default:
-		sa := (*syscall.RawSockaddrInet6)(unsafe.Pointer(&r.w.sa))
+		sa := (*syscall.RawSockaddrInet6)(unsafe.Pointer(&p.w.sa))
 		*sa = syscall.RawSockaddrInet6{Family: syscall.AF_INET6, Addr: dst.Addr().As16()}
+		if z := dst.Addr().Zone(); z != "" {
+			sa.Scope_id = zoneIndex(z)
+		}
 		putPort(&sa.Port, port)
-		r.w.salen = unsafe.Sizeof(*sa)
+		p.w.salen = unsafe.Sizeof(*sa)
 	}
 	return true
 }
@@ -172,6 +256,15 @@ func sockaddrToAddrPort(rsa *syscall.RawSockaddrAny) netip.AddrPort {
 		return netip.AddrPortFrom(a, getPort(&sa.Port))
 	}
 	return netip.AddrPort{}
+}
+
+// zoneIndex is the scope of a link-local zone name (rare: allocates).
+func zoneIndex(zone string) uint32 {
+	if ifi, err := net.InterfaceByName(zone); err == nil {
+		return uint32(ifi.Index)
+	}
+	n, _ := strconv.ParseUint(zone, 10, 32)
+	return uint32(n)
 }
 
 // zoneName is the interface name of a link-local scope (rare: allocates).

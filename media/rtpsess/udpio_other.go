@@ -2,7 +2,25 @@
 
 package rtpsess
 
-import "net"
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"time"
+)
 
-// newPacketConn returns c: raw system calls are used on Linux only.
-func newPacketConn(c *net.UDPConn) packetConn { return stdConn(c) }
+// pollSupported: elsewhere a session reads RTP on its own goroutine.
+const pollSupported = false
+
+// polledConn exists on Linux only; newPolledConn always fails here.
+type polledConn struct{}
+
+func newPolledConn(*net.UDPConn) (*polledConn, error) { return nil, errors.ErrUnsupported }
+
+func (*polledConn) tryRead([]byte, func() time.Time) (int, netip.AddrPort, time.Time, bool, error) {
+	return 0, netip.AddrPort{}, time.Time{}, false, net.ErrClosed
+}
+
+func (*polledConn) WriteToUDPAddrPort([]byte, netip.AddrPort) (int, error) { return 0, net.ErrClosed }
+
+func (*polledConn) Close() error { return nil }

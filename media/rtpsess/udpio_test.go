@@ -1,14 +1,46 @@
+//go:build linux && (amd64 || arm64 || arm)
+
 package rtpsess
 
 import (
+	"errors"
 	"net"
 	"net/netip"
 	"testing"
+	"time"
 )
 
-// The packetConn returns what the net package would: the same bytes and
-// the same source address form (IPv4-mapped on a dual-stack socket).
-func TestPacketConnMatchesNet(t *testing.T) {
+// polled moves a socket of the test out of the poller.
+func polled(t *testing.T, c *net.UDPConn) *polledConn {
+	t.Helper()
+	p, err := newPolledConn(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// readSoon polls p until a datagram is there (at most 5 s).
+func readSoon(t *testing.T, p *polledConn, b []byte) (int, netip.AddrPort, time.Time) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		n, from, at, ok, err := p.tryRead(b, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return n, from, at
+		}
+	}
+	t.Fatal("no datagram within 5 s")
+	return 0, netip.AddrPort{}, time.Time{}
+}
+
+// The polled socket reads and writes what the net package would: the same
+// bytes and the same source address form (IPv4-mapped on a dual-stack
+// socket), and it never waits: no datagram is "none", not a block.
+func TestPolledConnMatchesNet(t *testing.T) {
 	cases := []struct{ name, rxNet, rxAddr, txNet, txAddr string }{
 		{"ipv4", "udp4", "127.0.0.1:0", "udp4", "127.0.0.1:0"},
 		{"dual stack from ipv4", "udp", "0.0.0.0:0", "udp4", "127.0.0.1:0"},
@@ -21,50 +53,83 @@ func TestPacketConnMatchesNet(t *testing.T) {
 			if rx == nil || tx == nil {
 				return
 			}
-			dst := netip.AddrPortFrom(loopbackOf(tx), uint16(rx.LocalAddr().(*net.UDPAddr).Port))
-			raw, std := newPacketConn(rx), newPacketConn(tx)
+			rxPort := uint16(rx.LocalAddr().(*net.UDPAddr).Port)
+			dst := netip.AddrPortFrom(loopbackOf(tx), rxPort)
+			// A second socket of the same kind tells how net reads the source.
+			ref := listen(t, c.rxNet, c.rxAddr)
+			refDst := netip.AddrPortFrom(loopbackOf(tx), uint16(ref.LocalAddr().(*net.UDPAddr).Port))
+			p := polled(t, rx)
 			buf := make([]byte, 64)
-			// Through the net package into the packetConn, and back.
+			if _, _, _, ok, err := p.tryRead(buf, time.Now); ok || err != nil {
+				t.Fatalf("empty socket: ok %v err %v", ok, err)
+			}
 			if _, err := tx.WriteToUDPAddrPort([]byte("ping"), dst); err != nil {
 				t.Fatal(err)
 			}
-			n, from, err := raw.ReadFromUDPAddrPort(buf)
-			if err != nil || string(buf[:n]) != "ping" {
-				t.Fatalf("read %q, %v", buf[:n], err)
+			n, from, _ := readSoon(t, p, buf)
+			if string(buf[:n]) != "ping" {
+				t.Fatalf("read %q", buf[:n])
 			}
-			if _, err := raw.WriteToUDPAddrPort([]byte("pong"), from); err != nil {
+			if _, err := p.WriteToUDPAddrPort([]byte("pong"), from); err != nil {
 				t.Fatalf("write to %v: %v", from, err)
 			}
 			n, back, err := tx.ReadFromUDPAddrPort(buf)
-			if err != nil || string(buf[:n]) != "pong" {
-				t.Fatalf("reply %q, %v", buf[:n], err)
+			if err != nil || string(buf[:n]) != "pong" || back.Port() != rxPort {
+				t.Fatalf("reply %q from %v, %v", buf[:n], back, err)
 			}
-			if back.Port() != dst.Port() {
-				t.Errorf("reply from port %d, want %d", back.Port(), dst.Port())
-			}
-			// The same exchange through net on the receiving side gives the same address.
-			if _, err := std.WriteToUDPAddrPort([]byte("ping"), dst); err != nil {
+			if _, err := tx.WriteToUDPAddrPort([]byte("ping"), refDst); err != nil {
 				t.Fatal(err)
 			}
-			_, want, err := rx.ReadFromUDPAddrPort(buf)
-			if err != nil || want != from {
-				t.Errorf("net reads the source as %v (%v), packetConn as %v", want, err, from)
+			if _, want, err := ref.ReadFromUDPAddrPort(buf); err != nil || want != from {
+				t.Errorf("net reads the source as %v (%v), the polled socket as %v", want, err, from)
 			}
 		})
 	}
 }
 
-func TestPacketConnAllocatesNothing(t *testing.T) {
+// The arrival time is the kernel's, not the time of the read.
+func TestPolledConnArrivalTime(t *testing.T) {
 	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
-	r, w := newPacketConn(rx), newPacketConn(tx)
+	p := polled(t, rx)
+	if !p.stamps {
+		t.Skip("SO_TIMESTAMPNS refused by this kernel: arrival is the read time")
+	}
+	sent := time.Now()
+	if _, err := tx.WriteToUDPAddrPort([]byte("x"), rx.LocalAddr().(*net.UDPAddr).AddrPort()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(60 * time.Millisecond) // read late, as an audio period would
+	_, _, at := readSoon(t, p, make([]byte, 8))
+	if d := at.Sub(sent); d < 0 || d > 40*time.Millisecond {
+		t.Errorf("arrival %v after the send; the read was 60 ms after it", d)
+	}
+	// A stamp off by more than a second (a clock step) is replaced by now.
+	now := time.Now()
+	if got := arrival(now, now.Add(-2*time.Second)); !got.Equal(now) {
+		t.Errorf("stale stamp: %v, want now", got)
+	}
+	if got := arrival(now, now.Add(time.Second)); !got.Equal(now) {
+		t.Errorf("future stamp: %v, want now", got)
+	}
+}
+
+func TestPolledConnAllocatesNothing(t *testing.T) {
+	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
 	dst := rx.LocalAddr().(*net.UDPAddr).AddrPort()
+	r, w := polled(t, rx), polled(t, tx)
 	pkt, buf := make([]byte, 172), make([]byte, 1500)
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, err := w.WriteToUDPAddrPort(pkt, dst); err != nil {
 			t.Fatal(err)
 		}
-		if n, _, err := r.ReadFromUDPAddrPort(buf); err != nil || n != len(pkt) {
-			t.Fatal(n, err)
+		for {
+			n, _, _, ok, err := r.tryRead(buf, time.Now)
+			if err != nil || (ok && n != len(pkt)) {
+				t.Fatal(n, err)
+			}
+			if ok {
+				return
+			}
 		}
 	})
 	if allocs != 0 {
@@ -72,15 +137,46 @@ func TestPacketConnAllocatesNothing(t *testing.T) {
 	}
 }
 
-func TestPacketConnClosed(t *testing.T) {
-	c := listen(t, "udp4", "127.0.0.1:0")
-	p := newPacketConn(c)
-	_ = c.Close()
-	if _, _, err := p.ReadFromUDPAddrPort(make([]byte, 10)); err == nil {
-		t.Error("read on a closed socket succeeded")
+// A datagram larger than the buffer is reported, not delivered cut.
+func TestPolledConnTruncated(t *testing.T) {
+	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
+	p := polled(t, rx)
+	if _, err := tx.WriteToUDPAddrPort(make([]byte, 100), rx.LocalAddr().(*net.UDPAddr).AddrPort()); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := p.WriteToUDPAddrPort([]byte{1}, netip.MustParseAddrPort("127.0.0.1:9")); err == nil {
-		t.Error("write on a closed socket succeeded")
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		_, _, _, ok, err := p.tryRead(make([]byte, 10), time.Now)
+		if ok || err != nil {
+			if !errors.Is(err, errTruncated) {
+				t.Fatalf("ok %v err %v, want errTruncated", ok, err)
+			}
+			return
+		}
+	}
+	t.Fatal("no datagram")
+}
+
+func TestPolledConnClosed(t *testing.T) {
+	p := polled(t, listen(t, "udp4", "127.0.0.1:0"))
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, _, err := p.tryRead(make([]byte, 10), time.Now); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("read on a closed socket: %v", err)
+	}
+	if _, err := p.WriteToUDPAddrPort([]byte{1}, netip.MustParseAddrPort("127.0.0.1:9")); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("write on a closed socket: %v", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Errorf("second close: %v", err)
+	}
+}
+
+// An IPv6 destination cannot go out of an IPv4 socket: an error, no panic.
+func TestPolledConnWrongFamily(t *testing.T) {
+	p := polled(t, listen(t, "udp4", "127.0.0.1:0"))
+	if _, err := p.WriteToUDPAddrPort([]byte{1}, netip.MustParseAddrPort("[::1]:9")); !errors.Is(err, errBadDst) {
+		t.Errorf("write to [::1] from an IPv4 socket: %v", err)
 	}
 }
 
