@@ -8,8 +8,10 @@ import (
 )
 
 // edgePoll bounds every WaitForEdge: the level is re-read at least this
-// often, which also catches an edge the driver missed.
-const edgePoll = 200 * time.Millisecond
+// often, which also catches an edge the driver missed. Close does not wait
+// for it (it halts the waits). Each expiry wakes the process: at 200 ms,
+// three buttons were a fifth of an idle intercom's wake-ups.
+const edgePoll = 2 * time.Second
 
 // eventBuffer is how many button events may wait for the reader.
 const eventBuffer = 32

@@ -34,28 +34,59 @@ func hwConfig(cfg *config.Config) hw.Config {
 // GPIO chip (a PC, CI). sim is nil on real hardware.
 type board struct {
 	*hw.Board
-	sim *sim.Board
+	sim   *sim.Board
+	clock *hw.KernelClock // nil: the board runs on hw.SystemClock
 }
 
+// openBoard opens the GPIO (or its simulation) with its timers (LED
+// patterns, button checks) on a kernel clock where there is one.
 func openBoard(cfg *config.Config, log *slog.Logger) (*board, error) {
-	hc := hwConfig(cfg)
+	brd := &board{}
+	var clk hw.Clock = hw.SystemClock()
+	if k, err := hw.NewKernelClock(); err == nil {
+		brd.clock, clk = k, k
+	} else {
+		log.Debug("LED and button timers on Go timers", "err", err)
+	}
+	if err := brd.open(hwConfig(cfg), clk, log); err != nil {
+		_ = brd.closeClock()
+		return nil, err
+	}
+	return brd, nil
+}
+
+func (brd *board) open(hc hw.Config, clk hw.Clock, log *slog.Logger) error {
 	lines, err := gpio.Open(log)
 	if errors.Is(err, gpio.ErrNoChips) {
 		log.Warn("no GPIO chip on this machine: using simulated buttons, LEDs and relay (press buttons with `skoip ctl press NAME`)")
-		s, err := sim.Open(hc, hw.SystemClock(), log)
+		s, err := sim.Open(hc, clk, log)
 		if err != nil {
-			return nil, fmt.Errorf("hw/sim: %w", err)
+			return fmt.Errorf("hw/sim: %w", err)
 		}
-		return &board{Board: s.Board, sim: s}, nil
+		brd.Board, brd.sim = s.Board, s
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("gpio: %w", err)
+		return fmt.Errorf("gpio: %w", err)
 	}
-	b, err := hw.NewBoard(hc, lines, hw.SystemClock(), log)
+	b, err := hw.NewBoard(hc, lines, clk, log)
 	if err != nil {
-		return nil, fmt.Errorf("hw: %w", err)
+		return fmt.Errorf("hw: %w", err)
 	}
-	return &board{Board: b}, nil
+	brd.Board = b
+	return nil
+}
+
+// Close releases the lines, then stops the clock their timers ran on.
+func (brd *board) Close() error {
+	return errors.Join(brd.Board.Close(), brd.closeClock())
+}
+
+func (brd *board) closeClock() error {
+	if brd.clock == nil {
+		return nil
+	}
+	return brd.clock.Close()
 }
 
 // openAudio opens the sound device; "alsa" falls back to "null" with a

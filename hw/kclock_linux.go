@@ -1,0 +1,200 @@
+//go:build linux
+
+package hw
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// KernelClock is the system clock with its timers kept on one Linux timerfd
+// that a goroutine reads through the Go network poller. Every expiry of a Go
+// timer also wakes the runtime's sysmon thread, which then polls for about a
+// millisecond: the LED patterns and the buttons' level checks were a third
+// of a call's context switches that way (make bench). On the timerfd only
+// the goroutine that serves it wakes. AfterFunc (door pulses, debounce:
+// rare) stays on Go timers.
+type KernelClock struct {
+	fd   int
+	f    *os.File
+	rc   syscall.RawConn
+	done chan struct{}
+
+	mu     sync.Mutex
+	timers []*kernelTimer // armed
+	armed  time.Time      // deadline the timerfd is set to; zero: disarmed
+	closed bool
+
+	count  uint64 // expirations, read on the serving goroutine
+	errno  syscall.Errno
+	readFn func(fd uintptr) bool
+}
+
+// NewKernelClock starts the clock's goroutine; Close stops it.
+func NewKernelClock() (*KernelClock, error) {
+	const clockMonotonic = 1
+	fd, _, e := syscall.RawSyscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if e != 0 {
+		return nil, fmt.Errorf("hw: timerfd_create: %w", e)
+	}
+	f := os.NewFile(fd, "timerfd")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("hw: timerfd: %w", err)
+	}
+	k := &KernelClock{fd: int(fd), f: f, rc: rc, done: make(chan struct{})}
+	k.readFn = k.read
+	go k.run()
+	return k, nil
+}
+
+func (k *KernelClock) Now() time.Time { return time.Now() }
+
+func (k *KernelClock) AfterFunc(d time.Duration, f func()) Timer {
+	return sysTimer{time.AfterFunc(d, f)}
+}
+
+// NewTimer returns a timer on the timerfd. As with time.Timer since Go
+// 1.23, no value sent before Stop or Reset is received after it.
+func (k *KernelClock) NewTimer(d time.Duration) Timer {
+	t := &kernelTimer{k: k, c: make(chan time.Time, 1)}
+	t.Reset(d)
+	return t
+}
+
+// Close stops the clock; its timers no longer fire.
+func (k *KernelClock) Close() error {
+	k.mu.Lock()
+	if k.closed {
+		k.mu.Unlock()
+		return nil
+	}
+	k.closed = true
+	k.mu.Unlock()
+	err := k.f.Close() // wakes run's read
+	<-k.done
+	return err
+}
+
+func (k *KernelClock) run() {
+	defer close(k.done)
+	for {
+		if err := k.rc.Read(k.readFn); err != nil {
+			return // closed
+		}
+		if k.errno != 0 && k.errno != syscall.EAGAIN {
+			return // cannot happen on a timerfd; do not spin
+		}
+		k.fire(time.Now())
+	}
+}
+
+// read is one raw read(2) of the expiration count; false asks the poller
+// to wait. Raw, like the reads of the poller itself: a runtime-entered
+// system call would wake sysmon again.
+func (k *KernelClock) read(fd uintptr) bool {
+	_, _, k.errno = syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&k.count)), 8)
+	return k.errno != syscall.EAGAIN
+}
+
+// fire delivers every timer due at now and sets the timerfd to the next.
+func (k *KernelClock) fire(now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	keep := k.timers[:0]
+	for _, t := range k.timers {
+		if t.when.After(now) {
+			keep = append(keep, t)
+			continue
+		}
+		t.armed = false
+		select {
+		case t.c <- now:
+		default:
+		}
+	}
+	clear(k.timers[len(keep):])
+	k.timers = keep
+	k.armed = time.Time{} // a one-shot timerfd is disarmed once it expired
+	k.rearmLocked(now)
+}
+
+// rearmLocked sets the timerfd to the earliest armed deadline.
+func (k *KernelClock) rearmLocked(now time.Time) {
+	if k.closed {
+		return
+	}
+	var next time.Time
+	for _, t := range k.timers {
+		if next.IsZero() || t.when.Before(next) {
+			next = t.when
+		}
+	}
+	if next.Equal(k.armed) {
+		return
+	}
+	k.armed = next
+	var spec struct{ interval, value syscall.Timespec } // zero disarms
+	if !next.IsZero() {
+		spec.value = syscall.NsecToTimespec(max(next.Sub(now), 1).Nanoseconds())
+	}
+	if _, _, e := syscall.RawSyscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(k.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); e != 0 {
+		panic(fmt.Sprintf("hw: timerfd_settime on an open timerfd: %v", e)) // EINVAL: a bug here
+	}
+}
+
+func (k *KernelClock) removeLocked(t *kernelTimer) {
+	for i, x := range k.timers {
+		if x == t {
+			n := len(k.timers) - 1
+			copy(k.timers[i:], k.timers[i+1:])
+			k.timers[n] = nil
+			k.timers = k.timers[:n]
+			break
+		}
+	}
+	t.armed = false
+	select { // a value sent before Stop or Reset is not received after it
+	case <-t.c:
+	default:
+	}
+}
+
+type kernelTimer struct {
+	k     *KernelClock
+	c     chan time.Time
+	when  time.Time
+	armed bool // guarded by k.mu
+}
+
+func (t *kernelTimer) C() <-chan time.Time { return t.c }
+
+func (t *kernelTimer) Stop() bool {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	was := t.armed
+	k.removeLocked(t)
+	if was {
+		k.rearmLocked(time.Now())
+	}
+	return was
+}
+
+func (t *kernelTimer) Reset(d time.Duration) bool {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	was := t.armed
+	k.removeLocked(t)
+	now := time.Now()
+	t.when, t.armed = now.Add(d), true
+	k.timers = append(k.timers, t)
+	k.rearmLocked(now)
+	return was
+}
