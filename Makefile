@@ -4,6 +4,14 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 PKG     := ./cmd/skoip
 export CGO_ENABLED := 1
+# miniaudio (inside malgo) with only what skoip uses, the ALSA and null backends: no decoders,
+# encoders, engine or node graph, and unused C functions dropped at link time. 0.55 MB off a
+# binary that is almost all resident while it runs (`make bench`, RSS). Inherited by the e2e
+# tests' own build of skoip.
+MINIAUDIO := -DMA_NO_DECODING -DMA_NO_ENCODING -DMA_NO_GENERATION -DMA_NO_RESOURCE_MANAGER \
+	-DMA_NO_NODE_GRAPH -DMA_NO_ENGINE -DMA_ENABLE_ONLY_SPECIFIC_BACKENDS -DMA_ENABLE_ALSA -DMA_ENABLE_NULL
+export CGO_CFLAGS := -O2 -ffunction-sections -fdata-sections $(MINIAUDIO)
+export CGO_LDFLAGS := -Wl,--gc-sections
 
 # Debian packages the tests use (peers, sounds, captures, cross compilers, qemu-user, ALSA).
 DEB_PACKAGES := gcc libc6-dev libasound2 libasound2-plugins alsa-utils pulseaudio pulseaudio-utils \

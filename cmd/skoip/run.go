@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/pprof"
 	"strings"
 )
 
@@ -48,20 +47,6 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("skoip stopped")
 	return nil
-}
-
-// startCPUProfile writes a CPU profile of the run to path (an engineering
-// aid: SKOIP_CPUPROFILE=/tmp/cpu.prof skoip run ...).
-func startCPUProfile(path string) (func(), error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("SKOIP_CPUPROFILE: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("SKOIP_CPUPROFILE: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
