@@ -13,7 +13,10 @@ var clean = quality{median: 0.8, good: 0.6}
 
 const (
 	setupTimeout = 10 * time.Second
-	samplesPer   = 80 // samples in one 10 ms audio period at 8 kHz
+	// nodePeriod is the audio period of the test nodes (defaults), the
+	// shipped default; samplesPer is its length at their 8 kHz.
+	nodePeriod = 20 * time.Millisecond
+	samplesPer = int(8000 * nodePeriod / time.Second)
 )
 
 // dial makes from call to.sip and waits until to rings.

@@ -46,6 +46,7 @@ func defaults(h host, dir, capture string) settings {
 		"audio.capture":      q(capture),
 		"audio.playback":     q(filepath.Join(dir, "playback.wav")),
 		"audio.sample_rate":  "8000",
+		"audio.period":       q(nodePeriod.String()),
 		"audio.agc":          "false",
 		"audio.high_pass":    "false",
 		"media.rtp_ports":    q(fmt.Sprintf("%d-%d", base, base+39)),
