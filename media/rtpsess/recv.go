@@ -2,6 +2,7 @@ package rtpsess
 
 import (
 	"errors"
+	"math"
 	"net/netip"
 	"time"
 
@@ -35,7 +36,13 @@ const maxPollBatch = 32
 // delivers the accepted ones (OnRTP) on the caller's goroutine, with their
 // kernel arrival times. It never blocks on the network and does nothing on
 // a session that is not polled, not started or closed.
-func (s *Session) Poll() {
+func (s *Session) Poll() { s.poll(maxPollBatch) }
+
+// drain is Poll without the batch limit, for the RTCP goroutine's check
+// while nobody polls: the newest arrivals are what count for the timeout.
+func (s *Session) drain() { s.poll(math.MaxInt) }
+
+func (s *Session) poll(limit int) {
 	if s.poller == nil {
 		return
 	}
@@ -47,7 +54,7 @@ func (s *Session) Poll() {
 	if !live {
 		return
 	}
-	for range maxPollBatch {
+	for range limit {
 		n, from, at, ok, err := s.poller.tryRead(s.pollBuf, s.cfg.Now)
 		switch {
 		case !ok && err == nil:

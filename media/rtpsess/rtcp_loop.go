@@ -26,7 +26,7 @@ func (s *Session) rtcpLoop() {
 		}
 		// A polled session whose owner stopped polling (an audio device
 		// being reopened) still counts the RTP that arrived.
-		s.Poll()
+		s.drain()
 		now := s.cfg.Now()
 		if !timedOut && s.timeoutIn() == 0 {
 			timedOut = true
