@@ -31,7 +31,7 @@ type rxPacket struct {
 // newReceiver makes a session whose accepted packets are copied to a channel.
 func newReceiver(t *testing.T, cfg Config) (*Session, chan rxPacket) {
 	t.Helper()
-	ch := make(chan rxPacket, 100)
+	ch := make(chan rxPacket, 1000)
 	cfg.Local = loopback
 	cfg.OnRTP = func(p *rtp.Packet, _ time.Time, newSrc bool) {
 		ch <- rxPacket{p.Header.Clone(), append([]byte(nil), p.Payload...), newSrc}
