@@ -2,7 +2,6 @@ package rtpsess
 
 import (
 	"errors"
-	"math"
 	"net/netip"
 	"time"
 
@@ -38,9 +37,13 @@ const maxPollBatch = 32
 // a session that is not polled, not started or closed.
 func (s *Session) Poll() { s.poll(maxPollBatch) }
 
-// drain is Poll without the batch limit, for the RTCP goroutine's check
-// while nobody polls: the newest arrivals are what count for the timeout.
-func (s *Session) drain() { s.poll(math.MaxInt) }
+// maxDrain bounds drain: more than a socket buffer holds, yet a flood
+// cannot keep it reading (and Poll waiting) for ever.
+const maxDrain = 1024
+
+// drain is Poll with a larger limit, for the RTCP goroutine's check while
+// nobody polls: the newest arrivals are what count for the timeout.
+func (s *Session) drain() { s.poll(maxDrain) }
 
 func (s *Session) poll(limit int) {
 	if s.poller == nil {
