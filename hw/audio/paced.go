@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/hw"
+	"github.com/skoip/skoip/hw/timerfd"
 )
 
 // maxLag is how many periods a paced device may fall behind before it
@@ -29,7 +30,7 @@ type paced struct {
 	kernel bool // pace with a timerfd (Linux) when one can be made
 
 	mu      sync.Mutex
-	tfd     *timerFD // while started with kernel pacing
+	tfd     *timerfd.Timer // while started with kernel pacing
 	quit    chan struct{}
 	done    chan struct{}
 	closed  bool
@@ -58,7 +59,7 @@ func (p *paced) Start(fn func(in, out []int16)) error {
 	}
 	p.quit, p.done = make(chan struct{}), make(chan struct{})
 	if p.kernel {
-		if t, err := newTimerFD(p.period); err == nil {
+		if t, err := newPacer(p.period); err == nil {
 			p.tfd = t
 			go p.kernelLoop(fn, t, p.quit, p.done)
 			return nil
@@ -69,6 +70,22 @@ func (p *paced) Start(fn func(in, out []int16)) error {
 		p.loop(fn, quit)
 	}(p.quit, p.done)
 	return nil
+}
+
+// newPacer is a kernel timer firing every period (Linux; elsewhere an
+// error, and the device paces with its Clock). Measured with the loopback
+// backend at 8 kHz and 10 ms periods: 1 context switch per period instead
+// of 4 to 6 with a Go timer.
+func newPacer(period time.Duration) (*timerfd.Timer, error) {
+	t, err := timerfd.New()
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Set(period, period); err != nil {
+		_ = t.Close()
+		return nil, err
+	}
+	return t, nil
 }
 
 // runPeriod is one period: capture, callback, playback.
@@ -83,10 +100,10 @@ func (p *paced) runPeriod(fn func(in, out []int16)) {
 // kernelLoop paces with t. Periods that the goroutine was late for are run
 // back to back, up to maxLag of them; beyond that they are counted as
 // overruns. If t fails, the loop goes on with the clock.
-func (p *paced) kernelLoop(fn func(in, out []int16), t *timerFD, quit <-chan struct{}, done chan<- struct{}) {
+func (p *paced) kernelLoop(fn func(in, out []int16), t *timerfd.Timer, quit <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	for {
-		n, err := t.wait()
+		n, err := t.Wait()
 		select {
 		case <-quit:
 			return
@@ -141,7 +158,7 @@ func (p *paced) stopLocked() error {
 	close(p.quit)
 	var terr error
 	if p.tfd != nil {
-		terr = p.tfd.close() // wakes the loop's wait
+		terr = p.tfd.Close() // wakes the loop's wait
 		p.tfd = nil
 	}
 	<-p.done

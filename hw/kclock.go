@@ -1,54 +1,38 @@
-//go:build linux
-
 package hw
 
 import (
 	"fmt"
-	"os"
 	"sync"
-	"syscall"
 	"time"
-	"unsafe"
+
+	"github.com/skoip/skoip/hw/timerfd"
 )
 
 // KernelClock is the system clock with its timers kept on one Linux timerfd
-// that a goroutine reads through the Go network poller. Every expiry of a Go
+// (hw/timerfd) that a goroutine reads through the Go network poller. Every expiry of a Go
 // timer also wakes the runtime's sysmon thread, which then polls for about a
 // millisecond: the LED patterns and the buttons' level checks were a third
 // of a call's context switches that way (make bench). On the timerfd only
 // the goroutine that serves it wakes. AfterFunc (door pulses, debounce:
 // rare) stays on Go timers.
 type KernelClock struct {
-	fd   int
-	f    *os.File
-	rc   syscall.RawConn
+	tfd  *timerfd.Timer
 	done chan struct{}
 
 	mu     sync.Mutex
 	timers []*kernelTimer // armed
 	armed  time.Time      // deadline the timerfd is set to; zero: disarmed
 	closed bool
-
-	count  uint64 // expirations, read on the serving goroutine
-	errno  syscall.Errno
-	readFn func(fd uintptr) bool
 }
 
-// NewKernelClock starts the clock's goroutine; Close stops it.
+// NewKernelClock starts the clock's goroutine; Close stops it. It fails
+// where there is no timerfd (not Linux): use SystemClock there.
 func NewKernelClock() (*KernelClock, error) {
-	const clockMonotonic = 1
-	fd, _, e := syscall.RawSyscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if e != 0 {
-		return nil, fmt.Errorf("hw: timerfd_create: %w", e)
-	}
-	f := os.NewFile(fd, "timerfd")
-	rc, err := f.SyscallConn()
+	t, err := timerfd.New()
 	if err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("hw: timerfd: %w", err)
+		return nil, fmt.Errorf("hw.NewKernelClock: %w", err)
 	}
-	k := &KernelClock{fd: int(fd), f: f, rc: rc, done: make(chan struct{})}
-	k.readFn = k.read
+	k := &KernelClock{tfd: t, done: make(chan struct{})}
 	go k.run()
 	return k, nil
 }
@@ -76,7 +60,7 @@ func (k *KernelClock) Close() error {
 	}
 	k.closed = true
 	k.mu.Unlock()
-	err := k.f.Close() // wakes run's read
+	err := k.tfd.Close() // wakes run's Wait
 	<-k.done
 	return err
 }
@@ -84,22 +68,11 @@ func (k *KernelClock) Close() error {
 func (k *KernelClock) run() {
 	defer close(k.done)
 	for {
-		if err := k.rc.Read(k.readFn); err != nil {
-			return // closed
-		}
-		if k.errno != 0 && k.errno != syscall.EAGAIN {
-			return // cannot happen on a timerfd; do not spin
+		if _, err := k.tfd.Wait(); err != nil {
+			return // closed (or, impossibly, a failed read: do not spin)
 		}
 		k.fire(time.Now())
 	}
-}
-
-// read is one raw read(2) of the expiration count; false asks the poller
-// to wait. Raw, like the reads of the poller itself: a runtime-entered
-// system call would wake sysmon again.
-func (k *KernelClock) read(fd uintptr) bool {
-	_, _, k.errno = syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&k.count)), 8)
-	return k.errno != syscall.EAGAIN
 }
 
 // fire delivers every timer due at now and sets the timerfd to the next.
@@ -139,12 +112,12 @@ func (k *KernelClock) rearmLocked(now time.Time) {
 		return
 	}
 	k.armed = next
-	var spec struct{ interval, value syscall.Timespec } // zero disarms
+	var d time.Duration // zero disarms
 	if !next.IsZero() {
-		spec.value = syscall.NsecToTimespec(max(next.Sub(now), 1).Nanoseconds())
+		d = max(next.Sub(now), 1)
 	}
-	if _, _, e := syscall.RawSyscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(k.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); e != 0 {
-		panic(fmt.Sprintf("hw: timerfd_settime on an open timerfd: %v", e)) // EINVAL: a bug here
+	if err := k.tfd.Set(d, 0); err != nil {
+		panic(fmt.Sprintf("hw: %v on an open timerfd", err)) // EINVAL: a bug here
 	}
 }
 
