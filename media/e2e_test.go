@@ -28,7 +28,7 @@ const period = 80 // 10 ms at 8 kHz
 
 func newCall(t *testing.T, imp impair.Config, cfg Config) *call {
 	t.Helper()
-	c := &call{src: speechLike(8000*4, 1), eventsB: make(chan Event, 16)} // longer than a test runs
+	c := &call{src: speechLike(8000*8, 1), eventsB: make(chan Event, 16)} // longer than a test runs
 	c.devA = mediatest.NewDevice(8000, period, c.src)
 	c.devB = mediatest.NewDevice(8000, period, nil)
 	var err error
@@ -94,7 +94,7 @@ func TestEndToEndQuality(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCall(t, tc.imp, Config{})
-			c.runFor(3 * time.Second)
+			c.runFor(6 * time.Second)
 			out := c.devB.Played()
 			n := min(len(out), len(c.src)) - 4000
 			lag := bestLag(c.src, out, 8000, n-2000, 2000)
