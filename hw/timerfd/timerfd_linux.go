@@ -11,7 +11,9 @@ package timerfd
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -25,8 +27,21 @@ type Timer struct {
 	rc     syscall.RawConn
 	count  uint64        // expirations read by the last Wait
 	errno  syscall.Errno // of the last read
+	first  bool          // the next read call is a Wait's first
+	reads  int           // read(2) calls made (tests)
 	readFn func(fd uintptr) bool
+
+	// A Wait does not read a timer that cannot have expired: that read
+	// would only say EAGAIN. due is when the next expiry can be at the
+	// earliest (time since base; the clock is read before the kernel's
+	// own reading in timerfd_settime), math.MaxInt64 when disarmed.
+	mu       sync.Mutex
+	due      time.Duration
+	interval time.Duration
 }
+
+// base is the origin of Timer.due: Go's monotonic clock is CLOCK_MONOTONIC.
+var base = time.Now()
 
 // New returns a disarmed timer.
 func New() (*Timer, error) {
@@ -41,7 +56,7 @@ func New() (*Timer, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("timerfd: %w", err)
 	}
-	t := &Timer{fd: int(fd), f: f, rc: rc}
+	t := &Timer{fd: int(fd), f: f, rc: rc, due: math.MaxInt64}
 	t.readFn = t.read // bound once: Wait allocates nothing
 	return t, nil
 }
@@ -50,26 +65,58 @@ func New() (*Timer, error) {
 // every interval (0: once). A zero value disarms it.
 func (t *Timer) Set(value, interval time.Duration) error {
 	var spec struct{ interval, value syscall.Timespec }
+	due := time.Duration(math.MaxInt64)
 	if value != 0 {
-		spec.value = syscall.NsecToTimespec(max(value, 1).Nanoseconds())
+		value = max(value, 1)
+		spec.value = syscall.NsecToTimespec(value.Nanoseconds())
 		spec.interval = syscall.NsecToTimespec(interval.Nanoseconds())
+	}
+	// Under the lock across the call: a Wait sees the old arming or the
+	// new one (settime also clears the count of expirations), not a mix.
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if value != 0 {
+		due = time.Since(base) + value // just before the kernel reads its clock
 	}
 	if _, _, e := syscall.RawSyscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(t.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); e != 0 {
 		return fmt.Errorf("timerfd_settime: %w", e)
 	}
+	t.due, t.interval = due, interval
 	return nil
 }
 
 // read is one raw read(2) of the expiration count; false asks the poller
-// to wait for the next expiration.
+// to wait for the next expiration. A Wait's first call skips the read when
+// the timer is not due yet (then nothing can be read; the poller has
+// forgotten any earlier readiness before this call).
 func (t *Timer) read(fd uintptr) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.first {
+		t.first = false
+		if time.Since(base) < t.due {
+			return false
+		}
+	}
+	t.reads++
 	_, _, t.errno = syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&t.count)), 8)
+	if t.errno == 0 {
+		switch {
+		case t.interval > 0:
+			t.due += time.Duration(t.count) * t.interval
+		default:
+			t.due = math.MaxInt64 // a one-shot timer has expired
+		}
+	}
 	return t.errno != syscall.EAGAIN
 }
 
 // Wait blocks until the timer expires and returns the number of
 // expirations since the previous Wait (>= 1). Close ends it with an error.
 func (t *Timer) Wait() (uint64, error) {
+	t.mu.Lock()
+	t.first = true
+	t.mu.Unlock()
 	if err := t.rc.Read(t.readFn); err != nil {
 		return 0, err
 	}

@@ -53,3 +53,97 @@ func TestCloseWakesWait(t *testing.T) {
 		t.Fatal("wait still blocked 10 s after close")
 	}
 }
+
+// A periodic timer's waits return once per period with the expirations
+// since the last one, and read the timer once per wait: never to hear
+// that it has not expired yet.
+func TestPeriodicWaitsReadOncePerWait(t *testing.T) {
+	const period = 5 * time.Millisecond
+	tf := periodic(t, period)
+	defer tf.Close()
+	start := time.Now()
+	var total uint64
+	for range 20 {
+		n, err := tf.Wait()
+		if err != nil || n < 1 {
+			t.Fatalf("wait = %d, %v", n, err)
+		}
+		total += n
+	}
+	if el := time.Since(start); el < 20*period || time.Duration(total)*period > el+period {
+		t.Errorf("%d expirations of %v in %v", total, period, el)
+	}
+	// A wait that starts late returns at once with what it missed.
+	time.Sleep(4 * period)
+	n, err := tf.Wait()
+	if err != nil || n < 3 {
+		t.Errorf("late wait = %d, %v; want >= 3", n, err)
+	}
+	// A wait may read in vain when it starts between Set's clock reading
+	// and the kernel's (microseconds apart, more if Set is preempted): a
+	// few extra reads, where reading first each time would make 41.
+	if tf.reads < 21 || tf.reads > 24 {
+		t.Errorf("%d reads for 21 waits", tf.reads)
+	}
+}
+
+// Set during a Wait takes effect: an earlier expiry wakes it, a disarmed
+// timer does not, and a one-shot timer expires once.
+func TestSetDuringWait(t *testing.T) {
+	tf, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tf.Close()
+	if err := tf.Set(time.Hour, 0); err != nil {
+		t.Fatal(err)
+	}
+	res := make(chan uint64, 1)
+	wait := func() {
+		n, err := tf.Wait()
+		if err != nil {
+			n = 0
+		}
+		res <- n
+	}
+	go wait()
+	time.Sleep(20 * time.Millisecond) // the wait is blocked by now, or soon
+	start := time.Now()
+	if err := tf.Set(10*time.Millisecond, 0); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-res:
+		if el := time.Since(start); n != 1 || el < 10*time.Millisecond {
+			t.Errorf("wait = %d after %v; want 1 after 10 ms", n, el)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("re-armed timer did not end the wait")
+	}
+	// Expired once: the next wait blocks until the timer is armed again.
+	go wait()
+	select {
+	case n := <-res:
+		t.Fatalf("wait on an expired one-shot timer returned %d", n)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := tf.Set(0, 0); err != nil { // disarmed: still blocked
+		t.Fatal(err)
+	}
+	select {
+	case n := <-res:
+		t.Fatalf("wait on a disarmed timer returned %d", n)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := tf.Set(time.Millisecond, 0); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-res:
+		if n != 1 {
+			t.Errorf("wait = %d, want 1", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("armed timer did not end the wait")
+	}
+}

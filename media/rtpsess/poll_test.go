@@ -28,6 +28,7 @@ func polledPair(t *testing.T, cfg Config) (a, b *Session, ch chan rxPacket) {
 // A polled session delivers nothing by itself; Poll delivers what waits,
 // in order, before it returns, with the kernel's arrival times.
 func TestPolledSessionDeliversOnPoll(t *testing.T) {
+	stampsOn(t)
 	var arrivals []time.Time
 	var cfg Config
 	a, b, ch := polledPair(t, cfg)

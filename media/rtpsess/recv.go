@@ -1,7 +1,6 @@
 package rtpsess
 
 import (
-	"errors"
 	"net/netip"
 	"time"
 
@@ -57,21 +56,24 @@ func (s *Session) poll(limit int) {
 	if !live {
 		return
 	}
-	for range limit {
-		n, from, at, ok, err := s.poller.tryRead(s.pollBuf, s.cfg.Now)
-		switch {
-		case !ok && err == nil:
-			return
-		case errors.Is(err, errTruncated):
-			s.countInvalid()
-			continue
-		case err != nil:
+	for read := 0; read < limit; {
+		batch, err := s.poller.readBatch(s.cfg.Now)
+		if err != nil {
 			if !s.isClosed() {
 				s.log.Debug("rtp read failed", "err", err)
 			}
 			return
 		}
-		s.handleRTP(s.pollBuf[:n], from, at, &s.pollPkt)
+		for i := range batch {
+			if d := &batch[i]; d.err != nil {
+				s.countInvalid()
+			} else {
+				s.handleRTP(d.b, d.from, d.at, &s.pollPkt)
+			}
+		}
+		if read += len(batch); len(batch) < pollBatch {
+			return // the socket is empty: no second call to hear so
+		}
 	}
 }
 

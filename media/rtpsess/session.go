@@ -78,8 +78,7 @@ type Session struct {
 
 	send sender // owned by the sending goroutine (own lock)
 
-	pollMu  sync.Mutex // serialises Poll; guards pollBuf and pollPkt
-	pollBuf []byte
+	pollMu  sync.Mutex // serialises Poll (the poller's one reader); guards pollPkt
 	pollPkt rtp.Packet
 
 	wg   sync.WaitGroup
@@ -104,7 +103,7 @@ func New(cfg Config) (*Session, error) {
 			_ = b.Close()
 			return nil, err
 		}
-		s.rtpConn, s.rtpIO, s.poller, s.pollBuf = nil, pc, pc, make([]byte, maxDatagram)
+		s.rtpConn, s.rtpIO, s.poller = nil, pc, pc
 	}
 	s.log = cfg.Logger.With("rtp_port", s.LocalPort())
 	s.send.init(s.ssrc, uint16(cfg.Rand.Uint32()), cfg.Rand.Uint32())

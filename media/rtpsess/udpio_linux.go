@@ -31,16 +31,25 @@ type polledConn struct {
 	family uint16       // AF_INET or AF_INET6
 	stamps bool         // SO_TIMESTAMPNS is on
 
-	r struct {
-		iov  syscall.Iovec
-		msg  syscall.Msghdr
-		from syscall.RawSockaddrAny
-		ctl  [64]byte
+	r struct { // one reader at a time
+		msgs [pollBatch]mmsghdr
+		iov  [pollBatch]syscall.Iovec
+		from [pollBatch]syscall.RawSockaddrAny
+		ctl  [pollBatch][64]byte
+		buf  [pollBatch][maxDatagram]byte
+		got  [pollBatch]datagram
 	}
 	w struct {
 		sa    syscall.RawSockaddrAny
 		salen uintptr
 	}
+}
+
+// mmsghdr is struct mmsghdr of recvmmsg(2): Go pads it as C does (64
+// bytes on 64-bit, 32 on 32-bit ARM).
+type mmsghdr struct {
+	hdr syscall.Msghdr
+	n   uint32
 }
 
 // pollSupported says whether sessions can be polled on this platform.
@@ -91,55 +100,63 @@ func dupCloexec(fd int) (int, error) {
 	return int(r), nil
 }
 
-// tryRead reads one waiting datagram into b. ok is false when none waits.
-// at is the kernel's arrival time, converted to now's clock; without one
-// (or when it is off by more than a second, as after a clock step) it is
-// now itself. now is called only when a datagram was read.
-func (p *polledConn) tryRead(b []byte, now func() time.Time) (n int, from netip.AddrPort, at time.Time, ok bool, err error) {
+// readBatch reads the datagrams waiting on the socket, at most pollBatch,
+// with one recvmmsg(2): none waiting is an empty batch, not a wait. Each
+// datagram's bytes stay valid until the next readBatch. Its arrival time is
+// the kernel's, converted to now's clock; without one (or when it is off by
+// more than a second, as after a clock step) it is now itself. now is
+// called only when something was read.
+func (p *polledConn) readBatch(now func() time.Time) ([]datagram, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if p.fd < 0 {
-		return 0, netip.AddrPort{}, time.Time{}, false, net.ErrClosed
+		return nil, net.ErrClosed
 	}
 	r := &p.r
-	r.iov.Base = unsafe.SliceData(b)
-	r.iov.SetLen(len(b))
-	r.msg = syscall.Msghdr{Name: (*byte)(unsafe.Pointer(&r.from)), Namelen: uint32(unsafe.Sizeof(r.from)), Iov: &r.iov}
-	r.msg.Iovlen = 1
-	if p.stamps {
-		r.msg.Control = &r.ctl[0]
-		r.msg.SetControllen(len(r.ctl))
+	for i := range r.msgs {
+		r.iov[i].Base = &r.buf[i][0]
+		r.iov[i].SetLen(maxDatagram)
+		r.msgs[i] = mmsghdr{hdr: syscall.Msghdr{Name: (*byte)(unsafe.Pointer(&r.from[i])),
+			Namelen: uint32(unsafe.Sizeof(r.from[i])), Iov: &r.iov[i]}}
+		r.msgs[i].hdr.Iovlen = 1
+		if p.stamps {
+			r.msgs[i].hdr.Control = &r.ctl[i][0]
+			r.msgs[i].hdr.SetControllen(len(r.ctl[i]))
+		}
 	}
 	for {
-		m, _, e := syscall.RawSyscall(syscall.SYS_RECVMSG, uintptr(p.fd), uintptr(unsafe.Pointer(&r.msg)), syscall.MSG_DONTWAIT)
-		r.iov.Base = nil
+		k, _, e := syscall.RawSyscall6(syscall.SYS_RECVMMSG, uintptr(p.fd), uintptr(unsafe.Pointer(&r.msgs[0])),
+			pollBatch, syscall.MSG_DONTWAIT, 0, 0)
 		switch e {
 		case 0:
 		case syscall.EINTR:
-			r.iov.Base = unsafe.SliceData(b)
 			continue
 		case syscall.EAGAIN:
-			return 0, netip.AddrPort{}, time.Time{}, false, nil
+			return nil, nil
 		default:
-			return 0, netip.AddrPort{}, time.Time{}, false, &net.OpError{Op: "read", Net: "udp", Err: e}
+			return nil, &net.OpError{Op: "read", Net: "udp", Err: e}
 		}
 		t := now()
-		if sec, nsec, found := p.stamp(); found {
-			t = arrival(t, time.Unix(sec, nsec))
+		for i := range int(k) {
+			m, d := &r.msgs[i], &r.got[i]
+			*d = datagram{b: r.buf[i][:m.n], from: sockaddrToAddrPort(&r.from[i]), at: t}
+			if sec, nsec, found := p.stamp(&m.hdr, &r.ctl[i]); found {
+				d.at = arrival(t, time.Unix(sec, nsec))
+			}
+			if m.hdr.Flags&syscall.MSG_TRUNC != 0 {
+				d.b, d.err = nil, errTruncated
+			}
 		}
-		if r.msg.Flags&syscall.MSG_TRUNC != 0 {
-			return 0, netip.AddrPort{}, t, true, errTruncated
-		}
-		return int(m), sockaddrToAddrPort(&r.from), t, true, nil
+		return r.got[:k], nil
 	}
 }
 
-// stamp finds SCM_TIMESTAMPNS in the last read's control data.
-func (p *polledConn) stamp() (sec, nsec int64, ok bool) {
+// stamp finds SCM_TIMESTAMPNS in a read datagram's control data.
+func (p *polledConn) stamp(m *syscall.Msghdr, buf *[64]byte) (sec, nsec int64, ok bool) {
 	if !p.stamps {
 		return 0, 0, false
 	}
-	ctl := p.r.ctl[:p.r.msg.Controllen]
+	ctl := buf[:min(int(m.Controllen), len(buf))]
 	hdr := syscall.CmsgLen(0)
 	for len(ctl) >= hdr {
 		h := (*syscall.Cmsghdr)(unsafe.Pointer(&ctl[0]))

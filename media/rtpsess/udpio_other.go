@@ -17,9 +17,7 @@ type polledConn struct{}
 
 func newPolledConn(*net.UDPConn) (*polledConn, error) { return nil, errors.ErrUnsupported }
 
-func (*polledConn) tryRead([]byte, func() time.Time) (int, netip.AddrPort, time.Time, bool, error) {
-	return 0, netip.AddrPort{}, time.Time{}, false, net.ErrClosed
-}
+func (*polledConn) readBatch(func() time.Time) ([]datagram, error) { return nil, net.ErrClosed }
 
 func (*polledConn) WriteToUDPAddrPort([]byte, netip.AddrPort) (int, error) { return 0, net.ErrClosed }
 

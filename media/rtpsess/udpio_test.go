@@ -21,20 +21,20 @@ func polled(t *testing.T, c *net.UDPConn) *polledConn {
 	return p
 }
 
-// readSoon polls p until a datagram is there (at most 5 s).
-func readSoon(t *testing.T, p *polledConn, b []byte) (int, netip.AddrPort, time.Time) {
+// readSoon polls p until a batch is there (at most 5 s).
+func readSoon(t *testing.T, p *polledConn) []datagram {
 	t.Helper()
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
-		n, from, at, ok, err := p.tryRead(b, time.Now)
+		batch, err := p.readBatch(time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok {
-			return n, from, at
+		if len(batch) > 0 {
+			return batch
 		}
 	}
 	t.Fatal("no datagram within 5 s")
-	return 0, netip.AddrPort{}, time.Time{}
+	return nil
 }
 
 // The polled socket reads and writes what the net package would: the same
@@ -60,16 +60,17 @@ func TestPolledConnMatchesNet(t *testing.T) {
 			refDst := netip.AddrPortFrom(loopbackOf(tx), uint16(ref.LocalAddr().(*net.UDPAddr).Port))
 			p := polled(t, rx)
 			buf := make([]byte, 64)
-			if _, _, _, ok, err := p.tryRead(buf, time.Now); ok || err != nil {
-				t.Fatalf("empty socket: ok %v err %v", ok, err)
+			if batch, err := p.readBatch(time.Now); len(batch) != 0 || err != nil {
+				t.Fatalf("empty socket: %d datagrams, err %v", len(batch), err)
 			}
 			if _, err := tx.WriteToUDPAddrPort([]byte("ping"), dst); err != nil {
 				t.Fatal(err)
 			}
-			n, from, _ := readSoon(t, p, buf)
-			if string(buf[:n]) != "ping" {
-				t.Fatalf("read %q", buf[:n])
+			batch := readSoon(t, p)
+			if len(batch) != 1 || string(batch[0].b) != "ping" || batch[0].err != nil {
+				t.Fatalf("read %+v", batch)
 			}
+			from := batch[0].from
 			if _, err := p.WriteToUDPAddrPort([]byte("pong"), from); err != nil {
 				t.Fatalf("write to %v: %v", from, err)
 			}
@@ -87,30 +88,43 @@ func TestPolledConnMatchesNet(t *testing.T) {
 	}
 }
 
-// The arrival time is the kernel's, not the time of the read.
-func TestPolledConnArrivalTime(t *testing.T) {
+// stampsOn returns once the kernel stamps datagrams when they arrive, and
+// keeps it so for the test with a socket of its own. Linux turns receive
+// timestamps on a moment after the first socket asks (deferred work), and
+// off again after the last one closes; until then a datagram is stamped
+// when it is read. A real call's setup gives it that moment.
+func stampsOn(t *testing.T) {
+	t.Helper()
 	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
 	p := polled(t, rx)
 	if !p.stamps {
 		t.Skip("SO_TIMESTAMPNS refused by this kernel: arrival is the read time")
 	}
-	// The kernel turns receive timestamps on a moment after the first
-	// socket asks (deferred work); until then a datagram is stamped when it
-	// is read. Wait for that with probes, as a real call's setup does.
 	dst := rx.LocalAddr().(*net.UDPAddr).AddrPort()
-	var d time.Duration
-	for range 20 {
+	for range 50 {
 		sent := time.Now()
 		if _, err := tx.WriteToUDPAddrPort([]byte("x"), dst); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(60 * time.Millisecond) // read late, as an audio period would
-		_, _, at := readSoon(t, p, make([]byte, 8))
-		if d = at.Sub(sent); d < 40*time.Millisecond {
-			break
+		time.Sleep(20 * time.Millisecond)
+		if at := readSoon(t, p)[0].at; at.Sub(sent) < 15*time.Millisecond {
+			return
 		}
 	}
-	if d < 0 || d > 40*time.Millisecond {
+	t.Fatal("the kernel stamped no datagram on arrival in 50 tries")
+}
+
+// The arrival time is the kernel's, not the time of the read.
+func TestPolledConnArrivalTime(t *testing.T) {
+	stampsOn(t)
+	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
+	p := polled(t, rx)
+	sent := time.Now()
+	if _, err := tx.WriteToUDPAddrPort([]byte("x"), rx.LocalAddr().(*net.UDPAddr).AddrPort()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(60 * time.Millisecond) // read late, as an audio period would
+	if d := readSoon(t, p)[0].at.Sub(sent); d < 0 || d > 40*time.Millisecond {
 		t.Errorf("arrival %v after the send; the read was 60 ms after it", d)
 	}
 	// A stamp off by more than a second (a clock step) is replaced by now.
@@ -127,17 +141,17 @@ func TestPolledConnAllocatesNothing(t *testing.T) {
 	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
 	dst := rx.LocalAddr().(*net.UDPAddr).AddrPort()
 	r, w := polled(t, rx), polled(t, tx)
-	pkt, buf := make([]byte, 172), make([]byte, 1500)
+	pkt := make([]byte, 172)
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, err := w.WriteToUDPAddrPort(pkt, dst); err != nil {
 			t.Fatal(err)
 		}
 		for {
-			n, _, _, ok, err := r.tryRead(buf, time.Now)
-			if err != nil || (ok && n != len(pkt)) {
-				t.Fatal(n, err)
+			batch, err := r.readBatch(time.Now)
+			if err != nil || (len(batch) == 1 && len(batch[0].b) != len(pkt)) || len(batch) > 1 {
+				t.Fatal(batch, err)
 			}
-			if ok {
+			if len(batch) == 1 {
 				return
 			}
 		}
@@ -147,23 +161,62 @@ func TestPolledConnAllocatesNothing(t *testing.T) {
 	}
 }
 
-// A datagram larger than the buffer is reported, not delivered cut.
+// A datagram larger than the buffer is reported, not delivered cut, and
+// the datagrams around it are read as usual.
 func TestPolledConnTruncated(t *testing.T) {
 	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
 	p := polled(t, rx)
-	if _, err := tx.WriteToUDPAddrPort(make([]byte, 100), rx.LocalAddr().(*net.UDPAddr).AddrPort()); err != nil {
-		t.Fatal(err)
-	}
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
-		_, _, _, ok, err := p.tryRead(make([]byte, 10), time.Now)
-		if ok || err != nil {
-			if !errors.Is(err, errTruncated) {
-				t.Fatalf("ok %v err %v, want errTruncated", ok, err)
-			}
-			return
+	dst := rx.LocalAddr().(*net.UDPAddr).AddrPort()
+	for _, size := range []int{10, maxDatagram + 100, 20} {
+		if _, err := tx.WriteToUDPAddrPort(make([]byte, size), dst); err != nil {
+			t.Fatal(err)
 		}
 	}
-	t.Fatal("no datagram")
+	var got []datagram
+	for end := time.Now().Add(5 * time.Second); len(got) < 3 && time.Now().Before(end); {
+		got = append(got, readSoon(t, p)...)
+	}
+	if len(got) != 3 || len(got[0].b) != 10 || got[0].err != nil || !errors.Is(got[1].err, errTruncated) ||
+		got[1].b != nil || len(got[2].b) != 20 || got[2].err != nil {
+		t.Fatalf("read %+v; want 10 bytes, errTruncated, 20 bytes", got)
+	}
+}
+
+// One read takes what waits, up to pollBatch datagrams, in their order.
+func TestPolledConnBatch(t *testing.T) {
+	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
+	p := polled(t, rx)
+	dst := rx.LocalAddr().(*net.UDPAddr).AddrPort()
+	n := pollBatch + 3
+	for i := range n {
+		if _, err := tx.WriteToUDPAddrPort([]byte{byte(i)}, dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Loopback delivers in the sender's call: all are queued by now.
+	first, err := p.readBatch(time.Now)
+	if err != nil || len(first) != pollBatch {
+		t.Fatalf("first read: %d datagrams, %v; want %d", len(first), err, pollBatch)
+	}
+	var seq []byte
+	for _, d := range first {
+		seq = append(seq, d.b[0])
+	}
+	rest, err := p.readBatch(time.Now)
+	if err != nil || len(rest) != n-pollBatch {
+		t.Fatalf("second read: %d datagrams, %v; want %d", len(rest), err, n-pollBatch)
+	}
+	for _, d := range rest {
+		seq = append(seq, d.b[0])
+	}
+	for i, b := range seq {
+		if int(b) != i {
+			t.Fatalf("order %v", seq)
+		}
+	}
+	if empty, err := p.readBatch(time.Now); len(empty) != 0 || err != nil {
+		t.Fatalf("third read: %d, %v", len(empty), err)
+	}
 }
 
 func TestPolledConnClosed(t *testing.T) {
@@ -171,7 +224,7 @@ func TestPolledConnClosed(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, _, err := p.tryRead(make([]byte, 10), time.Now); !errors.Is(err, net.ErrClosed) {
+	if _, err := p.readBatch(time.Now); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("read on a closed socket: %v", err)
 	}
 	if _, err := p.WriteToUDPAddrPort([]byte{1}, netip.MustParseAddrPort("127.0.0.1:9")); !errors.Is(err, net.ErrClosed) {
