@@ -30,17 +30,25 @@ func TestEmbeddedDefaultsAreValid(t *testing.T) {
 func TestEveryKeyOfTheDefaultsIsCommented(t *testing.T) {
 	lines := strings.Split(string(Example()), "\n")
 	for i, l := range lines {
-		if !reKey.MatchString(l) {
+		if _, ok := keyName(l); !ok {
 			continue
 		}
 		j := i - 1
-		for j >= 0 && (reKey.MatchString(lines[j]) || reArrayTable.MatchString(lines[j]) || reTable.MatchString(lines[j])) {
+		for j >= 0 && isShape(lines[j]) {
 			j--
 		}
 		if j < 0 || !strings.HasPrefix(strings.TrimSpace(lines[j]), "#") {
 			t.Errorf("line %d %q has no comment above it (nor belongs to a commented group)", i+1, l)
 		}
 	}
+}
+
+// isShape says whether l is a key, a table or an array table line.
+func isShape(l string) bool {
+	_, key := keyName(l)
+	_, table := tableName(l)
+	_, array := arrayTableName(l)
+	return key || table || array
 }
 
 func TestOverlayKeepsUnsetDefaults(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -147,19 +146,44 @@ func isUndecodedParent(key string, all []toml.Key) bool {
 	return false
 }
 
-var reTypeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
-
 func decodeProblem(name string, err error) Problem {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		return Problem{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
 	}
 	// Type mismatches come as "toml: line N (last key "k"): message".
-	if m := reTypeErr.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return Problem{File: name, Line: line, Key: m[2], Msg: m[3]}
+	if line, key, msg, ok := typeErr(err.Error()); ok {
+		return Problem{File: name, Line: line, Key: key, Msg: msg}
 	}
 	return Problem{File: name, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
+// typeErr takes apart `toml: line N (last key "k"): message` (one line).
+func typeErr(s string) (line int, key, msg string, ok bool) {
+	rest, ok := strings.CutPrefix(s, "toml: line ")
+	if !ok {
+		return 0, "", "", false
+	}
+	n := 0
+	for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+		n++
+	}
+	if n == 0 {
+		return 0, "", "", false
+	}
+	line, _ = strconv.Atoi(rest[:n])
+	if rest, ok = strings.CutPrefix(rest[n:], ` (last key "`); !ok {
+		return 0, "", "", false
+	}
+	q := strings.IndexByte(rest, '"')
+	if q < 0 {
+		return 0, "", "", false
+	}
+	key = rest[:q]
+	if msg, ok = strings.CutPrefix(rest[q+1:], "): "); !ok || strings.IndexByte(msg, '\n') >= 0 {
+		return 0, "", "", false
+	}
+	return line, key, msg, true
 }
 
 func applyElementDefaults(cfg *Config) {
