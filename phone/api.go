@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/skoip/skoip/media"
 )
 
 // Status is a snapshot of the phone's call.
@@ -18,6 +20,7 @@ type Status struct {
 	Duration time.Duration // time since connected
 	RTPRx    uint64        // packets received
 	RTPTx    uint64        // packets sent
+	Media    *media.Stats  // the stream's counters once connected
 }
 
 // Status reports the current call (State "idle" and nothing else when none).
@@ -37,7 +40,7 @@ func (p *Phone) Status() Status {
 	p.mu.Unlock()
 	if stream != nil {
 		s := stream.Stats()
-		st.RTPRx, st.RTPTx = s.RTPRx, s.RTPTx
+		st.RTPRx, st.RTPTx, st.Media = s.RTPRx, s.RTPTx, &s
 	}
 	return st
 }

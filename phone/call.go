@@ -128,9 +128,12 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 		}
 		p.call = nil
 	}
-	stream := c.stream
+	stream, connectedAt := c.stream, c.connectedAt
 	p.mu.Unlock()
 	if stream != nil {
+		if !connectedAt.IsZero() {
+			p.logQuality(c, time.Since(connectedAt), stream.Stats())
+		}
 		if err := stream.Close(); err != nil {
 			p.log.Warn("close stream", "err", err, "call_id", c.id)
 		}
@@ -140,6 +143,15 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 	close(c.done)
 	p.emitLocked(Event{Kind: EventEnded, State: p.state, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id})
 	return true
+}
+
+// logQuality is the one line an installer reads after a bad call: how much
+// was lost, how late it came and what the playout buffer had to do.
+func (p *Phone) logQuality(c *call, d time.Duration, s media.Stats) {
+	p.log.Info("call quality", "call_id", c.id, "duration", d.Round(time.Millisecond),
+		"rtp_rx", s.RTPRx, "rtp_tx", s.RTPTx, "lost", s.Lost, "jitter", s.Jitter.Round(10*time.Microsecond),
+		"rtt", s.RTT.Round(10*time.Microsecond), "playout_delay", s.PlayoutDelay.Round(100*time.Microsecond),
+		"underruns", s.Underruns, "concealed", s.Concealed, "late", s.Late, "foreign_dropped", s.ForeignDropped)
 }
 
 // transitionLocked runs the state machine for c and tells subscribers.

@@ -36,6 +36,7 @@ type status struct {
 	DurationS  float64           `json:"duration_s"`
 	RTPRx      uint64            `json:"rtp_rx"`
 	RTPTx      uint64            `json:"rtp_tx"`
+	Media      *mediaStatus      `json:"media,omitempty"` // while connected
 	Registered *bool             `json:"registered"`
 	SIP        string            `json:"sip"`
 	LEDs       map[string]string `json:"leds"`
@@ -48,6 +49,32 @@ type status struct {
 	procStats
 }
 
+// mediaStatus is how the call's audio is doing (media.Stats in JSON, times
+// in milliseconds).
+type mediaStatus struct {
+	Lost           int64   `json:"lost"` // cumulative, RFC 3550 (duplicates make it smaller)
+	JitterMS       float64 `json:"jitter_ms"`
+	RTTMS          float64 `json:"rtt_ms"` // 0 until an RTCP report came back
+	PlayoutDelayMS float64 `json:"playout_delay_ms"`
+	Underruns      uint64  `json:"underruns"`
+	Concealed      uint64  `json:"concealed"`
+	Late           uint64  `json:"late"`
+	Discarded      uint64  `json:"discarded"`
+	ForeignDropped uint64  `json:"foreign_dropped"`
+	CNRx           uint64  `json:"cn_rx"`
+	CNTx           uint64  `json:"cn_tx"`
+}
+
+func newMediaStatus(s *media.Stats) *mediaStatus {
+	if s == nil {
+		return nil
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return &mediaStatus{Lost: s.Lost, JitterMS: ms(s.Jitter), RTTMS: ms(s.RTT), PlayoutDelayMS: ms(s.PlayoutDelay),
+		Underruns: s.Underruns, Concealed: s.Concealed, Late: s.Late, Discarded: s.Discarded,
+		ForeignDropped: s.ForeignDropped, CNRx: s.CNRx, CNTx: s.CNTx}
+}
+
 type relayStatus struct {
 	Active bool `json:"active"`
 	Pulses int  `json:"pulses"`
@@ -57,7 +84,7 @@ func (a *app) status() status {
 	ps := a.phone.Status()
 	st := status{
 		State: string(ps.State), Peer: ps.Peer, CallID: ps.CallID, Codec: ps.Codec,
-		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx,
+		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx, Media: newMediaStatus(ps.Media),
 		Registered: a.phone.Registered(),
 		SIP:        a.phone.Addr().String(),
 		LEDs:       map[string]string{},

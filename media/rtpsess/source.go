@@ -22,6 +22,7 @@ type source struct {
 	expectedPrior uint32
 	receivedPrior uint32
 	transit       int64 // relative transit time of the previous packet, RTP units
+	lastTS        uint32
 	haveTransit   bool
 	jitter        float64 // RTP units
 }
@@ -68,9 +69,17 @@ func (s *source) update(seq uint16) bool {
 	return true
 }
 
-// updateJitter applies A.8 with arrival and timestamp in RTP units.
+// updateJitter applies A.8 with arrival and timestamp in RTP units. A
+// packet with the previous packet's timestamp is not a new sampling instant
+// and is left out: RFC 4733 sends a whole key press (and three copies of its
+// end) with the timestamp of its start, and a 200 ms press would otherwise
+// read as up to 100 ms of jitter.
 func (s *source) updateJitter(arrival int64, ts uint32) {
 	transit := arrival - int64(ts)
+	if s.haveTransit && ts == s.lastTS {
+		return
+	}
+	s.lastTS = ts
 	if !s.haveTransit {
 		s.transit, s.haveTransit = transit, true
 		return

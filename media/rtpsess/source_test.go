@@ -88,6 +88,30 @@ func TestJitterA8(t *testing.T) {
 	}
 }
 
+// A key press (RFC 4733: packets every 20 ms, all with the timestamp of
+// the press's start) between steady audio leaves the jitter at 0.
+func TestJitterIgnoresRepeatedTimestamps(t *testing.T) {
+	s := newSource(1, 0)
+	at := int64(1000)
+	ts := uint32(0)
+	for range 10 { // audio
+		s.updateJitter(at, ts)
+		at, ts = at+160, ts+160
+	}
+	start := ts
+	for range 10 { // one press of 200 ms, then its end sent three times
+		s.updateJitter(at, start)
+		at, ts = at+160, ts+160
+	}
+	for range 10 { // audio again
+		s.updateJitter(at, ts)
+		at, ts = at+160, ts+160
+	}
+	if s.jitter != 0 {
+		t.Fatalf("jitter after a key press = %v RTP units, want 0", s.jitter)
+	}
+}
+
 func TestJitterTimestampWrap(t *testing.T) {
 	s := newSource(1, 0)
 	s.updateJitter(1000, math.MaxUint32-79) // wraps 160 later to 80

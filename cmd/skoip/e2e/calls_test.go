@@ -72,6 +72,12 @@ func TestCallTalkOpenHangup(t *testing.T) {
 		}
 	}
 	doorSpan, insideSpan := talk(t, door, inside, 6*time.Second)
+	// A clean link: status shows nothing lost and a playout buffer near its floor.
+	for _, n := range []*node{door, inside} {
+		if st := mediaOf(t, n); st.Media.Lost != 0 || st.Media.PlayoutDelayMS > 120 {
+			t.Errorf("%s: %d lost, playout delay %.1f ms on a clean link", n.name, st.Media.Lost, st.Media.PlayoutDelayMS)
+		}
+	}
 
 	// The inside unit's open button sends the door code; the door unit's relay pulses.
 	inside.mustCtl("open")

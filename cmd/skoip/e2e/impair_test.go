@@ -62,6 +62,18 @@ func TestImpairedCall(t *testing.T) {
 	inside.waitState("incoming", setupTimeout)
 	answerCall(t, door, inside)
 	doorSpan, insideSpan := talk(t, door, inside, 8*time.Second)
+	// Each side's status shows the impairment: about 5% lost (concealed by
+	// the playout buffer) and the jitter (0.0-0.1 ms on a clean link).
+	for _, n := range []*node{door, inside} {
+		st := mediaOf(t, n)
+		m := st.Media
+		if pct := 100 * float64(m.Lost) / float64(st.RTPRx+uint64(max(m.Lost, 0))); pct < 2 || pct > 9 {
+			t.Errorf("%s: %.1f%% lost in status, the relay drops 5%%", n.name, pct)
+		}
+		if m.JitterMS < 2 || m.Concealed == 0 {
+			t.Errorf("%s: jitter %.1f ms, %d frames concealed behind 5%% loss and 30 +/- 10 ms of delay", n.name, m.JitterMS, m.Concealed)
+		}
+	}
 	inside.mustCtl("open")
 	door.waitFor("door opened", 10*time.Second, func(s status) bool { return s.DoorOpened == 1 })
 	door.mustCtl("hangup")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -53,9 +54,29 @@ type status struct {
 		Periods   uint64
 		Underruns uint64
 	} `json:"audio"`
+	Media *struct {
+		Lost           int64   `json:"lost"`
+		JitterMS       float64 `json:"jitter_ms"`
+		PlayoutDelayMS float64 `json:"playout_delay_ms"`
+		Underruns      uint64  `json:"underruns"`
+		Concealed      uint64  `json:"concealed"`
+	} `json:"media"`
 	Goroutines int   `json:"goroutines"`
 	RSS        int64 `json:"rss_bytes"`
 	FDs        int   `json:"fds"`
+}
+
+// mediaOf is a connected node's media status; the test fails without one.
+func mediaOf(t *testing.T, n *node) status {
+	t.Helper()
+	st, err := n.status()
+	if err != nil || st.State != "connected" || st.Media == nil {
+		t.Fatalf("%s: no media status while connected: %+v %v", n.name, st, err)
+	}
+	m := st.Media
+	t.Logf("%s: %d RTP in, %d lost, jitter %.1f ms, playout delay %.1f ms, %d underruns, %d frames concealed",
+		n.name, st.RTPRx, m.Lost, m.JitterMS, m.PlayoutDelayMS, m.Underruns, m.Concealed)
+	return st
 }
 
 // ctl runs `skoip ctl --socket S ARGS...` and returns its output; a non-zero
