@@ -68,7 +68,14 @@ dist/skoip-linux-armv7: FORCE
 
 # The arm64 binary under qemu-user: it starts, and it accepts the shipped example config;
 # and the arm64 audio code opens a file-backed ALSA PCM through libasound2:arm64, byte-exact.
+# The packages that lay out kernel structs themselves (recvmmsg and SO_TIMESTAMPNS in
+# media/rtpsess, timerfd) run their tests as arm64 and armv7 (pure Go: static, no loader).
+RAW_SYSCALL_PKGS := media/rtpsess hw/timerfd
 qemu-check: dist/skoip-linux-arm64
+	set -e; for p in $(RAW_SYSCALL_PKGS); do n=$$(basename $$p); \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) test -c -o dist/$$n-arm64.test ./$$p; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm GOARM=7 $(GO) test -c -o dist/$$n-armv7.test ./$$p; \
+	  (cd $$p && qemu-aarch64-static ../../dist/$$n-arm64.test && qemu-arm-static ../../dist/$$n-armv7.test); done
 	qemu-aarch64-static dist/skoip-linux-arm64 version
 	qemu-aarch64-static dist/skoip-linux-arm64 check-config config/skoip.toml
 	GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO) test -c -o dist/audio-arm64.test ./hw/audio
