@@ -98,7 +98,7 @@ func stampsOn(t *testing.T) {
 	rx, tx := listen(t, "udp4", "127.0.0.1:0"), listen(t, "udp4", "127.0.0.1:0")
 	p := polled(t, rx)
 	if !p.stamps {
-		t.Skip("SO_TIMESTAMPNS refused here (qemu-user does not translate it): arrival is the read time")
+		t.Skip("SO_TIMESTAMPNS refused (by the kernel, or by qemu-user, which does not pass it on): arrival is the read time")
 	}
 	dst := rx.LocalAddr().(*net.UDPAddr).AddrPort()
 	for range 50 {
