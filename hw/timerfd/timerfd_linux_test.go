@@ -95,8 +95,10 @@ func TestSetDuringWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tf.Close()
-	if err := tf.Set(time.Hour, 0); err != nil {
-		t.Fatal(err)
+	set := func(value time.Duration) {
+		if err := tf.Set(value, 0); err != nil {
+			t.Fatal(err)
+		}
 	}
 	res := make(chan uint64, 1)
 	wait := func() {
@@ -106,44 +108,37 @@ func TestSetDuringWait(t *testing.T) {
 		}
 		res <- n
 	}
+	ended := func(why string) uint64 {
+		select {
+		case n := <-res:
+			return n
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s did not end the wait", why)
+			return 0
+		}
+	}
+	stillBlocked := func(why string) {
+		select {
+		case n := <-res:
+			t.Fatalf("wait on %s returned %d", why, n)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	set(time.Hour)
 	go wait()
 	time.Sleep(20 * time.Millisecond) // the wait is blocked by now, or soon
 	start := time.Now()
-	if err := tf.Set(10*time.Millisecond, 0); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case n := <-res:
-		if el := time.Since(start); n != 1 || el < 10*time.Millisecond {
-			t.Errorf("wait = %d after %v; want 1 after 10 ms", n, el)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("re-armed timer did not end the wait")
+	set(10 * time.Millisecond)
+	if n, el := ended("re-armed timer"), time.Since(start); n != 1 || el < 10*time.Millisecond {
+		t.Errorf("wait = %d after %v; want 1 after 10 ms", n, el)
 	}
 	// Expired once: the next wait blocks until the timer is armed again.
 	go wait()
-	select {
-	case n := <-res:
-		t.Fatalf("wait on an expired one-shot timer returned %d", n)
-	case <-time.After(50 * time.Millisecond):
-	}
-	if err := tf.Set(0, 0); err != nil { // disarmed: still blocked
-		t.Fatal(err)
-	}
-	select {
-	case n := <-res:
-		t.Fatalf("wait on a disarmed timer returned %d", n)
-	case <-time.After(50 * time.Millisecond):
-	}
-	if err := tf.Set(time.Millisecond, 0); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case n := <-res:
-		if n != 1 {
-			t.Errorf("wait = %d, want 1", n)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("armed timer did not end the wait")
+	stillBlocked("an expired one-shot timer")
+	set(0) // disarmed: still blocked
+	stillBlocked("a disarmed timer")
+	set(time.Millisecond)
+	if n := ended("armed timer"); n != 1 {
+		t.Errorf("wait = %d, want 1", n)
 	}
 }
