@@ -2,7 +2,10 @@
 // pair taken from a port range, a sender that fills RTP headers itself
 // (random SSRC, sequence number and timestamp base), a receiver that accepts
 // media only from the negotiated peer host and follows the peer's real source
-// port (symmetric RTP), per-source reception statistics (appendix A.1 and
+// port (symmetric RTP: the first datagram after Start or Update may come from
+// any port of that host; afterwards only that port or the negotiated address
+// is taken, so another port on the host cannot steal the stream mid-call
+// without a re-INVITE), per-source reception statistics (appendix A.1 and
 // A.8), and the RTCP side: SR or RR compounds with SDES CNAME on a randomised
 // interval, RTT from LSR/DLSR, and BYE at close.
 //

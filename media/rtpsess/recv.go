@@ -96,15 +96,11 @@ func (s *Session) handleRTP(b []byte, from netip.AddrPort, now time.Time, pkt *r
 func (s *Session) acceptRTP(pkt *rtp.Packet, from netip.AddrPort, now time.Time) (newSrc, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.fromPeerLocked(from) {
+	if !s.fromPeerLocked(from) || !s.latchLocked(from) {
 		s.stats.ForeignDropped++
 		return false, false
 	}
 	s.lastRx = now
-	if s.rtpDst != from {
-		s.log.Debug("rtp peer address latched", "from", from, "was", s.rtpDst)
-		s.rtpDst = from
-	}
 	if !s.peer.Recv {
 		return false, false
 	}
@@ -132,6 +128,25 @@ func (s *Session) fromPeerLocked(from netip.AddrPort) bool {
 		return false
 	}
 	return from.Addr().Unmap() == want.Unmap()
+}
+
+// latchLocked applies symmetric RTP (RFC 4961) to a datagram from the
+// negotiated host. The first datagram after Start or Update may come from
+// any port of that host (a NAT's mapping): the session then sends there,
+// and takes RTP only from that port or from the negotiated address itself.
+// Another port of the host cannot take the stream mid-call: the datagram
+// is dropped (ForeignDropped) until signalling (Update) agrees.
+func (s *Session) latchLocked(from netip.AddrPort) bool {
+	switch {
+	case from == s.rtpDst:
+		s.latched = true
+		return true
+	case from == s.peer.RTP || !s.latched:
+		s.log.Debug("rtp peer address latched", "from", from, "was", s.rtpDst)
+		s.rtpDst, s.latched = from, true
+		return true
+	}
+	return false
 }
 
 func (s *Session) countInvalid() {

@@ -65,6 +65,7 @@ type Session struct {
 	mu        sync.Mutex // guards the fields below
 	peer      Peer
 	rtpDst    netip.AddrPort // latched RTP destination (symmetric RTP)
+	latched   bool           // rtpDst was taken from a received datagram
 	rtcpDst   netip.AddrPort
 	src       *source
 	lastRx    time.Time
@@ -180,7 +181,7 @@ func (s *Session) Update(p Peer) error {
 
 func (s *Session) setPeerLocked(p Peer) {
 	if p.RTP != s.peer.RTP {
-		s.rtpDst = p.RTP
+		s.rtpDst, s.latched = p.RTP, false
 		s.rtcpDst = netip.AddrPortFrom(p.RTP.Addr(), p.RTP.Port()+1)
 	}
 	s.peer = p

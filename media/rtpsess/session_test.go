@@ -126,6 +126,51 @@ func TestForeignDroppedAndSymmetricLatch(t *testing.T) {
 	}
 }
 
+// A second port on the peer's host cannot take a latched stream: its RTP
+// is dropped and ours keeps going to the latched port, until an Update
+// (signalling) names a new address.
+func TestLatchHoldsAgainstAnotherPort(t *testing.T) {
+	b, ch := newReceiver(t, Config{})
+	must(t, b.Start(Peer{RTP: addr(40000), Send: true, Recv: true}))
+	real, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	must(t, err)
+	defer real.Close()
+	thief, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	must(t, err)
+	defer thief.Close()
+	dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: b.LocalPort()}
+
+	_, _ = real.WriteTo(rawRTP(0x42, 1, 0), dst)
+	recvOne(t, ch)
+	_, _ = thief.WriteTo(rawRTP(0x66, 1, 0), dst)
+	_, _ = real.WriteTo(rawRTP(0x42, 2, 160), dst)
+	if p := recvOne(t, ch); p.hdr.SSRC != 0x42 {
+		t.Fatalf("got ssrc %x after the other port sent: the stream was taken", p.hdr.SSRC)
+	}
+	if got := b.Stats().ForeignDropped; got != 1 {
+		t.Fatalf("foreign dropped = %d, want 1 (the other port's packet)", got)
+	}
+	must(t, b.SendRTP(0, false, 0, []byte{1}))
+	expectDatagram(t, real)
+
+	// The signalling moves the stream to the other port: now it may send.
+	must(t, b.Update(Peer{RTP: thief.LocalAddr().(*net.UDPAddr).AddrPort(), Send: true, Recv: true}))
+	_, _ = thief.WriteTo(rawRTP(0x66, 2, 160), dst)
+	if p := recvOne(t, ch); p.hdr.SSRC != 0x66 {
+		t.Fatalf("got ssrc %x after the update, want 0x66", p.hdr.SSRC)
+	}
+}
+
+// expectDatagram waits for one datagram on c.
+func expectDatagram(t *testing.T, c *net.UDPConn) {
+	t.Helper()
+	buf := make([]byte, 1500)
+	must(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+	if _, _, err := c.ReadFrom(buf); err != nil {
+		t.Fatalf("no datagram on %s: %v", c.LocalAddr(), err)
+	}
+}
+
 func TestSSRCChange(t *testing.T) {
 	b, ch := newReceiver(t, Config{})
 	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
