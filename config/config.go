@@ -14,6 +14,7 @@ type Config struct {
 	Sounds  Sounds   `toml:"sounds"`
 	Calls   Calls    `toml:"calls"`
 	Control Control  `toml:"control"`
+	State   State    `toml:"state"`
 	Log     Log      `toml:"log"`
 
 	// Source names the file the configuration was read from, or
@@ -165,6 +166,13 @@ type Calls struct {
 // Control is the local control socket.
 type Control struct {
 	Socket string `toml:"socket"`
+}
+
+// State is where the intercom keeps what must survive a restart (the
+// door-code lockout). Dir "" picks $STATE_DIRECTORY (systemd's
+// StateDirectory=), else $XDG_STATE_HOME/skoip, else ~/.local/state/skoip.
+type State struct {
+	Dir string `toml:"dir"`
 }
 
 // Log is logging.

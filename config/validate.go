@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -92,6 +93,7 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 	if s := cfg.Control.Socket; s != "" && !strings.HasPrefix(s, "/") {
 		c.bad("control.socket", "%q must be an absolute path", s)
 	}
+	c.err("state.dir", CheckStateDir(cfg.State.Dir))
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
 	return c.probs
 }
@@ -202,4 +204,84 @@ func checkCalls(c *checker, k *Calls) {
 	if (k.AuthUser == "") != (k.AuthPassword == "") {
 		c.bad("calls.auth_user", "calls.auth_user and calls.auth_password must be set together")
 	}
+}
+
+// CheckStateDir accepts a state folder: "" (the default search) or an
+// absolute path outside /boot, whose FAT file system may lose a file that
+// is being replaced when the power goes.
+func CheckStateDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if !filepath.IsAbs(dir) {
+		return fmt.Errorf("%q must be an absolute path (e.g. \"/var/lib/skoip\")", dir)
+	}
+	if d := filepath.Clean(dir); d == "/boot" || strings.HasPrefix(d, "/boot/") {
+		return fmt.Errorf("%q is on the boot partition (FAT): use a folder such as /var/lib/skoip", dir)
+	}
+	return nil
+}
+
+// CheckTarget reports whether s is a target this configuration can call
+// (`skoip ctl call`, a button's target): what peer.address accepts, that is
+// an IP, ip:port, a host name or a sip:/sips: URI, and with a PBX account
+// also a bare user name or number; a URI's transport parameter must name a
+// transport of sip.transport.
+func (cfg *Config) CheckTarget(s string) error {
+	if cfg.SIP.Account.Enabled() && isUserName(s) {
+		return nil
+	}
+	if err := checkTarget(s); err != nil {
+		return err
+	}
+	tp, ok := uriTransport(s)
+	if !ok {
+		return nil
+	}
+	if tp != "udp" && tp != "tcp" {
+		return fmt.Errorf("%q: transport %q is not udp or tcp", s, tp)
+	}
+	if t := cfg.SIP.Transport; t != "both" && t != tp {
+		return fmt.Errorf("%q: transport %s is not served (sip.transport = %q)", s, tp, t)
+	}
+	return nil
+}
+
+// isUserName reports whether s is a bare user name or number ("1002",
+// "door-b"), which a PBX account turns into user@registrar: letters, digits
+// and the other characters a SIP URI's user part takes unescaped, no '@',
+// '.', ':' or ';'.
+func isUserName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+			strings.ContainsRune("-_!~*'()&=+$,?/", r)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// uriTransport returns the transport parameter of a SIP URI, lower case.
+func uriTransport(s string) (string, bool) {
+	rest, isURI := cutScheme(s)
+	if !isURI {
+		return "", false
+	}
+	_, params, ok := strings.Cut(rest, ";")
+	if !ok {
+		return "", false
+	}
+	if i := strings.IndexByte(params, '?'); i >= 0 {
+		params = params[:i]
+	}
+	for _, p := range strings.Split(params, ";") {
+		if v, ok := strings.CutPrefix(strings.ToLower(p), "transport="); ok {
+			return v, true
+		}
+	}
+	return "", false
 }

@@ -114,6 +114,8 @@ func TestEveryRule(t *testing.T) {
 		{"[peer]\nfallback = \"192.168.1.20\"", "peer.fallback", "is only used with a PBX account"},
 		{"[sip.account]\nregistrar = \"pbx.example.org\"\nusername = \"door\"\n[peer]\nfallback = \"door.example.org\"", "peer.fallback", "is not an IP, ip:port or sip:user@IP"},
 		{"[control]\nsocket = \"skoip.sock\"", "control.socket", "must be an absolute path"},
+		{"[state]\ndir = \"state\"", "state.dir", "must be an absolute path"},
+		{"[state]\ndir = \"/boot/firmware/skoip\"", "state.dir", "is on the boot partition (FAT)"},
 		{"[log]\nlevel = \"verbose\"", "log.level", `"verbose" is not one of "debug", "info", "warn", "error"`},
 		{"[sip]\nlisten = \"0.0.0.0:5060\"\nlisen = \"x\"", "sip.lisen", "unknown key"},
 		{"[[buttons]]\nname = \"a\"\npin = \"GPIO5\"\ncolour = \"red\"", "buttons[0].colour", "unknown key"},
@@ -162,9 +164,55 @@ func TestGoodValuesPass(t *testing.T) {
 		"[control]\nsocket = \"/run/skoip/skoip.sock\"",
 		"[sip.account]\nregistrar = \"pbx.example.org\"\nusername = \"door\"\n[peer]\naddress = \"1002\"\nfallback = \"sip:flat@192.168.1.20:5062\"",
 		"[calls]\nauth_user = \"door\"\nauth_password = \"secret\"",
+		"[state]\ndir = \"/var/lib/skoip\"",
+		"[state]\ndir = \"/bootstrap/skoip\"",
 	} {
 		if _, err := Parse("ok.toml", []byte(f+"\n")); err != nil {
 			t.Errorf("%q: %v", f, err)
+		}
+	}
+}
+
+func TestCheckTarget(t *testing.T) {
+	direct := Default()
+	pbx, err := Parse("pbx.toml", []byte("[sip.account]\nregistrar = \"pbx.example.org\"\nusername = \"door\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tcp, err := Parse("tcp.toml", []byte("[sip]\ntransport = \"tcp\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cfg    *Config
+		target string
+		ok     bool
+	}{
+		{direct, "192.168.1.20", true},
+		{direct, "192.168.1.20:5062", true},
+		{direct, "[fd00::1]:5060", true},
+		{direct, "fd00::1", true},
+		{direct, "flat.local", true},
+		{direct, "sip:flat12@192.168.1.20:5062", true},
+		{direct, "SIPS:flat12@pbx.example.org", true},
+		{direct, "sip:flat@192.168.1.20;transport=udp", true},
+		{direct, "sip:flat@192.168.1.20;transport=tcp", false}, // only udp is served
+		{tcp, "sip:flat@192.168.1.20;transport=TCP", true},
+		{direct, "sip:flat@192.168.1.20;transport=sctp", false},
+		{direct, "1002", false}, // a bare number needs a PBX account
+		{pbx, "1002", true},
+		{pbx, "door-b", true},
+		{pbx, "door b", false},
+		{direct, "", false},
+		{direct, "999.1.1.1", false},
+		{direct, "192.168.1.20:99999", false},
+		{direct, "sip:@192.168.1.20", false},
+		{direct, "not a target!", false},
+		{direct, "sip:", false},
+	} {
+		err := tc.cfg.CheckTarget(tc.target)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: CheckTarget(%q) = %v, want ok %v", tc.cfg.Source, tc.target, err, tc.ok)
 		}
 	}
 }
