@@ -74,6 +74,26 @@ func (c *call) peerString() string { return c.remoteURI.String() }
 // markAcked records the ACK of our 2xx.
 func (c *call) markAcked() { c.ackOnce.Do(func() { close(c.acked) }) }
 
+// confirmed reports whether c's dialog is confirmed (RFC 3261 12): answered
+// and, for an incoming call, its 2xx ACKed by the peer. Only then do DTMF
+// digits count: a caller whose call nobody answered cannot open the door.
+func (c *call) confirmed() bool {
+	select {
+	case <-c.answered:
+	default:
+		return false
+	}
+	if c.outgoing {
+		return true // we sent the ACK with the 2xx
+	}
+	select {
+	case <-c.acked:
+		return true
+	default:
+		return false
+	}
+}
+
 // begin publishes c as the phone's call (idle -> outgoing/incoming).
 func (p *Phone) begin(c *call, in input, reason string) error {
 	p.mu.Lock()

@@ -24,6 +24,7 @@ type Config struct {
 	RingTimeout     time.Duration // outgoing: CANCEL after this; incoming: 480 after this (default 60s)
 	MaxDuration     time.Duration // hang up a connected call after this (0 = no limit)
 	NoACKTimeout    time.Duration // free an answered call whose 200 OK is never ACKed (default 32s)
+	GhostTimeout    time.Duration // free an answered incoming call that has neither its ACK nor any RTP after this (default 2s)
 	Allow           []string      // who may call directly: CIDRs, IPs or host names; empty = anyone (with an Account: nobody)
 	Account         Account       // optional registration; its registrar is also the outbound proxy
 	DirectAuth      Credentials   // optional: direct INVITEs must authenticate with these; our direct calls answer challenges with them
@@ -39,6 +40,7 @@ const (
 	DefaultPTime        = 20 * time.Millisecond
 	DefaultRingTimeout  = 60 * time.Second
 	DefaultNoACKTimeout = 32 * time.Second
+	DefaultGhostTimeout = 2 * time.Second
 )
 
 // withDefaults returns cfg with zero fields filled in, or an error naming
@@ -70,6 +72,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	cfg.PTime = durOr(cfg.PTime, DefaultPTime)
 	cfg.RingTimeout = durOr(cfg.RingTimeout, DefaultRingTimeout)
 	cfg.NoACKTimeout = durOr(cfg.NoACKTimeout, DefaultNoACKTimeout)
+	cfg.GhostTimeout = durOr(cfg.GhostTimeout, DefaultGhostTimeout)
 	if cfg.AutoAnswerDelay < 0 || cfg.MaxDuration < 0 {
 		return cfg, fmt.Errorf("%w: negative duration", ErrBadConfig)
 	}

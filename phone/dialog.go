@@ -2,6 +2,7 @@ package phone
 
 import (
 	"errors"
+	"net/netip"
 	"strings"
 
 	"github.com/emiago/sipgo"
@@ -56,7 +57,10 @@ func (p *Phone) handler(h func(*sip.Request, sip.ServerTransaction)) sipgo.Reque
 	}
 }
 
-// dialogOf returns the current call when req belongs to its dialog.
+// dialogOf returns the current call when req belongs to its dialog. Both
+// tags must be present: an empty tag never matches (before the 2xx of our
+// INVITE the remote tag is not known yet, and a request without a From tag
+// must not pass for the far end).
 func (p *Phone) dialogOf(req *sip.Request) *call {
 	cid, from, to := req.CallID(), req.From(), req.To()
 	if cid == nil || from == nil || to == nil {
@@ -64,6 +68,9 @@ func (p *Phone) dialogOf(req *sip.Request) *call {
 	}
 	fromTag, _ := from.Params.Get("tag")
 	toTag, _ := to.Params.Get("tag")
+	if fromTag == "" || toTag == "" {
+		return nil
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	c := p.call
@@ -71,6 +78,26 @@ func (p *Phone) dialogOf(req *sip.Request) *call {
 		return nil
 	}
 	return c
+}
+
+// fromPeer reports whether req, in c's dialog, comes from the dialog's
+// peer: from the host it signals from (the source of its INVITE, or where
+// ours went), from the host of its Contact when that is an IP literal, or
+// from the registrar (which relays the far end's requests). The Call-ID and
+// tags can be read by anyone on the LAN: they do not prove who sends.
+func (p *Phone) fromPeer(c *call, req *sip.Request) bool {
+	src := sourceAddr(req).Addr()
+	if !src.IsValid() {
+		return false
+	}
+	if src == c.peer.Addr().Unmap() || p.isProxy(src) {
+		return true
+	}
+	p.mu.Lock()
+	host := c.remoteTarget.Host
+	p.mu.Unlock()
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && ip.Unmap() == src
 }
 
 // inOrder checks and records the CSeq of an in-dialog request.
@@ -97,6 +124,12 @@ func (p *Phone) inDialogRequest(req *sip.Request, tx sip.ServerTransaction) *cal
 		p.reply(tx, req, 481, "Call/Transaction Does Not Exist", nil)
 		return nil
 	}
+	if !p.fromPeer(c, req) {
+		p.warnLimited("in-dialog request refused: not from the dialog's peer",
+			"method", string(req.Method), "from", sourceAddr(req).String(), "peer", c.peer.String(), "call_id", c.id)
+		p.reply(tx, req, 403, "Forbidden (not the dialog's peer)", nil)
+		return nil
+	}
 	if !p.inOrder(c, req) {
 		p.reply(tx, req, 500, "Server Internal Error", c, sip.NewHeader("Retry-After", "1"))
 		return nil
@@ -118,7 +151,7 @@ func (p *Phone) onBye(req *sip.Request, tx sip.ServerTransaction) {
 // onAck confirms our 2xx (a late ACK after a BYE finds no dialog: dropped).
 func (p *Phone) onAck(req *sip.Request, _ sip.ServerTransaction) {
 	c := p.dialogOf(req)
-	if c == nil || req.CSeq() == nil {
+	if c == nil || req.CSeq() == nil || !p.fromPeer(c, req) {
 		return
 	}
 	seq := req.CSeq().SeqNo

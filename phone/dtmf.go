@@ -135,7 +135,8 @@ func parseDTMFInfo(ctype string, body []byte) (rune, error) {
 	return 0, fmt.Errorf("%w: signal %q", ErrBadDTMF, sig)
 }
 
-// onInfo takes DTMF as SIP INFO; an empty INFO is a keep-alive.
+// onInfo takes DTMF as SIP INFO from the dialog's peer, in a confirmed
+// dialog only (403 before); an empty INFO is a keep-alive.
 func (p *Phone) onInfo(req *sip.Request, tx sip.ServerTransaction) {
 	c := p.inDialogRequest(req, tx)
 	if c == nil {
@@ -152,6 +153,11 @@ func (p *Phone) onInfo(req *sip.Request, tx sip.ServerTransaction) {
 	d, err := parseDTMFInfo(ctype, req.Body())
 	if err != nil {
 		p.reply(tx, req, 415, "Unsupported Media Type", c, sip.NewHeader("Accept", dtmfRelayType+", "+dtmfType))
+		return
+	}
+	if !c.confirmed() {
+		p.warnLimited("DTMF refused: the dialog is not confirmed (not answered and ACKed)", "source", "info", "call_id", c.id)
+		p.reply(tx, req, 403, "Forbidden (call not answered)", c)
 		return
 	}
 	p.reply(tx, req, 200, "OK", c)

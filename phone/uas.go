@@ -195,11 +195,19 @@ func (p *Phone) okResponse(req *sip.Request, c *call, body []byte) *sip.Response
 }
 
 // awaitACK retransmits our 2xx on UDP (T1 doubling to T2, RFC 3261
-// 13.3.1.4) until its ACK arrives; without one for NoACKTimeout the call is
-// hung up when hangup is set.
+// 13.3.1.4) until its ACK arrives. When hangup is set (the call's own 2xx),
+// the call is hung up without an ACK for NoACKTimeout, and sooner, after
+// GhostTimeout, when no RTP came either: a scanner or a caller that died
+// after its INVITE must not keep real visitors out (they get 486 meanwhile).
 func (p *Phone) awaitACK(c *call, tx sip.ServerTransaction, ok *sip.Response, acked <-chan struct{}, hangup bool) {
 	deadline := time.NewTimer(p.cfg.NoACKTimeout)
 	defer deadline.Stop()
+	var ghost <-chan time.Time
+	if hangup {
+		t := time.NewTimer(p.cfg.GhostTimeout)
+		defer t.Stop()
+		ghost = t.C
+	}
 	interval := sip.T1
 	resend := time.NewTimer(interval)
 	defer resend.Stop()
@@ -207,9 +215,17 @@ func (p *Phone) awaitACK(c *call, tx sip.ServerTransaction, ok *sip.Response, ac
 		select {
 		case <-acked:
 			return
-		case <-tx.Acks(): // an ACK that kept the INVITE's branch
-			c.markAcked()
-			return
+		case ack := <-tx.Acks(): // an ACK that kept the INVITE's branch
+			if ack != nil && p.fromPeer(c, ack) {
+				c.markAcked()
+				return
+			}
+		case <-ghost:
+			if c.stream.Stats().RTPRx == 0 {
+				p.log.Warn("no ACK and no RTP: freeing the line", "call_id", c.id, "after", p.cfg.GhostTimeout)
+				p.hangupCall(c, "no ACK and no RTP")
+				return
+			}
 		case <-c.done:
 			return
 		case <-p.quit:
@@ -235,6 +251,10 @@ func (p *Phone) onMedia(c *call) func(media.Event) {
 	return func(ev media.Event) {
 		switch ev.Kind {
 		case media.EventDTMF:
+			if !c.confirmed() {
+				p.warnLimited("DTMF ignored: the dialog is not confirmed (not answered and ACKed)", "source", "rtp", "call_id", c.id)
+				return
+			}
 			p.emit(Event{Kind: EventDTMF, State: StateConnected, Digit: ev.Digit, Source: "rtp", Peer: c.peerString(), CallID: c.id})
 		case media.EventTimeout:
 			p.spawn(func() { p.hangupCall(c, "rtp timeout") })

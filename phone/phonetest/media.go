@@ -69,6 +69,7 @@ type Stream struct {
 	closed  bool
 	params  []media.Params // Start, then each Update
 	digits  []rune
+	rx      uint64 // RTP packets "received" (ReceiveRTP)
 	onEvent func(media.Event)
 }
 
@@ -111,12 +112,19 @@ func (s *Stream) SendDTMF(digit rune, _ time.Duration) error {
 	return nil
 }
 
-// Stats counts one packet each way per recorded Start/Update.
+// Stats counts one packet sent per recorded Start/Update, and the packets
+// received through ReceiveRTP.
 func (s *Stream) Stats() media.Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := uint64(len(s.params))
-	return media.Stats{RTPRx: n, RTPTx: n}
+	return media.Stats{RTPRx: s.rx, RTPTx: uint64(len(s.params))}
+}
+
+// ReceiveRTP counts n RTP packets as received from the peer.
+func (s *Stream) ReceiveRTP(n uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rx += n
 }
 
 // Close marks the stream closed.
