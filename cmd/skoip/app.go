@@ -23,9 +23,16 @@ import (
 // runApp builds the intercom from cfg (hardware, audio, media, phone), serves
 // the control socket and runs until ctx ends; then it stops everything in
 // reverse order. Cancelation is not an error.
-func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err error) {
+func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	return runWith(ctx, cfg, log, realOpeners())
+}
+
+// runWith is runApp with the openers of its steps. An error names the step
+// that failed ("audio: ...", "sip: ..."): it is the one line a failed start
+// leaves in the journal.
+func runWith(ctx context.Context, cfg *config.Config, log *slog.Logger, op openers) (err error) {
 	started := time.Now()
-	p, err := build(cfg, log)
+	p, err := build(cfg, log, op)
 	if err != nil {
 		return err
 	}
@@ -33,10 +40,35 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (err erro
 	return p.serve(ctx, started)
 }
 
+// openers are the steps of a start that open something. realOpeners are
+// the real ones; a test replaces one to make its step fail.
+type openers struct {
+	sounds  func(config.Sounds) (*sounds, error)
+	board   func(*config.Config, *slog.Logger) (*board, error)
+	relay   func(*board) (*hw.Relay, error)
+	audio   func(cfg *config.Config, onHealth func(error), log *slog.Logger) (audio.Device, error)
+	engine  func(media.Config, media.AudioDevice) (*media.Engine, error)
+	phone   func(phone.Config, phone.Media) (*phone.Phone, error)
+	control func(path string, h map[string]handler, log *slog.Logger) (*controlServer, error)
+}
+
+func realOpeners() openers {
+	return openers{
+		sounds:  loadSounds,
+		board:   openBoard,
+		relay:   func(b *board) (*hw.Relay, error) { return b.Relay(doorRelay) },
+		audio:   openAudio,
+		engine:  media.NewEngine,
+		phone:   phone.New,
+		control: listenControl,
+	}
+}
+
 // parts are the running intercom's pieces; closers release them in reverse.
 type parts struct {
 	cfg     *config.Config
 	log     *slog.Logger
+	op      openers
 	brd     *board
 	relay   *hw.Relay // nil without a relay
 	dev     audio.Device
@@ -47,44 +79,53 @@ type parts struct {
 }
 
 // build opens the hardware and audio and builds media, phone and the
-// intercom's behaviour; on error it releases what it opened.
-func build(cfg *config.Config, log *slog.Logger) (p *parts, err error) {
-	p = &parts{cfg: cfg, log: log}
-	defer func() {
-		if err != nil {
-			_ = p.close()
+// intercom's behaviour. On error it releases what it had opened and
+// returns the error of the step that failed.
+func build(cfg *config.Config, log *slog.Logger, op openers) (*parts, error) {
+	p := &parts{cfg: cfg, log: log, op: op}
+	if err := p.open(); err != nil {
+		if cerr := p.close(); cerr != nil {
+			log.Warn("releasing what was opened before the failure", "err", cerr)
 		}
-	}()
-	snd, err := loadSounds(cfg.Sounds)
-	if err != nil {
 		return nil, err
 	}
-	if p.brd, err = openBoard(cfg, log); err != nil {
-		return nil, err
+	return p, nil
+}
+
+// open runs the steps of build in order; each error is wrapped with the
+// step's name.
+func (p *parts) open() error {
+	cfg, log, op := p.cfg, p.log, p.op
+	snd, err := op.sounds(cfg.Sounds)
+	if err != nil {
+		return fmt.Errorf("sounds: %w", err)
+	}
+	if p.brd, err = op.board(cfg, log); err != nil {
+		return fmt.Errorf("board: %w", err)
 	}
 	p.closers = append(p.closers, p.brd.Close)
 	if cfg.Door.RelayPin != "" {
-		if p.relay, err = p.brd.Relay(doorRelay); err != nil {
-			return nil, err
+		if p.relay, err = op.relay(p.brd); err != nil {
+			return fmt.Errorf("door relay: %w", err)
 		}
 	}
 	p.ic = newIntercom(cfg, log, p.brd, p.relay, snd)
 	// Device faults reach the intercom (status LED) once it is complete.
 	var health faultRelay
-	if p.dev, err = openAudio(cfg, health.report, log); err != nil {
-		return nil, fmt.Errorf("audio: %w", err)
+	if p.dev, err = op.audio(cfg, health.report, log); err != nil {
+		return fmt.Errorf("audio: %w", err)
 	}
 	p.closers = append(p.closers, p.dev.Close)
-	if p.eng, err = media.NewEngine(mediaConfig(cfg, log), p.dev); err != nil {
-		return nil, err
+	if p.eng, err = op.engine(mediaConfig(cfg, log), p.dev); err != nil {
+		return fmt.Errorf("media: %w", err)
 	}
 	p.closers = append(p.closers, p.eng.Close)
-	if p.ph, err = phone.New(phoneConfig(cfg, log), engineMedia{p.eng}); err != nil {
-		return nil, err
+	if p.ph, err = op.phone(phoneConfig(cfg, log), engineMedia{p.eng}); err != nil {
+		return fmt.Errorf("phone: %w", err)
 	}
 	p.ic.player, p.ic.phone = p.eng, p.ph
 	health.set(func(e error) { p.ic.setFault("audio", e) })
-	return p, nil
+	return nil
 }
 
 func newIntercom(cfg *config.Config, log *slog.Logger, brd *board, relay *hw.Relay, snd *sounds) *intercom {
@@ -152,9 +193,9 @@ func (p *parts) serve(ctx context.Context, started time.Time) error {
 	}
 	p.log.Info("SIP listening", "addr", p.ph.Addr(), "transport", p.cfg.SIP.Transport)
 	a := &app{cfg: p.cfg, log: p.log, started: started, ic: p.ic, phone: p.ph, brd: p.brd, relay: p.relay, eng: p.eng, dev: p.dev}
-	ctl, err := listenControl(socketPath(p.cfg), a.handlers(), p.log.With("component", "control"))
+	ctl, err := p.op.control(socketPath(p.cfg), a.handlers(), p.log.With("component", "control"))
 	if err != nil {
-		return err
+		return fmt.Errorf("control socket: %w", err)
 	}
 	p.log.Info("ready", "control", ctl.path, "simulated_gpio", p.brd.sim != nil)
 	p.notifySystemd()

@@ -40,10 +40,10 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		}
 		defer stop()
 	}
-	err = runApp(ctx, cfg, log)
-	if err != nil {
-		log.Error("skoip stopped", "err", err)
-		return exitCode(exitFailure)
+	// An error goes back to cli, which prints it as the one line that
+	// says why (exit 1): "skoip run: audio: audio.Open: ...".
+	if err := runApp(ctx, cfg, log); err != nil {
+		return err
 	}
 	log.Info("skoip stopped")
 	return nil
