@@ -3,105 +3,108 @@ package wav
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // Format tags (the first field of the fmt chunk).
 const (
 	TagPCM        = 0x0001
-	TagFloat      = 0x0003
-	TagALaw       = 0x0006
-	TagULaw       = 0x0007
 	TagExtensible = 0xFFFE
 )
 
-// Accepted ranges.
-const (
-	MinRate     = 8000
-	MaxRate     = 48000
-	MaxChannels = 8
-)
+// Rates are the sample rates accepted, in Hz: those that package dsp
+// converts to and from every device rate (8000, 16000, 44100 and 48000).
+// Other rates, even within 8 to 48 kHz, need filters too long to build.
+var rates = []int{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000}
 
-// Format is a validated fmt chunk. Tag is the effective format tag
-// (the sub-format for WAVE_FORMAT_EXTENSIBLE).
+// Rates returns the sample rates accepted, in Hz.
+func Rates() []int { return slices.Clone(rates) }
+
+// pcmGUID is the tail of KSDATAFORMAT_SUBTYPE_PCM
+// (00000001-0000-0010-8000-00aa00389b71) after its first 4 bytes.
+const pcmGUID = "\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
+
+// maxFmtSize bounds the fmt chunk: 16 bytes for PCM, 40 for
+// WAVE_FORMAT_EXTENSIBLE; more is a damaged file.
+const maxFmtSize = 1024
+
+// Format is a validated fmt chunk: integer PCM, possibly stored as
+// WAVE_FORMAT_EXTENSIBLE.
 type Format struct {
-	Tag        uint16
-	Channels   int
-	Rate       int
-	BitsPerSam int // bits per sample as stored: 8, 16, 24, 32 or 64
-	BlockAlign int // bytes per frame (all channels)
+	Channels   int // 1 or 2
+	Rate       int // one of Rates(), Hz
+	BitsPerSam int // 8, 16, 24 or 32
+	BlockAlign int // bytes per frame: Channels * BitsPerSam / 8
 }
 
 // parseFormat decodes and validates the fmt chunk body.
 func parseFormat(b []byte) (Format, error) {
 	if len(b) < 16 {
-		return Format{}, fmt.Errorf("fmt chunk of %d bytes, need 16: %w", len(b), ErrCorrupt)
+		return Format{}, fail(ErrCorrupt, fmt.Sprintf("fmt chunk of %d bytes, need 16", len(b)))
 	}
 	le := binary.LittleEndian
+	tag := le.Uint16(b[0:])
 	f := Format{
-		Tag:        le.Uint16(b[0:]),
 		Channels:   int(le.Uint16(b[2:])),
 		Rate:       int(le.Uint32(b[4:])),
 		BlockAlign: int(le.Uint16(b[12:])),
 		BitsPerSam: int(le.Uint16(b[14:])),
 	}
-	if f.Tag == TagExtensible {
-		// cbSize(2) validBits(2) channelMask(4) subFormat GUID(16): the GUID
-		// starts with the real format tag.
-		if len(b) < 40 {
-			return Format{}, fmt.Errorf("extensible fmt chunk of %d bytes, need 40: %w", len(b), ErrCorrupt)
-		}
-		f.Tag = le.Uint16(b[24:])
+	if err := checkTag(tag, b); err != nil {
+		return Format{}, err
 	}
 	return f, f.validate()
 }
 
+// checkTag accepts PCM, and WAVE_FORMAT_EXTENSIBLE whose sub-format GUID is
+// PCM's.
+func checkTag(tag uint16, b []byte) error {
+	const convert = "; convert it, e.g. `sox in.wav -e signed-integer -b 16 out.wav`"
+	switch {
+	case tag == TagPCM:
+		return nil
+	case tag != TagExtensible:
+		return fail(ErrUnsupported, fmt.Sprintf("not PCM (format %d)%s", tag, convert))
+	case len(b) < 40 || binary.LittleEndian.Uint16(b[16:]) < 22:
+		// cbSize(2) validBits(2) channelMask(4) subFormat GUID(16)
+		return fail(ErrCorrupt, fmt.Sprintf("WAVE_FORMAT_EXTENSIBLE fmt chunk of %d bytes, need 40", len(b)))
+	case binary.LittleEndian.Uint32(b[24:]) != TagPCM || string(b[28:40]) != pcmGUID:
+		return fail(ErrUnsupported, fmt.Sprintf("not PCM (WAVE_FORMAT_EXTENSIBLE with sub-format %s)%s", guid(b[24:40]), convert))
+	}
+	return nil
+}
+
+// guid formats the 16 bytes of a GUID as Windows writes it.
+func guid(b []byte) string {
+	le := binary.LittleEndian
+	return fmt.Sprintf("%08x-%04x-%04x-%x-%x", le.Uint32(b), le.Uint16(b[4:]), le.Uint16(b[6:]), b[8:10], b[10:16])
+}
+
 func (f Format) validate() error {
-	if err := f.checkEncoding(); err != nil {
-		return err
-	}
-	if f.Channels < 1 || f.Channels > MaxChannels {
-		return fmt.Errorf("%d channels, want 1 to %d: %w", f.Channels, MaxChannels, ErrUnsupported)
-	}
-	if f.Rate < MinRate || f.Rate > MaxRate {
-		return fmt.Errorf("sample rate %d Hz, want %d to %d: %w", f.Rate, MinRate, MaxRate, ErrUnsupported)
-	}
-	if want := f.Channels * f.BitsPerSam / 8; f.BlockAlign != want {
-		return fmt.Errorf("block align %d, want %d for %d channels of %d bits: %w",
-			f.BlockAlign, want, f.Channels, f.BitsPerSam, ErrCorrupt)
+	switch {
+	case f.Channels < 1 || f.Channels > 2:
+		return fail(ErrUnsupported, fmt.Sprintf("%d channels (1 or 2 supported)", f.Channels))
+	case !slices.Contains(rates, f.Rate):
+		return fail(ErrUnsupported, fmt.Sprintf("sample rate %d Hz (%s supported)", f.Rate, rateList()))
+	case f.BitsPerSam != 8 && f.BitsPerSam != 16 && f.BitsPerSam != 24 && f.BitsPerSam != 32:
+		return fail(ErrUnsupported, fmt.Sprintf("%d bits per sample (8, 16, 24 or 32 supported)", f.BitsPerSam))
+	case f.BlockAlign != f.Channels*f.BitsPerSam/8:
+		return fail(ErrCorrupt, fmt.Sprintf("block align %d, want %d for %d channels of %d bits",
+			f.BlockAlign, f.Channels*f.BitsPerSam/8, f.Channels, f.BitsPerSam))
 	}
 	return nil
 }
 
-func (f Format) checkEncoding() error {
-	ok := false
-	switch f.Tag {
-	case TagPCM:
-		ok = f.BitsPerSam == 8 || f.BitsPerSam == 16 || f.BitsPerSam == 24 || f.BitsPerSam == 32
-	case TagFloat:
-		ok = f.BitsPerSam == 32 || f.BitsPerSam == 64
-	case TagALaw, TagULaw:
-		ok = f.BitsPerSam == 8
-	default:
-		return fmt.Errorf("format tag %#04x is not PCM, float, A-law or µ-law "+
-			"(convert with: sox in.wav -e signed-integer -b 16 out.wav): %w", f.Tag, ErrUnsupported)
+func rateList() string {
+	s := ""
+	for i, r := range rates {
+		switch {
+		case i == len(rates)-1:
+			s += " or "
+		case i > 0:
+			s += ", "
+		}
+		s += fmt.Sprint(r)
 	}
-	if !ok {
-		return fmt.Errorf("%d bits per sample for %s: %w", f.BitsPerSam, f.TagName(), ErrUnsupported)
-	}
-	return nil
-}
-
-// TagName names the effective encoding.
-func (f Format) TagName() string {
-	switch f.Tag {
-	case TagPCM:
-		return "PCM"
-	case TagFloat:
-		return "IEEE float"
-	case TagALaw:
-		return "A-law"
-	case TagULaw:
-		return "µ-law"
-	}
-	return fmt.Sprintf("format %#04x", f.Tag)
+	return s
 }
