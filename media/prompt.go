@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/media/dsp"
-	"github.com/skoip/skoip/media/wav"
 )
 
 // Prompt is an announcement (doorbell, busy, ringtone) decoded once into
@@ -19,18 +18,11 @@ type Prompt struct {
 }
 
 // LoadPrompt reads the WAV file at path (see package wav for the formats
-// accepted), mixes it down to mono and converts it to rate Hz. Errors name
-// the file and say what is wrong with it.
+// and limits), mixes it down to mono and converts it to rate Hz. A prompt
+// may last at most wav.MaxPromptDuration. Errors name the file and say
+// what is wrong with it.
 func LoadPrompt(path string, rate int) (*Prompt, error) {
-	a, err := wav.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("media.LoadPrompt: %w", err)
-	}
-	s, err := convertRate(a.Samples, a.Rate, rate)
-	if err != nil {
-		return nil, fmt.Errorf("media.LoadPrompt %s: %w", path, err)
-	}
-	return &Prompt{name: path, rate: rate, samples: s}, nil
+	return NewPromptSet(rate).Load(path)
 }
 
 // NewPrompt wraps samples already at rate Hz (a generated tone, a test
@@ -59,9 +51,10 @@ func (p *Prompt) Duration() time.Duration {
 // NewReader returns a reader positioned at the start of the prompt.
 func (p *Prompt) NewReader() *PromptReader { return &PromptReader{p: p} }
 
-// convertRate resamples s from one rate to another, compensating the
-// filter's delay so that the output starts with the input and has the
-// same duration.
+// convertRate resamples a signal held in memory, compensating the filter's
+// delay so that the output starts with the input and has the same
+// duration. Tests build device signals with it; WAV files are converted as
+// they are read, by wav.ReadAll.
 func convertRate(s []int16, from, to int) ([]int16, error) {
 	if from == to {
 		return s, nil

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +179,85 @@ func TestPromptReaderFrames(t *testing.T) {
 		if want := min(32767, 32000+int(s[i])); int(v) != want {
 			t.Fatalf("mix[%d] = %d, want %d (saturating)", i, v, want)
 		}
+	}
+}
+
+// hourPCM8 writes the header of a mono 8-bit file of d at rate Hz and
+// leaves its samples a hole (a sparse file: no disk used).
+func hourPCM8(t *testing.T, dir, name string, rate int, d time.Duration) string {
+	t.Helper()
+	n := int(int64(rate) * int64(d) / int64(time.Second))
+	p := writeMono(t, dir, name, rate, nil)
+	b, _ := os.ReadFile(p)
+	le := binary.LittleEndian
+	le.PutUint32(b[4:], uint32(36+n+n&1))
+	le.PutUint32(b[28:], uint32(rate))
+	le.PutUint16(b[32:], 1)
+	le.PutUint16(b[34:], 8)
+	le.PutUint32(b[40:], uint32(n))
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(p, int64(44+n+n&1)); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// The same file named for every prompt is decoded once; a link to it too.
+func TestPromptSetShares(t *testing.T) {
+	dir := t.TempDir()
+	p := hourPCM8(t, dir, "minute.wav", 48000, time.Minute)
+	link := filepath.Join(dir, "link.wav")
+	if err := os.Symlink(p, link); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s := media.NewPromptSet(8000)
+	first, err := s.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{p, link, filepath.Join(dir, ".", "minute.wav"), p, p} {
+		again, err := s.Load(q)
+		if err != nil || again != first {
+			t.Fatalf("Load(%s) = %p, %v; want the shared %p", q, again, err, first)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	// One decoded copy (480,000 samples at 8 kHz, 960 KB) and a few KiB.
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 2*480000+512<<10 {
+		t.Errorf("six prompts of one 60 s file allocated %d bytes, want one copy of 960000 and at most 512 KiB more", alloc)
+	} else {
+		t.Logf("six prompts of one 60 s 48 kHz file: %d bytes allocated", alloc)
+	}
+}
+
+// A legal 1-hour WAV (28.8 MB of 8-bit samples) is refused from its header,
+// before anything is decoded.
+func TestPromptSetRefusesLongPrompts(t *testing.T) {
+	dir := t.TempDir()
+	hour := hourPCM8(t, dir, "hour.wav", 8000, time.Hour)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := media.NewPromptSet(8000).Load(hour)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, wav.ErrTooLong) || !strings.Contains(err.Error(), hour+": 1h0m0s long; a prompt may last at most 1m0s") {
+		t.Fatalf("1-hour prompt: %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<10 {
+		t.Errorf("refusing a 1-hour prompt allocated %d bytes", alloc)
+	}
+
+	s := media.NewPromptSet(8000)
+	for i := range 3 {
+		if _, err := s.Load(hourPCM8(t, dir, fmt.Sprintf("m%d.wav", i), 8000, time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := hourPCM8(t, dir, "last.wav", 8000, time.Second)
+	if _, err := s.Load(last); !errors.Is(err, wav.ErrTooLong) || !strings.Contains(err.Error(), last+": 1s long; with the 3m0s") {
+		t.Fatalf("over the total: %v", err)
 	}
 }

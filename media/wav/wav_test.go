@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-		"os"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
