@@ -169,10 +169,12 @@ func (a *app) handlers() map[string]handler {
 
 // press presses a button: through the simulated GPIO line where the GPIO is
 // simulated (so debounce and events are the real ones), else by running the
-// button's action directly.
+// button's action directly. What is known at once to fail (no such button,
+// a call with a bad target or while another is in progress) is the reply;
+// a simulated press would only log it.
 func (a *app) press(ctx context.Context, name string) error {
-	if _, ok := a.ic.button(name); !ok {
-		return fmt.Errorf("no button %q in the config", name)
+	if err := a.ic.checkPress(name); err != nil {
+		return err
 	}
 	if a.brd.sim != nil {
 		return a.brd.sim.Press(name)

@@ -21,6 +21,9 @@ const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control s
   open              send the door code (the inside unit's open button)
   play FILE         send a WAV file to the remote party during a call
   mute | unmute     close or open the microphone
+A command that fails at once (a target that cannot be dialled, no target, no such button, a call
+already in progress) answers {"error": "..."} and ctl exits 1; a call that fails later (busy, no
+answer) is only in the log.
 The socket is --socket, else control.socket of --config (or of the file ` + "`skoip run`" + ` would use),
 else the service's /run/skoip/skoip.sock when it exists, else $XDG_RUNTIME_DIR/skoip.sock or /tmp/skoip-UID.sock.`
 

@@ -171,13 +171,13 @@ func (i *intercom) button(name string) (config.Button, bool) {
 
 // call dials target (or peer.address) in the background: the doorbell plays
 // on the local speaker while it rings, the busy or no-answer prompt after a
-// failure. It returns once the call is on its way.
+// failure. It returns once the call is on its way, or at once with what is
+// known to fail: no target, a target the phone cannot dial, a call in
+// progress.
 func (i *intercom) call(ctx context.Context, target string) error {
-	if target == "" {
-		target = i.cfg.Peer.Address
-	}
-	if target == "" {
-		return errors.New("no target: set peer.address or the button's target")
+	target, err := i.callTarget(target)
+	if err != nil {
+		return err
 	}
 	if s := i.phone.Status().State; s != phone.StateIdle {
 		return fmt.Errorf("%w (state %s)", phone.ErrCallInProgress, s)
@@ -202,6 +202,46 @@ func (i *intercom) call(ctx context.Context, target string) error {
 			i.playBackground(ctx, p, media.ToLocal)
 		}
 	}()
+	return nil
+}
+
+// callTarget is where a call to target goes: target, else peer.address.
+// It is checked as the config file's targets are, so that a target that
+// cannot be dialled is refused here and not in the dial's goroutine.
+func (i *intercom) callTarget(target string) (string, error) {
+	if target == "" {
+		target = i.cfg.Peer.Address
+	}
+	if target == "" {
+		return "", errors.New("no target: set peer.address or the button's target")
+	}
+	if err := i.cfg.CheckTarget(target); err != nil {
+		return "", fmt.Errorf("bad target: %w", err)
+	}
+	return target, nil
+}
+
+// checkPress returns what is known at once to make a press of the button
+// called name fail: no such button; for a call, no target, a bad one or a
+// call in progress; for the door opener, no door code. A press that passes
+// may still fail later (the callee is busy).
+func (i *intercom) checkPress(name string) error {
+	b, ok := i.button(name)
+	if !ok {
+		return fmt.Errorf("no button %q in the config", name)
+	}
+	state := i.phone.Status().State
+	switch {
+	case b.Action == config.ActionCall, b.Action == config.ActionToggle && state == phone.StateIdle:
+		if _, err := i.callTarget(b.Target); err != nil {
+			return fmt.Errorf("button %q: %w", name, err)
+		}
+		if state != phone.StateIdle {
+			return fmt.Errorf("button %q: %w (state %s)", name, phone.ErrCallInProgress, state)
+		}
+	case b.Action == config.ActionOpen && i.cfg.Door.Code == "":
+		return fmt.Errorf("button %q: no door code configured (door.code)", name)
+	}
 	return nil
 }
 
