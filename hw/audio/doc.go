@@ -10,6 +10,11 @@
 //     with backoff until it returns: the process keeps running.
 //   - "file": capture read from a WAV file in real time and looped, playback
 //     written to a WAV file as it plays (header fixed up on Stop and Close).
+//     The capture file is decoded at Open by media/wav, the decoder of the
+//     prompts and of check-config (LoadCapture): a regular file of at most
+//     32 MiB and 5 minutes, any format media/wav accepts, mixed down to mono
+//     and resampled to the device rate; a damaged file is refused with an
+//     error that names it. (hw imports no other part of media.)
 //   - "loopback": what is played comes back as capture one period later,
 //     paced in real time (like baresip's auloop).
 //   - "null": silence in, output discarded, paced in real time.

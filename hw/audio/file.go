@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+
+	"github.com/skoip/skoip/media/wav"
 )
 
 // newFile returns the "file" device: capture from the WAV file
@@ -30,18 +32,9 @@ func newFile(cfg Config, log *slog.Logger) (*paced, error) {
 }
 
 func loopedSource(path string, rate int) (func(in []int16), error) {
-	b, err := os.ReadFile(path)
+	samples, err := LoadCapture(path, rate)
 	if err != nil {
-		return nil, fmt.Errorf("audio: capture file: %w", err)
-	}
-	r, samples, err := DecodeWAV(b)
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("audio: capture file %s: %w", path, err)
-	case r != rate:
-		return nil, fmt.Errorf("%w: capture file %s is %d Hz, the device runs at %d Hz", ErrConfig, path, r, rate)
-	case len(samples) == 0:
-		return nil, fmt.Errorf("%w: capture file %s has no samples", ErrWAV, path)
+		return nil, err
 	}
 	pos := 0
 	return func(in []int16) {
@@ -51,6 +44,23 @@ func loopedSource(path string, rate int) (func(in []int16), error) {
 			pos = (pos + c) % len(samples)
 		}
 	}, nil
+}
+
+// LoadCapture decodes the file backend's capture file for a device at rate
+// Hz: through media/wav, the decoder of the prompts and of check-config,
+// within wav.CaptureBudget (5 minutes; 28.8 MB at 48 kHz), mixed down to
+// mono and resampled to rate when the file has another.
+func LoadCapture(path string, rate int) ([]int16, error) {
+	f, _, err := wav.CaptureBudget().Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: capture file: %w", ErrWAV, err)
+	}
+	defer f.Close()
+	s, err := f.ReadAll(rate)
+	if err != nil {
+		return nil, fmt.Errorf("%w: capture file: %w", ErrWAV, err)
+	}
+	return s, nil
 }
 
 // wavWriter appends samples to a WAV file as they are played.

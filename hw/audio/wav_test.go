@@ -29,8 +29,7 @@ func TestWAVRoundTrip(t *testing.T) {
 	}
 }
 
-// annotated builds a WAV with an extra chunk before "data" and a data size
-// that runs past the end (an unfinished recording).
+// annotated builds a WAV with an extra chunk of odd size before "data".
 func annotated() []byte {
 	var b bytes.Buffer
 	b.WriteString("RIFF\xff\xff\xff\xffWAVE")
@@ -39,26 +38,33 @@ func annotated() []byte {
 	_ = binary.Write(&b, binary.LittleEndian, []uint32{8000, 16000})
 	_ = binary.Write(&b, binary.LittleEndian, []uint16{2, 16})
 	b.WriteString("LIST\x03\x00\x00\x00abc\x00") // odd size: padded
-	b.WriteString("data\xff\xff\xff\xff")
+	b.WriteString("data\x04\x00\x00\x00")
 	_ = binary.Write(&b, binary.LittleEndian, []int16{7, -7})
 	return b.Bytes()
 }
 
-func TestDecodeWAVSkipsChunksAndTruncatedData(t *testing.T) {
+func TestDecodeWAVSkipsChunksAndMixesDown(t *testing.T) {
 	rate, s, err := audio.DecodeWAV(annotated())
 	if err != nil || rate != 8000 || len(s) != 2 || s[0] != 7 || s[1] != -7 {
 		t.Fatalf("DecodeWAV = %d %v %v", rate, s, err)
 	}
+	stereo := annotated()
+	stereo[22], stereo[32] = 2, 4 // 2 channels, 4-byte frames
+	if rate, s, err := audio.DecodeWAV(stereo); err != nil || rate != 8000 || len(s) != 1 || s[0] != 0 {
+		t.Fatalf("stereo: DecodeWAV = %d %v %v, want one frame, (7 + -7) / 2", rate, s, err)
+	}
 }
 
+// A data chunk that declares more than the file holds (4 GB, or an
+// unfinished recording) is refused, not read up to the end.
 func TestDecodeWAVRejects(t *testing.T) {
-	stereo := annotated()
-	stereo[22] = 2
 	float := annotated()
 	float[20] = 3
+	past := annotated()
+	copy(past[len(past)-8:], "\xff\xff\xff\xff")
 	for name, b := range map[string][]byte{
-		"empty": nil, "not riff": []byte("RIFX0000WAVE"), "stereo": stereo, "float": float,
-		"no data": annotated()[:44],
+		"empty": nil, "not riff": []byte("RIFX0000WAVE"), "float": float,
+		"no data": annotated()[:44], "data past the end": past,
 	} {
 		if _, _, err := audio.DecodeWAV(b); !errors.Is(err, audio.ErrWAV) {
 			t.Errorf("%s: err = %v, want ErrWAV", name, err)
