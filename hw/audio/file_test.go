@@ -104,7 +104,7 @@ func TestFileRefusesHostileCapture(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	long := write("long.wav", with(40, 8000*301*2, 4)) // 301 s declared...
+	long := write("long.wav", with(40, 8000*301*2, 4))       // 301 s declared...
 	if err := os.Truncate(long, 44+8000*301*2); err != nil { // ...and there (sparse)
 		t.Fatal(err)
 	}
