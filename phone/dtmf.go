@@ -135,6 +135,35 @@ func parseDTMFInfo(ctype string, body []byte) (rune, error) {
 	return 0, fmt.Errorf("%w: signal %q", ErrBadDTMF, sig)
 }
 
+// ackWait bounds how long an INFO that overtook the ACK of our 2xx waits
+// for it (sipgo hands each datagram to its own goroutine: back-to-back
+// ACK and INFO arrive reordered).
+const ackWait = 2 * time.Second
+
+// awaitConfirmed reports whether c's dialog is confirmed, waiting up to
+// ackWait for the ACK of an answered call. A call nobody answered is not
+// confirmed, at once.
+func (p *Phone) awaitConfirmed(c *call) bool {
+	select {
+	case <-c.answered:
+	default:
+		return false
+	}
+	if c.confirmed() {
+		return true
+	}
+	t := time.NewTimer(ackWait)
+	defer t.Stop()
+	select {
+	case <-c.acked:
+		return true
+	case <-c.done:
+	case <-p.quit:
+	case <-t.C:
+	}
+	return false
+}
+
 // onInfo takes DTMF as SIP INFO from the dialog's peer, in a confirmed
 // dialog only (403 before); an empty INFO is a keep-alive.
 func (p *Phone) onInfo(req *sip.Request, tx sip.ServerTransaction) {
@@ -155,7 +184,7 @@ func (p *Phone) onInfo(req *sip.Request, tx sip.ServerTransaction) {
 		p.reply(tx, req, 415, "Unsupported Media Type", c, sip.NewHeader("Accept", dtmfRelayType+", "+dtmfType))
 		return
 	}
-	if !c.confirmed() {
+	if !p.awaitConfirmed(c) {
 		p.warnLimited("DTMF refused: the dialog is not confirmed (not answered and ACKed)", "source", "info", "call_id", c.id)
 		p.reply(tx, req, 403, "Forbidden (call not answered)", c)
 		return

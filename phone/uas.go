@@ -251,7 +251,7 @@ func (p *Phone) onMedia(c *call) func(media.Event) {
 	return func(ev media.Event) {
 		switch ev.Kind {
 		case media.EventDTMF:
-			if !c.confirmed() {
+			if !c.confirmed() { // a person types a code long after the ACK
 				p.warnLimited("DTMF ignored: the dialog is not confirmed (not answered and ACKed)", "source", "rtp", "call_id", c.id)
 				return
 			}
