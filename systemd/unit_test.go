@@ -58,6 +58,20 @@ func TestUnitVerify(t *testing.T) {
 	}
 }
 
+// TestUnitDirectories: the control socket's folder and the state folder
+// (the door-code lockout) are the unit's own, readable by the skoip group.
+func TestUnitDirectories(t *testing.T) {
+	unit, err := os.ReadFile("skoip.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"RuntimeDirectory=skoip", "RuntimeDirectoryMode=0750", "StateDirectory=skoip", "StateDirectoryMode=0750"} {
+		if !bytes.Contains(unit, []byte("\n"+line+"\n")) {
+			t.Errorf("skoip.service lacks %s", line)
+		}
+	}
+}
+
 var exposureRE = regexp.MustCompile(`Overall exposure level for skoip\.service: ([0-9.]+)`)
 
 func TestUnitSecurityExposure(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net/netip"
+	"os"
 	"runtime/debug"
 	"sync"
 	"syscall"
@@ -129,14 +130,29 @@ func (p *parts) open() error {
 }
 
 func newIntercom(cfg *config.Config, log *slog.Logger, brd *board, relay *hw.Relay, snd *sounds) *intercom {
+	clock := hw.SystemClock()
 	ic := &intercom{cfg: cfg, log: log.With("component", "intercom"), sounds: snd,
-		buttons: brd.Buttons.Events(), leds: brd.LEDs, clock: hw.SystemClock(),
-		door:   newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration),
+		buttons: brd.Buttons.Events(), leds: brd.LEDs, clock: clock,
+		door:   openDoorCode(cfg.Door, doorStateDir(cfg, log), clock.Now(), log.With("component", "door")),
 		faults: map[string]string{}, inject: make(chan func())}
 	if relay != nil {
 		ic.relay = relay
 	}
 	return ic
+}
+
+// doorStateDir is where the door-code lockout is kept; "" (in memory only,
+// with a warning) when there is no state folder.
+func doorStateDir(cfg *config.Config, log *slog.Logger) string {
+	if cfg.Door.Code == "" {
+		return ""
+	}
+	dir, err := stateDir(cfg.State.Dir, os.Getenv)
+	if err != nil {
+		log.Warn("the door-code lockout is kept in memory only: a restart clears it", "err", err)
+		return ""
+	}
+	return dir
 }
 
 // close releases the parts in reverse order of opening.

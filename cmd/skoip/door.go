@@ -1,17 +1,23 @@
 package main
 
 import (
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/skoip/skoip/config"
 )
 
 // doorCode checks DTMF digits against the door code: the last len(code)
 // digits are compared once that many have arrived. After lockoutAttempts
-// wrong codes in a row, digits are ignored for lockoutTime.
+// wrong codes in a row, digits are ignored for lockoutTime. With a store,
+// the count and the lockout survive a restart (doorstate.go).
 type doorCode struct {
 	code            string
 	lockoutAttempts int
 	lockoutTime     time.Duration
+	store           *lockoutFile // nil: in memory only
 
 	buf         strings.Builder
 	wrong       int
@@ -33,6 +39,19 @@ func newDoorCode(code string, attempts int, lockout time.Duration) *doorCode {
 	return &doorCode{code: code, lockoutAttempts: attempts, lockoutTime: lockout}
 }
 
+// openDoorCode is newDoorCode for door, its state kept in the folder dir
+// and restored from it as of now; dir "" keeps it in memory only. Without
+// a door code there is nothing to keep.
+func openDoorCode(door config.Door, dir string, now time.Time, log *slog.Logger) *doorCode {
+	d := newDoorCode(door.Code, door.LockoutAttempts, door.LockoutTime.Duration)
+	if d.code == "" || dir == "" {
+		return d
+	}
+	d.store = &lockoutFile{path: filepath.Join(dir, lockoutFileName), log: log}
+	d.restore(now)
+	return d
+}
+
 // feed takes one digit received at now.
 func (d *doorCode) feed(digit rune, now time.Time) doorResult {
 	if d.code == "" {
@@ -48,15 +67,20 @@ func (d *doorCode) feed(digit rune, now time.Time) doorResult {
 	got := d.buf.String()
 	d.buf.Reset()
 	if got == d.code {
-		d.wrong = 0
+		if d.wrong != 0 {
+			d.wrong = 0
+			d.save(now)
+		}
 		return doorOpen
 	}
 	d.wrong++
 	if d.wrong >= d.lockoutAttempts {
 		d.wrong = 0
 		d.lockedUntil = now.Add(d.lockoutTime)
+		d.save(now)
 		return doorLockedNow
 	}
+	d.save(now)
 	return doorWrong
 }
 
