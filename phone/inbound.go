@@ -30,20 +30,40 @@ func (p *Phone) isProxy(ip netip.Addr) bool {
 	return p.proxyIP.IsValid() && p.proxyIP == ip.Unmap()
 }
 
+// screening is what the caller's address alone says about a new INVITE.
+type screening int
+
+const (
+	screenDirect  screening = iota // a direct caller Allow admits (DirectAuth may still challenge)
+	screenProxy                    // the registrar: taken without further checks
+	screenRefused                  // 403
+)
+
+// screen decides from the source address alone whether a new INVITE may go
+// on; when refused, why says so for the log. Both admit and the gate in
+// front of sipgo (gate.go) ask it.
+func (p *Phone) screen(src netip.Addr) (s screening, why string) {
+	if p.acct != nil && p.isProxy(src) {
+		return screenProxy, ""
+	}
+	if p.acct != nil && len(p.allow) == 0 && p.guard == nil {
+		return screenRefused, "call refused: direct caller, and calls.allow is empty with an account"
+	}
+	if !p.allow.allows(src) {
+		return screenRefused, "call refused: caller not allowed"
+	}
+	return screenDirect, ""
+}
+
 // admit decides whether a new INVITE may ring, answering it when not.
 func (p *Phone) admit(req *sip.Request, tx sip.ServerTransaction) bool {
 	src := sourceAddr(req)
 	caller := req.From().Address.String()
-	if p.acct != nil && p.isProxy(src.Addr()) {
+	switch s, why := p.screen(src.Addr()); s {
+	case screenProxy:
 		return true
-	}
-	if p.acct != nil && len(p.allow) == 0 && p.guard == nil {
-		p.warnLimited("call refused: direct caller, and calls.allow is empty with an account", "from", src.String(), "caller", caller)
-		p.reply(tx, req, 403, "Forbidden", nil)
-		return false
-	}
-	if !p.allow.allows(src.Addr()) {
-		p.warnLimited("call refused: caller not allowed", "from", src.String(), "caller", caller)
+	case screenRefused:
+		p.warnLimited(why, "from", src.String(), "caller", caller)
 		p.reply(tx, req, 403, "Forbidden", nil)
 		return false
 	}

@@ -56,7 +56,9 @@ func (p *Phone) listen() (*listeners, error) {
 		// sipgo keys its connection pool by the socket's own address: a
 		// wildcard "0.0.0.0" is bound dual-stack by Go and reads back "[::]".
 		p.laddr = sip.Addr{IP: net.IP(p.addr.Addr().AsSlice()), Port: int(p.addr.Port())}
-		ln.udp = &tracedPacketConn{PacketConn: ln.udp, p: p}
+		tc := &tracedPacketConn{PacketConn: ln.udp, p: p}
+		tc.gate = newGate(p, tc)
+		ln.udp = tc
 	}
 	if ln.tcp != nil {
 		ln.tcp = &tracedListener{Listener: ln.tcp, p: p}

@@ -31,27 +31,34 @@ func (p *Phone) trace(peer string, sent bool, msg []byte) {
 	p.log.Debug("===== " + peer + " | " + dir + " =====\n" + string(msg))
 }
 
-// tracedPacketConn traces every datagram of the UDP listener.
+// tracedPacketConn traces every datagram of the UDP listener and puts the
+// gate (gate.go) in front of sipgo.
 type tracedPacketConn struct {
 	net.PacketConn
-	p *Phone
+	p    *Phone
+	gate *gate
 }
 
-// ReadFrom traces each datagram; once the phone stops, datagrams are
-// dropped (sipgo skips empty reads) so that no handling starts while the
-// sockets close (it would make sipgo open a new socket to answer).
+// ReadFrom traces each datagram and returns the next one the gate lets
+// through; once the phone stops, datagrams are dropped (sipgo skips empty
+// reads) so that no handling starts while the sockets close (it would make
+// sipgo open a new socket to answer).
 func (c *tracedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
-	n, addr, err := c.PacketConn.ReadFrom(b)
-	if err != nil {
-		return n, addr, err
+	for {
+		n, addr, err := c.PacketConn.ReadFrom(b)
+		if err != nil {
+			return n, addr, err
+		}
+		if c.p.stopping() {
+			return 0, addr, nil
+		}
+		if n > 4 {
+			c.p.trace(addr.String(), false, b[:n])
+		}
+		if c.gate == nil || c.gate.filter(b[:n], addr) {
+			return n, addr, nil
+		}
 	}
-	if c.p.stopping() {
-		return 0, addr, nil
-	}
-	if n > 4 {
-		c.p.trace(addr.String(), false, b[:n])
-	}
-	return n, addr, err
 }
 
 // WriteTo traces before writing, so that the trace precedes any answer.

@@ -1,0 +1,279 @@
+package phone
+
+import (
+	"hash/maphash"
+	"net"
+	"net/netip"
+	"sync/atomic"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+)
+
+// The gate reads every UDP datagram before sipgo does (tracedPacketConn
+// calls it) and answers, statelessly and without a sipgo transaction,
+// whatever needs no state: a sipgo server transaction lives 32 s after its
+// answer, about 6.5 KB each, so a flood of refused INVITEs once took the
+// process from 12 MB to 295 MB. What it hands to sipgo is rate-limited.
+// It runs on sipgo's one UDP read goroutine, which owns its state.
+
+// The gate's limits.
+const (
+	gateAddrs     = 256 // addresses with a bucket, per table; the oldest is evicted
+	recentInvites = 64  // Call-IDs of INVITEs handed to sipgo: their ACKs and CANCELs pass
+)
+
+var (
+	passPerSource = limit{rate: 20, burst: 40}   // messages per source IP handed to sipgo
+	passTrusted   = limit{rate: 50, burst: 100}  // all handed to sipgo from addresses screen admits
+	passStrangers = limit{rate: 20, burst: 40}   // all handed to sipgo from other addresses
+	replyPerDest  = limit{rate: 50, burst: 100}  // stateless replies per destination IP
+	replyAll      = limit{rate: 500, burst: 500} // stateless replies in all
+)
+
+// gate is the UDP front door; see the comment above.
+type gate struct {
+	p      *Phone
+	conn   net.PacketConn // the traced socket the replies go out on
+	tag    string         // To tag of our stateless replies
+	parser *sip.Parser
+	seed   maphash.Seed
+
+	sources   *perAddr // passing, per source
+	replies   *perAddr // stateless replies, per destination
+	trusted   bucket
+	strangers bucket
+	replyAll  bucket
+	invites   *recentSet
+
+	counts  [outcomes]atomic.Uint64
+	lastLog time.Time
+}
+
+// outcome is what the gate did with a datagram.
+type outcome int
+
+const (
+	passed     outcome = iota // handed to sipgo
+	answered                  // a stateless reply went out
+	dropped                   // ACK or response of no interest, keep-alive, no readable Via
+	overLimit                 // beyond a pass limit (503 when a reply is allowed)
+	replyLimit                // a reply withheld: rate or size
+	outcomes
+)
+
+func newGate(p *Phone, conn net.PacketConn) *gate {
+	return &gate{
+		p: p, conn: conn, tag: sip.GenerateTagN(16), parser: sip.NewParser(), seed: maphash.MakeSeed(),
+		sources: newPerAddr(gateAddrs, passPerSource),
+		replies: newPerAddr(gateAddrs, replyPerDest),
+		invites: newRecentSet(recentInvites),
+	}
+}
+
+// filter reports whether sipgo should see the datagram b from addr; when
+// not, the gate has answered or dropped it.
+func (g *gate) filter(b []byte, addr net.Addr) bool {
+	ua, ok := addr.(*net.UDPAddr)
+	if !ok {
+		return true
+	}
+	src := ua.AddrPort()
+	src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+	m := scanRaw(b)
+	if len(m.start) == 0 {
+		return g.done(dropped)
+	}
+	if m.isResponse() {
+		return g.pass(src, g.trustedAddr(src.Addr()), nil, len(b))
+	}
+	return g.request(b, &m, src)
+}
+
+// request sorts a request: refused when malformed, answered when no state
+// is needed, else handed to sipgo within the limits.
+func (g *gate) request(b []byte, m *rawMsg, src netip.AddrPort) bool {
+	isAck := m.method() == "ACK"
+	if isAck && !m.viaReadable() {
+		return g.done(dropped)
+	}
+	if v := lint(m, true); v != nil {
+		return g.refuseRaw(m, v, isAck, src, len(b))
+	}
+	msg, err := g.parser.ParseSIP(b)
+	req, ok := msg.(*sip.Request)
+	if err != nil || !ok {
+		return g.refuseRaw(m, bad("unparsable"), isAck, src, len(b))
+	}
+	req.SetSource(src.String())
+	req.SetTransport("UDP")
+	if !m.viaReadable() || req.Via() == nil {
+		g.p.debugLimited(&g.lastLog, "datagram dropped", "from", src.String(), "why", "no readable Via")
+		return g.done(dropped)
+	}
+	if m.method() != string(req.Method) {
+		// sipgo upper-cases the method; SIP methods are case-sensitive.
+		return g.answer(req, src, len(b), 501, "Not Implemented", sip.NewHeader("Allow", allowMethods))
+	}
+	if v := check(req); v != nil {
+		if isAck {
+			return g.done(dropped)
+		}
+		return g.answer(req, src, len(b), v.code, v.reason, v.extra...)
+	}
+	return g.route(req, src, len(b))
+}
+
+// route passes what belongs to the call or to an INVITE sipgo holds, and
+// answers the rest as the handlers would, without their state.
+func (g *gate) route(req *sip.Request, src netip.AddrPort, n int) bool {
+	id := g.hash(req.CallID().Value())
+	if c := g.p.current(); c != nil && c.id == req.CallID().Value() {
+		return g.pass(src, g.trustedAddr(src.Addr()), req, n)
+	}
+	toTag, _ := req.To().Params.Get("tag")
+	switch {
+	case req.IsAck():
+		if g.invites.has(id) {
+			return g.pass(src, g.trustedAddr(src.Addr()), req, n)
+		}
+		return g.done(dropped)
+	case req.IsCancel():
+		if g.invites.has(id) {
+			return g.pass(src, g.trustedAddr(src.Addr()), req, n)
+		}
+		return g.answer(req, src, n, 481, "Call/Transaction Does Not Exist")
+	case req.IsInvite() && toTag == "":
+		return g.newInvite(req, src, n, id)
+	case req.Method == sip.OPTIONS:
+		return g.answer(req, src, n, 200, "OK", optionsHeaders()...)
+	}
+	code, reason := methodAnswer(req.Method)
+	if code == 405 || code == 501 {
+		return g.answer(req, src, n, code, reason, sip.NewHeader("Allow", allowMethods))
+	}
+	return g.answer(req, src, n, code, reason)
+}
+
+// newInvite refuses a stranger (403) or a second call (486) itself.
+func (g *gate) newInvite(req *sip.Request, src netip.AddrPort, n int, id uint64) bool {
+	if s, why := g.p.screen(src.Addr()); s == screenRefused {
+		g.p.warnLimited(why, "from", src.String(), "caller", req.From().Address.String())
+		return g.answer(req, src, n, 403, "Forbidden")
+	}
+	if g.p.current() != nil {
+		return g.answer(req, src, n, 486, "Busy Here")
+	}
+	if !g.pass(src, true, req, n) {
+		return false
+	}
+	g.invites.add(id)
+	return true
+}
+
+// methodAnswer is the answer to a request outside any dialog: 481 for the
+// methods that need one, 405 for SIP methods we do not take, 501 for the
+// others (the handlers in dialog.go answer the same).
+func methodAnswer(m sip.RequestMethod) (int, string) {
+	switch m {
+	case sip.BYE, sip.INFO, sip.INVITE, sip.CANCEL:
+		return 481, "Call/Transaction Does Not Exist"
+	case "REGISTER", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH", "PRACK", "UPDATE":
+		return 405, "Method Not Allowed"
+	}
+	return 501, "Not Implemented"
+}
+
+// optionsHeaders say what we can do, in a 200 to OPTIONS.
+func optionsHeaders() []sip.Header {
+	return []sip.Header{
+		sip.NewHeader("Allow", allowMethods),
+		sip.NewHeader("Accept", acceptTypes),
+		sip.NewHeader("Accept-Encoding", "identity"),
+		sip.NewHeader("Accept-Language", "en"),
+		sip.NewHeader("Supported", ""),
+	}
+}
+
+// trustedAddr reports whether ip may call (Allow, or the registrar).
+func (g *gate) trustedAddr(ip netip.Addr) bool {
+	s, _ := g.p.screen(ip)
+	return s != screenRefused
+}
+
+// pass spends a token of the source's bucket and of the global one; beyond
+// them a request gets 503 (when the reply limits allow) and the rest is
+// dropped.
+func (g *gate) pass(src netip.AddrPort, trusted bool, req *sip.Request, n int) bool {
+	now := time.Now()
+	global := &g.strangers
+	lim := passStrangers
+	if trusted {
+		global, lim = &g.trusted, passTrusted
+	}
+	if g.sources.take(src.Addr(), now) && global.take(now, lim.rate, lim.burst) {
+		return g.done(passed)
+	}
+	g.count(overLimit)
+	if req != nil && !req.IsAck() {
+		g.answer(req, src, n, 503, "Service Unavailable", sip.NewHeader("Retry-After", "1"))
+	}
+	return false
+}
+
+// answer replies to a parsed request statelessly.
+func (g *gate) answer(req *sip.Request, src netip.AddrPort, n int, code int, reason string, extra ...sip.Header) bool {
+	res := sip.NewResponseFromRequest(req, code, reason, nil)
+	res.SipVersion = "SIP/2.0" // not the request's: 505 answers SIP/7.0
+	if to := res.To(); to != nil && !req.To().Params.Has("tag") {
+		to.Params.Add("tag", g.tag)
+	}
+	res.AppendHeader(sip.NewHeader("Server", g.p.cfg.UserAgent))
+	for _, h := range extra {
+		res.AppendHeader(h)
+	}
+	return g.send(src, n, []byte(res.String()))
+}
+
+// refuseRaw answers a request sipgo cannot read, from its raw lines: 400
+// (or the verdict's code) when its top Via is readable, else nothing.
+func (g *gate) refuseRaw(m *rawMsg, v *verdict, isAck bool, src netip.AddrPort, n int) bool {
+	if isAck || !m.viaReadable() {
+		g.p.debugLimited(&g.lastLog, "datagram dropped", "from", src.String(), "why", v.reason)
+		return g.done(dropped)
+	}
+	return g.send(src, n, rawReply(m, v.code, v.reason, g.tag, g.p.cfg.UserAgent))
+}
+
+// send writes a stateless reply to the datagram's source (never to an
+// address named in the message, so that no reply can be reflected), when
+// it is no larger than twice the request and within the reply limits.
+func (g *gate) send(src netip.AddrPort, n int, b []byte) bool {
+	now := time.Now()
+	if len(b) > 2*n || !g.replies.take(src.Addr(), now) || !g.replyAll.take(now, replyAll.rate, replyAll.burst) {
+		return g.done(replyLimit)
+	}
+	if _, err := g.conn.WriteTo(b, net.UDPAddrFromAddrPort(src)); err != nil {
+		g.p.log.Debug("stateless reply", "to", src.String(), "err", err)
+	}
+	return g.done(answered)
+}
+
+// done counts an outcome; only passed lets sipgo see the datagram.
+func (g *gate) done(o outcome) bool {
+	g.count(o)
+	return o == passed
+}
+
+func (g *gate) count(o outcome) { g.counts[o].Add(1) }
+
+func (g *gate) hash(s string) uint64 { return maphash.String(g.seed, s) }
+
+// debugLimited logs at debug level at most once per warnInterval per
+// timestamp last.
+func (p *Phone) debugLimited(last *time.Time, msg string, args ...any) {
+	if now := time.Now(); now.Sub(*last) >= warnInterval {
+		*last = now
+		p.log.Debug(msg, args...)
+	}
+}
