@@ -204,3 +204,32 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A 200 OK to our INVITE forged by another host (the branch was sniffed)
+// neither connects the call nor moves its audio there.
+func TestForgedAnswerFromAnotherHost(t *testing.T) {
+	tp := startPhone(t, phone.Config{DTMF: true})
+	callee := newPeer(t, tp.Addr())
+	thief := newPeerOn(t, net.IPv4(127, 0, 0, 3), tp.Addr())
+	dialed := make(chan error, 1)
+	go func() { dialed <- tp.Dial(context.Background(), callee.addr()) }()
+	inv := callee.request(sip.INVITE)
+
+	forged := sip.NewResponseFromRequest(inv, 200, "OK", []byte(strings.Replace(offerSDP, "127.0.0.1", "127.0.0.3", -1)))
+	forged.To().Params.Add("tag", "thief")
+	forged.AppendHeader(&sip.ContactHeader{Address: sip.Uri{Scheme: "sip", Host: "127.0.0.3", Port: thief.port()}})
+	forged.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	thief.send(forged.String())
+	callee.answer(inv, 180, "Ringing") // sent after the forgery: proves it was handled
+	tp.waitEvent(t, "ringing", func(ev phone.Event) bool { return ev.Kind == phone.EventRinging })
+	if st := tp.Status(); st.State != phone.StateOutgoing {
+		t.Fatalf("state %s after a forged 200 OK from another host", st.State)
+	}
+	callee.answer(inv, 486, "Busy Here")
+	if err := <-dialed; err == nil {
+		t.Fatal("Dial succeeded")
+	}
+	if n := len(tp.media.Streams()[0].Params()); n != 0 {
+		t.Fatalf("media started towards the forger (%d params)", n)
+	}
+}

@@ -181,6 +181,9 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 	for {
 		select {
 		case res := <-tx.Responses():
+			if !p.responseFromPeer(c, res) {
+				continue
+			}
 			switch code := res.StatusCode; {
 			case code < 200:
 				if code > 100 && !ringing {
@@ -214,6 +217,20 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 			return nil, gave
 		}
 	}
+}
+
+// responseFromPeer reports whether a response to our INVITE comes from the
+// host we sent it to. The branch that matches it to our transaction can be
+// read off the LAN: a forged 200 OK from another host would otherwise
+// connect the door's microphone, and its DTMF, to whoever sent it.
+func (p *Phone) responseFromPeer(c *call, res *sip.Response) bool {
+	src, err := netip.ParseAddrPort(res.Source())
+	if err == nil && src.Addr().Unmap() == c.peer.Addr().Unmap() {
+		return true
+	}
+	p.warnLimited("response ignored: not from the host we called", "status", res.StatusCode,
+		"from", res.Source(), "peer", c.peer.String(), "call_id", c.id)
+	return false
 }
 
 func orGave(gave, err error) error {
