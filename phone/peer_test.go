@@ -233,3 +233,35 @@ func TestForgedAnswerFromAnotherHost(t *testing.T) {
 		t.Fatalf("media started towards the forger (%d params)", n)
 	}
 }
+
+// A burst of 30 ghost INVITEs (answered, then silent) keeps a real visitor
+// out for about GhostTimeout: the visitor, retrying after each 486 as a
+// door station's user would, connects within 5 s.
+func TestGhostBurstThenRealCall(t *testing.T) {
+	tp := startPhone(t, phone.Config{AutoAnswer: true})
+	ghosts := newPeerOn(t, net.IPv4(127, 0, 0, 4), tp.Addr())
+	for range 30 {
+		ghosts.invite(newDialog("ghost"), offerSDP)
+	}
+	tp.waitState(t, phone.StateConnected) // one ghost has the line
+	visitor := newPeer(t, tp.Addr())
+	start := time.Now()
+	for {
+		d := newDialog("visitor")
+		visitor.invite(d, offerSDP)
+		res := visitor.final(sip.INVITE)
+		if res.StatusCode == 200 {
+			visitor.ack(d, res)
+			break
+		}
+		visitor.ack(d, res)
+		if res.StatusCode != 486 {
+			t.Fatalf("visitor got %d %s", res.StatusCode, res.Reason)
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("the ghosts kept the visitor out for %v", time.Since(start))
+		}
+		time.Sleep(250 * time.Millisecond) // the visitor presses again
+	}
+	t.Logf("visitor connected %v after the burst", time.Since(start).Round(time.Millisecond))
+}
