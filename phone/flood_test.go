@@ -1,0 +1,195 @@
+package phone_test
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+	"github.com/skoip/skoip/phone"
+)
+
+// floodHeapLimit is the Go heap in use the phone may reach under a flood
+// of refused INVITEs (before the gate, each kept ~6.5 KB of sipgo state for
+// 32 s: 295 MB after 45,600 of them).
+const floodHeapLimit = 32 << 20
+
+// TestInviteFlood sends INVITEs as fast as it can (30,000 at 3,000 a
+// second; 6,000 with -short) from 127.0.0.2, outside Allow, while a
+// caller at 127.0.0.1 places a call that must connect; the heap in use
+// must stay under floodHeapLimit.
+func TestInviteFlood(t *testing.T) {
+	total, rate := 30000, 3000
+	if testing.Short() {
+		total = 6000
+	}
+	peak := runFlood(t, total, rate)
+	t.Logf("%d INVITEs at %d/s: peak heap in use %.1f MB, peak RSS %.1f MB (the race detector adds to RSS)",
+		total, rate, float64(peak.heap)/(1<<20), float64(peak.rss)/(1<<20))
+	if peak.heap > floodHeapLimit {
+		t.Errorf("peak heap in use %d MB, want <= %d MB", peak.heap>>20, floodHeapLimit>>20)
+	}
+}
+
+// BenchmarkInviteFlood reports the peak heap and RSS of a 30,000-INVITE
+// flood (run it without -race for a true RSS).
+func BenchmarkInviteFlood(b *testing.B) {
+	var peak memPeak
+	for b.Loop() {
+		peak = runFlood(b, 30000, 3000)
+	}
+	b.ReportMetric(float64(peak.heap)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peak.rss)/(1<<20), "peak-RSS-MB")
+}
+
+// memPeak is the highest heap in use and resident set seen.
+type memPeak struct{ heap, rss uint64 }
+
+// runFlood floods a phone and places a legitimate call halfway through.
+func runFlood(tb testing.TB, total, rate int) memPeak {
+	tp := startPhone(tb, phone.Config{Allow: []string{"127.0.0.1"}, AutoAnswer: true, Logger: quietLogger()})
+	fl := newFlooder(tb, tp)
+	stopSampling, peakOf := sampleMemory()
+	half := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { fl.flood(tb, total, rate, half) })
+	<-half
+	p := newPeer(tb, tp.Addr())
+	d := connect(tb, tp, p)
+	p.inDialog(d, "BYE", "", "")
+	p.response(200, sip.BYE)
+	tp.waitEnded(tb)
+	wg.Wait()
+	stopSampling()
+	peak := peakOf()
+	tb.Logf("flooder got %d answers (403 %d) to %d INVITEs", fl.answers.Load(), fl.forbidden.Load(), total)
+	if fl.forbidden.Load() == 0 {
+		tb.Errorf("no 403 to the flood")
+	}
+	return peak
+}
+
+// flooder sends INVITEs from 127.0.0.2 and counts the answers.
+type flooder struct {
+	conn      *net.UDPConn
+	to        *net.UDPAddr
+	answers   atomic.Int64
+	forbidden atomic.Int64
+}
+
+func newFlooder(tb testing.TB, tp *testPhone) *flooder {
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
+	if err != nil {
+		tb.Skipf("cannot bind 127.0.0.2: %v", err)
+	}
+	f := &flooder{conn: conn, to: net.UDPAddrFromAddrPort(tp.Addr())}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 65535)
+		for {
+			n, _, err := conn.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			f.answers.Add(1)
+			if strings.HasPrefix(string(buf[:n]), "SIP/2.0 403") {
+				f.forbidden.Add(1)
+			}
+		}
+	}()
+	tb.Cleanup(func() { conn.Close(); <-done })
+	return f
+}
+
+// flood sends total INVITEs, rate a second in 10 ms slices; half is closed
+// halfway.
+func (f *flooder) flood(tb testing.TB, total, rate int, half chan struct{}) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	perTick := max(1, rate/100)
+	from := f.conn.LocalAddr().String()
+	for i := 0; i < total; {
+		for j := 0; j < perTick && i < total; j++ {
+			if _, err := f.conn.WriteTo(floodInvite(from, f.to.String(), i), f.to); err != nil {
+				tb.Errorf("flood: %v", err)
+				return
+			}
+			if i++; i == total/2 {
+				close(half)
+			}
+		}
+		<-tick.C
+	}
+}
+
+// floodInvite is the i-th INVITE of the flood: a new call each time.
+func floodInvite(from, to string, i int) []byte {
+	n := strconv.Itoa(i)
+	var b strings.Builder
+	fmt.Fprintf(&b, "INVITE sip:door@%s SIP/2.0\r\n", to)
+	fmt.Fprintf(&b, "Via: SIP/2.0/UDP %s;branch=z9hG4bK-flood-%s;rport\r\n", from, n)
+	b.WriteString("Max-Forwards: 70\r\n")
+	fmt.Fprintf(&b, "From: <sip:scanner@%s>;tag=f%s\r\n", from, n)
+	fmt.Fprintf(&b, "To: <sip:door@%s>\r\n", to)
+	fmt.Fprintf(&b, "Call-ID: flood-%s@%s\r\n", n, from)
+	b.WriteString("CSeq: 1 INVITE\r\n")
+	fmt.Fprintf(&b, "Contact: <sip:scanner@%s>\r\n", from)
+	b.WriteString("Content-Type: application/sdp\r\n")
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s", len(offerSDP), offerSDP)
+	return []byte(b.String())
+}
+
+// sampleMemory samples the heap in use and VmRSS every 20 ms until stop.
+func sampleMemory() (stop func(), peak func() memPeak) {
+	var mu sync.Mutex
+	var p memPeak
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	sample := func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		rss := vmRSS()
+		mu.Lock()
+		p.heap, p.rss = max(p.heap, ms.HeapInuse), max(p.rss, rss)
+		mu.Unlock()
+	}
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			sample()
+			select {
+			case <-tick.C:
+			case <-quit:
+				return
+			}
+		}
+	}()
+	stop = func() { close(quit); <-done; sample() }
+	peak = func() memPeak { mu.Lock(); defer mu.Unlock(); return p }
+	return stop, peak
+}
+
+// vmRSS is the process's resident set in bytes (0 where /proc is missing).
+func vmRSS() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
