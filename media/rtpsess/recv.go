@@ -149,6 +149,20 @@ func (s *Session) latchLocked(from netip.AddrPort) bool {
 	return false
 }
 
+// latchRTCPLocked is latchLocked for RTCP: the negotiated RTCP port is RTP+1.
+func (s *Session) latchRTCPLocked(from netip.AddrPort) bool {
+	negotiated := netip.AddrPortFrom(s.peer.RTP.Addr(), s.peer.RTP.Port()+1)
+	switch {
+	case from == s.rtcpDst:
+		s.rtcpLatched = true
+		return true
+	case from == negotiated || !s.rtcpLatched:
+		s.rtcpDst, s.rtcpLatched = from, true
+		return true
+	}
+	return false
+}
+
 func (s *Session) countInvalid() {
 	s.mu.Lock()
 	s.stats.Invalid++

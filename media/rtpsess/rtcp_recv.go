@@ -28,13 +28,12 @@ func (s *Session) readRTCP() {
 func (s *Session) handleRTCP(b []byte, from netip.AddrPort) {
 	now := s.cfg.Now()
 	s.mu.Lock()
-	if !s.fromPeerLocked(from) {
+	if !s.fromPeerLocked(from) || !s.latchRTCPLocked(from) {
 		s.stats.ForeignDropped++
 		s.mu.Unlock()
 		return
 	}
 	s.lastRx = now
-	s.rtcpDst = from
 	s.mu.Unlock()
 	pkts, err := rtcp.Unmarshal(b)
 	if err != nil {

@@ -168,3 +168,24 @@ func TestRTTFromReportBlock(t *testing.T) {
 		t.Fatalf("peer report %+v", st.Peer)
 	}
 }
+
+// RTCP follows the same latch as RTP: once a port of the peer's host has
+// sent RTCP, another port of that host is dropped and does not redirect
+// our reports.
+func TestRTCPLatchHolds(t *testing.T) {
+	s := reportSession(t, &fakeClock{t: time.Unix(1700000000, 0)})
+	host := s.peer.RTP.Addr()
+	sr, _ := rtcp.Marshal([]rtcp.Packet{&rtcp.SenderReport{SSRC: 0xabc}})
+	first := netip.AddrPortFrom(host, 50001)
+	s.handleRTCP(sr, first)
+	s.handleRTCP(sr, netip.AddrPortFrom(host, 50003))
+	if got := s.Stats().ForeignDropped; got != 1 {
+		t.Fatalf("foreign dropped %d, want 1", got)
+	}
+	s.mu.Lock()
+	dst := s.rtcpDst
+	s.mu.Unlock()
+	if dst != first {
+		t.Fatalf("reports go to %s, want the latched %s", dst, first)
+	}
+}

@@ -62,20 +62,21 @@ type Session struct {
 	ssrc     uint32
 	start    time.Time
 
-	mu        sync.Mutex // guards the fields below
-	peer      Peer
-	rtpDst    netip.AddrPort // latched RTP destination (symmetric RTP)
-	latched   bool           // rtpDst was taken from a received datagram
-	rtcpDst   netip.AddrPort
-	src       *source
-	lastRx    time.Time
-	started   bool
-	closed    bool
-	lsr       uint32 // middle bits of the last SR's NTP time
-	lsrAt     time.Time
-	rtt       time.Duration
-	peerStats PeerReport
-	stats     Stats
+	mu          sync.Mutex // guards the fields below
+	peer        Peer
+	rtpDst      netip.AddrPort // latched RTP destination (symmetric RTP)
+	latched     bool           // rtpDst was taken from a received datagram
+	rtcpLatched bool           // rtcpDst was taken from a received datagram
+	rtcpDst     netip.AddrPort
+	src         *source
+	lastRx      time.Time
+	started     bool
+	closed      bool
+	lsr         uint32 // middle bits of the last SR's NTP time
+	lsrAt       time.Time
+	rtt         time.Duration
+	peerStats   PeerReport
+	stats       Stats
 
 	send sender // owned by the sending goroutine (own lock)
 
@@ -182,7 +183,7 @@ func (s *Session) Update(p Peer) error {
 func (s *Session) setPeerLocked(p Peer) {
 	if p.RTP != s.peer.RTP {
 		s.rtpDst, s.latched = p.RTP, false
-		s.rtcpDst = netip.AddrPortFrom(p.RTP.Addr(), p.RTP.Port()+1)
+		s.rtcpDst, s.rtcpLatched = netip.AddrPortFrom(p.RTP.Addr(), p.RTP.Port()+1), false
 	}
 	s.peer = p
 }
