@@ -30,6 +30,9 @@
 //
 // Errors: ErrBadSDP means the body could not be understood (answer a SIP
 // request with 400), ErrNoCommonCodec that no audio stream could be agreed
-// (488 Not Acceptable Here), ErrBadLocal a programming or configuration
-// error on our side.
+// (488 Not Acceptable Here), ErrNotAcceptable that the stream's c= address
+// is multicast (224.0.0.0/4, ff00::/8), broadcast or in 0.0.0.0/8 (also
+// 488; c=0.0.0.0 and c=:: alone are hold and accepted), ErrBadLocal a
+// programming or configuration error on our side. An audio stream with port
+// 0 is a refused stream: with no other, ErrNoCommonCodec.
 package sdp

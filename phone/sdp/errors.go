@@ -12,6 +12,12 @@ var (
 	// stream was rejected. SIP: 488 Not Acceptable Here.
 	ErrNoCommonCodec = errors.New("sdp: no common codec")
 
+	// ErrNotAcceptable means the remote SDP is well formed but asks for
+	// what a unicast phone must not do: a multicast (224.0.0.0/4,
+	// ff00::/8) or broadcast c= address. c=IN IP4 0.0.0.0 is hold, not
+	// this. SIP: 488 Not Acceptable Here.
+	ErrNotAcceptable = errors.New("sdp: not acceptable")
+
 	// ErrBadLocal means the Local description is unusable (no codec, an
 	// unknown codec, no address, an invalid port).
 	ErrBadLocal = errors.New("sdp: bad local description")

@@ -42,6 +42,12 @@ func TestAnswerMalformed(t *testing.T) {
 		{"TCP audio", goodHead + "m=audio 4000 TCP/RTP/AVP 0\r\n", ErrNoCommonCodec},
 		{"AVPF audio", goodHead + "m=audio 4000 RTP/AVPF 0\r\n", ErrNoCommonCodec},
 		{"video only", goodHead + "m=video 4000 RTP/AVP 0\r\n", ErrNoCommonCodec},
+		{"multicast IPv4", cAddr("IP4 224.2.1.1/127"), ErrNotAcceptable},
+		{"multicast IPv4 top", cAddr("IP4 239.255.255.250"), ErrNotAcceptable},
+		{"multicast IPv6", cAddr("IP6 ff0e::101"), ErrNotAcceptable},
+		{"broadcast", cAddr("IP4 255.255.255.255"), ErrNotAcceptable},
+		{"this network", cAddr("IP4 0.1.2.3"), ErrNotAcceptable},
+		{"multicast in m= level c=", goodHead + "m=audio 4000 RTP/AVP 0\r\nc=IN IP4 232.1.1.1\r\n", ErrNotAcceptable},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,5 +96,28 @@ func TestAnswerLenient(t *testing.T) {
 				t.Errorf("params %+v", p)
 			}
 		})
+	}
+}
+
+// cAddr is an offer of PCMU whose session c= line is "c=IN " + addr.
+func cAddr(addr string) string {
+	return strings.Replace(goodHead, "c=IN IP4 192.168.1.2", "c=IN "+addr, 1) + "m=audio 4000 RTP/AVP 0\r\n"
+}
+
+// A multicast answer is refused; neither refusal is ErrNoCommonCodec, and
+// 0.0.0.0 (hold) is still taken.
+func TestMulticastRefused(t *testing.T) {
+	s := NewSession("x")
+	if _, err := s.Offer(door()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Accept([]byte(cAddr("IP4 224.0.0.1")))
+	if !errors.Is(err, ErrNotAcceptable) || errors.Is(err, ErrNoCommonCodec) || errors.Is(err, ErrBadSDP) {
+		t.Errorf("multicast answer: %v, want only ErrNotAcceptable", err)
+	}
+	for _, hold := range []string{"IP4 0.0.0.0", "IP6 ::"} {
+		if _, p, err := NewSession("x").Answer([]byte(cAddr(hold)), door()); err != nil || !p.Remote.Addr().IsUnspecified() {
+			t.Errorf("hold offer c=%s: %+v %v", hold, p, err)
+		}
 	}
 }

@@ -126,7 +126,26 @@ func (s *stream) addr() (netip.Addr, error) {
 	if err != nil || a.Zone() != "" {
 		return netip.Addr{}, fmt.Errorf("%w: c= address %q", ErrBadSDP, clip(s.conn))
 	}
-	return a.Unmap(), nil
+	a = a.Unmap()
+	if !unicastOrHold(a) {
+		return netip.Addr{}, fmt.Errorf("%w: c= address %s is not a unicast address", ErrNotAcceptable, a)
+	}
+	return a, nil
+}
+
+// unicastOrHold reports whether a is an address RTP may be sent to, or the
+// unspecified address of hold (RFC 3264 8.4, RFC 2543): not multicast, not
+// the IPv4 broadcast 255.255.255.255, not 0.0.0.0/8 beyond 0.0.0.0 itself.
+func unicastOrHold(a netip.Addr) bool {
+	switch {
+	case a.IsUnspecified():
+		return true
+	case a.IsMulticast():
+		return false
+	case a.Is4() && (a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) || a.As4()[0] == 0):
+		return false
+	}
+	return true
 }
 
 // effectiveDir is the remote side's direction with the RFC 2543 hold
