@@ -85,6 +85,9 @@ func (g *gate) filter(b []byte, addr net.Addr) bool {
 		return g.done(dropped)
 	}
 	if m.isResponse() {
+		if !g.fromPeer(&m, src.Addr()) {
+			return g.done(dropped)
+		}
 		return g.pass(src, g.trustedAddr(src.Addr()), nil, len(b))
 	}
 	return g.request(b, &m, src)
@@ -153,6 +156,19 @@ func (g *gate) route(req *sip.Request, src netip.AddrPort, n int) bool {
 		return g.answer(req, src, n, code, reason, sip.NewHeader("Allow", allowMethods))
 	}
 	return g.answer(req, src, n, code, reason)
+}
+
+// fromPeer reports whether a response may concern the current call: one
+// with its Call-ID must come from the host we sent the request to. A
+// forged 200 OK whose branch was read off the LAN would otherwise reach
+// sipgo's INVITE transaction first, and that transaction then ignores the
+// real peer's provisional responses.
+func (g *gate) fromPeer(m *rawMsg, ip netip.Addr) bool {
+	c := g.p.current()
+	if c == nil || string(m.first("call-id")) != c.id {
+		return true
+	}
+	return ip == c.peer.Addr().Unmap()
 }
 
 // newInvite refuses a stranger (403) or a second call (486) itself.
