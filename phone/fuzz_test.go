@@ -102,7 +102,13 @@ func FuzzRequest(f *testing.F) {
 
 // runFuzzPhone runs a phone on 127.0.0.1:0 that never answers by itself.
 func runFuzzPhone(tb testing.TB) (*Phone, func()) {
-	p, err := New(Config{Listen: "127.0.0.1:0", Logger: slog.New(slog.DiscardHandler)}, nopMedia{})
+	return runFuzzPhoneWith(tb, Config{Listen: "127.0.0.1:0"})
+}
+
+// runFuzzPhoneWith runs a phone with cfg (and a discarding logger).
+func runFuzzPhoneWith(tb testing.TB, cfg Config) (*Phone, func()) {
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	p, err := New(cfg, nopMedia{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"sync/atomic"
 
 	"github.com/emiago/sipgo/sip"
 )
@@ -67,28 +68,54 @@ func (c *tracedPacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	return c.PacketConn.WriteTo(b, addr)
 }
 
-// tracedListener traces writes on accepted TCP connections.
+// maxTCPConns caps the TCP connections open at once: a connection beyond
+// it is closed as soon as it is accepted. The gate does not read TCP (sipgo
+// frames the stream itself), so this cap and sipgo's 64 KB message limit
+// are what bound a TCP peer.
+const maxTCPConns = 64
+
+// tracedListener traces writes on accepted TCP connections and caps how
+// many are open.
 type tracedListener struct {
 	net.Listener
-	p *Phone
+	p    *Phone
+	open atomic.Int32
 }
 
 func (l *tracedListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.open.Add(1) > maxTCPConns {
+			l.open.Add(-1)
+			c.Close()
+			l.p.warnLimited("TCP connection refused: too many open", "from", c.RemoteAddr().String(), "max", maxTCPConns)
+			continue
+		}
+		return &tracedConn{Conn: c, p: l.p, l: l}, nil
 	}
-	return &tracedConn{Conn: c, p: l.p}, nil
 }
 
 type tracedConn struct {
 	net.Conn
-	p *Phone
+	p      *Phone
+	l      *tracedListener
+	closed atomic.Bool
 }
 
 func (c *tracedConn) Write(b []byte) (int, error) {
 	c.p.trace(c.RemoteAddr().String(), true, b)
 	return c.Conn.Write(b)
+}
+
+// Close frees the connection's place under maxTCPConns (once).
+func (c *tracedConn) Close() error {
+	if c.closed.CompareAndSwap(false, true) {
+		c.l.open.Add(-1)
+	}
+	return c.Conn.Close()
 }
 
 // traceStreamRead is sipgo's read filter: it traces stream (TCP) reads; UDP
