@@ -230,7 +230,7 @@ func (p *Phone) onReInvite(req *sip.Request, tx sip.ServerTransaction) {
 	answer, params, err := c.sdp.Answer(req.Body(), p.localSDP(c.local, c.stream.LocalPort()))
 	if err != nil {
 		code, reason := 400, "Bad SDP"
-		if errors.Is(err, sdp.ErrNoCommonCodec) {
+		if errors.Is(err, sdp.ErrNoCommonCodec) || errors.Is(err, sdp.ErrNotAcceptable) {
 			code, reason = 488, "Not Acceptable Here"
 		}
 		p.reply(tx, req, code, reason, c)

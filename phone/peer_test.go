@@ -265,3 +265,20 @@ func TestGhostBurstThenRealCall(t *testing.T) {
 	}
 	t.Logf("visitor connected %v after the burst", time.Since(start).Round(time.Millisecond))
 }
+
+// An offer that points our audio at a multicast group is refused with 488,
+// as a new call and as a re-INVITE (which leaves the media where it was).
+func TestMulticastOfferRefused(t *testing.T) {
+	tp := startPhone(t, phone.Config{AutoAnswer: true})
+	p := newPeer(t, tp.Addr())
+	multicast := strings.Replace(offerSDP, "c=IN IP4 127.0.0.1", "c=IN IP4 239.1.2.3", 1)
+	p.invite(newDialog("mcast"), multicast)
+	p.response(488, sip.INVITE)
+
+	d := connect(t, tp, p)
+	p.inDialog(d, "INVITE", "application/sdp", strings.Replace(multicast, "o=- 1 1", "o=- 1 2", 1))
+	p.response(488, sip.INVITE)
+	if ps := tp.media.Streams()[len(tp.media.Streams())-1].Params(); len(ps) != 1 {
+		t.Fatalf("a multicast re-INVITE changed the media: %+v", ps)
+	}
+}

@@ -80,7 +80,7 @@ func (p *Phone) incoming(req *sip.Request, tx sip.ServerTransaction) (*call, *ve
 	if err != nil {
 		stream.Close()
 		p.log.Info("offer refused", "err", err, "call_id", c.id)
-		if errors.Is(err, sdp.ErrNoCommonCodec) {
+		if errors.Is(err, sdp.ErrNoCommonCodec) || errors.Is(err, sdp.ErrNotAcceptable) {
 			return nil, &verdict{code: 488, reason: "Not Acceptable Here"}
 		}
 		return nil, &verdict{code: 400, reason: "Bad SDP"}
