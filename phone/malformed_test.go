@@ -53,7 +53,7 @@ var malformedRFC = []struct {
 	{"invalid/bigcode", 0},      // responses are never answered
 	{"invalid/scalarlg", 0},
 	{"invalid/bcast", 0},
-	{"invalid/zeromf", 200},   // Max-Forwards 0 concerns proxies, not a UAS
+	{"invalid/zeromf", 200},    // Max-Forwards 0 concerns proxies, not a UAS
 	{"invalid/badbranch", 200}, // RFC 4475: legal (RFC 2543 branch)
 	{"invalid/cparam01", notBad},
 	{"invalid/cparam02", notBad},
