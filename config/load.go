@@ -59,9 +59,9 @@ func Load(path string) (*Config, error) {
 	if path == "" {
 		return Parse(EmbeddedName, nil)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, &Error{Problems: []Problem{{File: path, Msg: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))}}}
+		return nil, &Error{Problems: []Problem{{File: path, Msg: err.Error()}}}
 	}
 	return Parse(path, data)
 }
@@ -87,10 +87,13 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	applyElementDefaults(&cfg)
 	resolvePaths(&cfg, name)
-	probs = append(probs, validate(&cfg, name, lines)...)
+	probs = append(probs, validate(withoutFiles(&cfg), name, lines)...)
+	files := &checker{file: name, lines: lines}
+	checkFiles(files, &cfg)
+	probs = append(probs, files.probs...)
 	if len(probs) > 0 {
 		sortProblems(probs)
-		return nil, &Error{Problems: probs}
+		return nil, &Error{Problems: capProblems(probs)}
 	}
 	return &cfg, nil
 }
@@ -98,6 +101,12 @@ func Parse(name string, data []byte) (*Config, error) {
 // decodeOver decodes data into cfg and reports unknown keys; fatal is true
 // when the file could not be decoded at all (syntax or type error).
 func decodeOver(cfg *Config, name string, data []byte) (lines lineIndex, probs []Problem, fatal bool) {
+	if len(data) > MaxFileSize {
+		return nil, []Problem{{File: name, Msg: fmt.Sprintf("%d bytes, over the limit of %d (64 KiB) for a configuration file", len(data), MaxFileSize)}}, true
+	}
+	if line, msg := checkShape(data); line > 0 {
+		return nil, []Problem{{File: name, Line: line, Msg: msg}}, true
+	}
 	var top map[string]any
 	if _, err := toml.Decode(string(data), &top); err != nil {
 		return nil, []Problem{decodeProblem(name, err)}, true
@@ -113,37 +122,67 @@ func decodeOver(cfg *Config, name string, data []byte) (lines lineIndex, probs [
 		return nil, []Problem{decodeProblem(name, err)}, true
 	}
 	lines = indexLines(data)
-	for _, k := range md.Undecoded() {
-		key := k.String()
-		if isUndecodedParent(key, md.Undecoded()) {
-			continue
+	return lines, unknownKeys(name, lines, md.Undecoded()), false
+}
+
+// maxUnknownKeys bounds the unknown keys listed: a file of thousands of
+// them (64 KiB of "k1 = 1" lines) would otherwise print thousands of
+// lines, and place each in a scan of the whole file.
+const maxUnknownKeys = 20
+
+const unknownKey = "unknown key (misspelt, or not in this version; see `skoip check-config --example`)"
+
+// unknownKeys reports the keys that the schema does not have, each on its
+// line, at most maxUnknownKeys of them.
+func unknownKeys(name string, lines lineIndex, undecoded []toml.Key) []Problem {
+	keys := make([]string, len(undecoded))
+	parents := map[string]bool{}
+	for i, k := range undecoded {
+		keys[i] = k.String()
+		for j := range len(keys[i]) {
+			if keys[i][j] == '.' {
+				parents[keys[i][:j]] = true
+			}
+		}
+	}
+	var probs []Problem
+	for _, key := range keys {
+		if parents[key] {
+			continue // an unknown table: its keys are reported instead
 		}
 		where := lines.matching(key)
 		if len(where) == 0 {
 			where = []string{key}
 		}
 		for _, w := range where {
-			probs = append(probs, Problem{File: name, Line: lines.line(w), Key: w,
-				Msg: "unknown key (misspelt, or not in this version; see `skoip check-config --example`)"})
+			p := Problem{File: name, Line: lines.line(w), Key: w, Msg: unknownKey}
+			if len(probs) == maxUnknownKeys {
+				p.Msg += fmt.Sprintf("; more unknown keys follow, not listed beyond the first %d", maxUnknownKeys)
+				return append(probs, p)
+			}
+			probs = append(probs, p)
 		}
 	}
-	return lines, probs, false
+	return probs
+}
+
+// maxProblems bounds the problems listed: 64 KiB of "[[buttons]]" lines
+// make 10,922 of them.
+const maxProblems = 50
+
+// capProblems keeps the first maxProblems problems and says how many more
+// there are.
+func capProblems(p []Problem) []Problem {
+	if len(p) <= maxProblems {
+		return p
+	}
+	last := p[maxProblems-1]
+	last.Msg += fmt.Sprintf(" (and %d more problems after this line, not listed)", len(p)-maxProblems)
+	return append(p[:maxProblems-1:maxProblems-1], last)
 }
 
 func sortProblems(p []Problem) {
 	sort.SliceStable(p, func(i, j int) bool { return p[i].Line < p[j].Line })
-}
-
-// isUndecodedParent reports whether key is an unknown table with keys of its
-// own: those keys are reported, each on its line, instead of the table.
-func isUndecodedParent(key string, all []toml.Key) bool {
-	for _, k := range all {
-		s := k.String()
-		if len(s) > len(key) && s[:len(key)+1] == key+"." {
-			return true
-		}
-	}
-	return false
 }
 
 func decodeProblem(name string, err error) Problem {

@@ -86,8 +86,7 @@ func dataChunk(f Format, off, n, left int64) (layout, error) {
 	case n > left:
 		return layout{}, fail(ErrTruncated, fmt.Sprintf("data chunk at byte %d declares %d bytes, only %d follow (truncated file)", off, n, left))
 	case n%int64(f.BlockAlign) != 0:
-		return layout{}, fail(ErrCorrupt, fmt.Sprintf("data chunk of %d bytes is not a whole number of %d-byte frames (%d channels of %d bits)",
-			n, f.BlockAlign, f.Channels, f.BitsPerSam))
+		return layout{}, fail(ErrCorrupt, fmt.Sprintf("data chunk of %d bytes is not a whole number of %d-byte frames", n, f.BlockAlign))
 	}
 	return layout{format: f, dataOff: off + 8, frames: n / int64(f.BlockAlign)}, nil
 }

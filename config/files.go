@@ -1,0 +1,51 @@
+package config
+
+import "github.com/skoip/skoip/media/wav"
+
+// checkFiles checks the files that the configuration names for SKOIP to
+// read ([sounds] and, with backend "file", audio.capture) with the function
+// and the limits that `skoip run` reads them with: wav.Budget.Open of
+// media/wav, under wav.PromptBudget for the prompts (in the order run
+// loads them) and wav.CaptureBudget for the capture file. Open validates a
+// file's whole structure against its real size, so what passes here
+// decodes in run unless the file changes or the disk fails.
+func checkFiles(c *checker, cfg *Config) {
+	prompts := wav.PromptBudget()
+	for _, s := range soundPaths(cfg) {
+		if *s.path != "" {
+			c.err(s.key, openWAV(prompts, *s.path))
+		}
+	}
+	a := &cfg.Audio
+	if a.Backend != BackendFile {
+		return
+	}
+	if a.Capture == "" {
+		c.bad("audio.capture", "must name the WAV file to read with backend \"file\"")
+	} else {
+		c.err("audio.capture", openWAV(wav.CaptureBudget(), a.Capture))
+	}
+	if a.Playback == "" {
+		c.bad("audio.playback", "must name the WAV file to write with backend \"file\"")
+	}
+}
+
+func openWAV(b *wav.Budget, path string) error {
+	f, _, err := b.Open(path)
+	if f != nil {
+		_ = f.Close()
+	}
+	return err
+}
+
+// withoutFiles returns a copy of cfg for validate that names no file to
+// read: validate's own WAV check (checkWAV) parses less than run does and
+// opens a FIFO blocking, so the files are left to checkFiles.
+func withoutFiles(cfg *Config) *Config {
+	v := *cfg
+	v.Sounds = Sounds{}
+	if v.Audio.Backend == BackendFile {
+		v.Audio.Backend = BackendNull
+	}
+	return &v
+}
