@@ -120,7 +120,7 @@ func (s *shape) valueChar(c byte) string {
 }
 
 // skipString moves past the string that starts at s.i with quote q
-// (basic "...", literal '...', or their multi-line """ and ''' forms),
+// (basic "...", literal '...', or their multi-line """ and ”' forms),
 // counting the lines it spans.
 func (s *shape) skipString(q byte) string {
 	multi := bytes.HasPrefix(s.data[s.i:], []byte{q, q, q})
