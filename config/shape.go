@@ -119,9 +119,9 @@ func (s *shape) valueChar(c byte) string {
 	return ""
 }
 
-// skipString moves past the string that starts at s.i with quote q
-// (basic "...", literal '...', or their multi-line """ and ”' forms),
-// counting the lines it spans.
+// skipString moves past the string that starts at s.i with quote q: a
+// basic or literal string, or the multi-line form of either (three quotes
+// open and close it), counting the lines it spans.
 func (s *shape) skipString(q byte) string {
 	multi := bytes.HasPrefix(s.data[s.i:], []byte{q, q, q})
 	if multi {
