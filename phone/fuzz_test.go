@@ -100,6 +100,30 @@ func FuzzRequest(f *testing.F) {
 	})
 }
 
+// FuzzGate (seed corpus: testdata/fuzz/FuzzGate) feeds arbitrary
+// datagrams to the gate in front of sipgo: it must never panic, answer at
+// most once, never with more than twice the datagram's size, and only to
+// the datagram's source.
+func FuzzGate(f *testing.F) {
+	f.Add(gateReq("INVITE", "seed", "127.0.0.2:5060"))
+	f.Add(gateReq("OPTIONS", "seed", "127.0.0.2:5060"))
+	f.Add([]byte("OPTIONS sip: SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: x OPTIONS\r\n\r\n"))
+	f.Add([]byte("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: c\r\n\r\n"))
+	src := udpFrom("127.0.0.2:5060")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, rc := testGate(t, Config{Allow: []string{"127.0.0.1"}})
+		g.filter(data, src)
+		if len(rc.writes) > 1 {
+			t.Fatalf("%d replies to:\n%q", len(rc.writes), data)
+		}
+		for i, w := range rc.writes {
+			if len(w) > 2*len(data) || rc.to[i].String() != src.String() {
+				t.Fatalf("reply of %d bytes to %v for %d bytes from %v:\n%q", len(w), rc.to[i], len(data), src, data)
+			}
+		}
+	})
+}
+
 // runFuzzPhone runs a phone on 127.0.0.1:0 that never answers by itself.
 func runFuzzPhone(tb testing.TB) (*Phone, func()) {
 	return runFuzzPhoneWith(tb, Config{Listen: "127.0.0.1:0"})

@@ -37,8 +37,8 @@ func scanRaw(b []byte) rawMsg {
 		switch {
 		case first:
 			m.start, first = line, false
-		case len(line) == 0 && ok:
-			m.complete, m.body = true, b
+		case len(line) == 0:
+			m.complete, m.body = ok, b
 			return m
 		case (line[0] == ' ' || line[0] == '\t') && len(m.headers) > 0:
 			h := &m.headers[len(m.headers)-1]

@@ -29,7 +29,7 @@ func (c *recConn) WriteTo(b []byte, a net.Addr) (int, error) {
 }
 
 // testGate is a gate of a phone that is not running, on a recConn.
-func testGate(t *testing.T, cfg Config) (*gate, *recConn) {
+func testGate(t testing.TB, cfg Config) (*gate, *recConn) {
 	t.Helper()
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	p, err := New(cfg, nopMedia{})
