@@ -30,7 +30,7 @@ func TestInviteFlood(t *testing.T) {
 	if testing.Short() {
 		total = 6000
 	}
-	peak := runFlood(t, total, rate)
+	peak := runFlood(t, total, rate, floodInvite, "SIP/2.0 403")
 	t.Logf("%d INVITEs at %d/s: peak heap in use %.1f MB, peak RSS %.1f MB (the race detector adds to RSS)",
 		total, rate, float64(peak.heap)/(1<<20), float64(peak.rss)/(1<<20))
 	if peak.heap > floodHeapLimit {
@@ -43,19 +43,31 @@ func TestInviteFlood(t *testing.T) {
 func BenchmarkInviteFlood(b *testing.B) {
 	var peak memPeak
 	for b.Loop() {
-		peak = runFlood(b, 30000, 3000)
+		peak = runFlood(b, 30000, 3000, floodInvite, "SIP/2.0 403")
 	}
 	b.ReportMetric(float64(peak.heap)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(peak.rss)/(1<<20), "peak-RSS-MB")
 }
 
+// TestOptionsFlood: 6,000 out-of-dialog OPTIONS from 127.0.0.2 at 3,000
+// a second (before the gate each kept a non-INVITE transaction for 32 s:
+// 188 MB after 15 s of them) while a call from 127.0.0.1 connects.
+func TestOptionsFlood(t *testing.T) {
+	peak := runFlood(t, 6000, 3000, floodOptions, "SIP/2.0 200")
+	t.Logf("6000 OPTIONS at 3000/s: peak heap in use %.1f MB, peak RSS %.1f MB", float64(peak.heap)/(1<<20), float64(peak.rss)/(1<<20))
+	if peak.heap > floodHeapLimit {
+		t.Errorf("peak heap in use %d MB, want <= %d MB", peak.heap>>20, floodHeapLimit>>20)
+	}
+}
+
 // memPeak is the highest heap in use and resident set seen.
 type memPeak struct{ heap, rss uint64 }
 
-// runFlood floods a phone and places a legitimate call halfway through.
-func runFlood(tb testing.TB, total, rate int) memPeak {
+// runFlood floods a phone with total messages made by msg and places a
+// legitimate call halfway through; some answers must start with want.
+func runFlood(tb testing.TB, total, rate int, msg floodMsg, want string) memPeak {
 	tp := startPhone(tb, phone.Config{Allow: []string{"127.0.0.1"}, AutoAnswer: true, Logger: quietLogger()})
-	fl := newFlooder(tb, tp)
+	fl := newFlooder(tb, tp, msg, want)
 	stopSampling, peakOf := sampleMemory()
 	half := make(chan struct{})
 	var wg sync.WaitGroup
@@ -69,27 +81,31 @@ func runFlood(tb testing.TB, total, rate int) memPeak {
 	wg.Wait()
 	stopSampling()
 	peak := peakOf()
-	tb.Logf("flooder got %d answers (403 %d) to %d INVITEs", fl.answers.Load(), fl.forbidden.Load(), total)
-	if fl.forbidden.Load() == 0 {
-		tb.Errorf("no 403 to the flood")
+	tb.Logf("flooder got %d answers (%q: %d) to %d messages", fl.answers.Load(), want, fl.wanted.Load(), total)
+	if fl.wanted.Load() == 0 {
+		tb.Errorf("no %q to the flood", want)
 	}
 	return peak
 }
 
-// flooder sends INVITEs from 127.0.0.2 and counts the answers.
+// floodMsg makes the i-th message of a flood from one address to another.
+type floodMsg func(from, to string, i int) []byte
+
+// flooder sends messages from 127.0.0.2 and counts the answers.
 type flooder struct {
-	conn      *net.UDPConn
-	to        *net.UDPAddr
-	answers   atomic.Int64
-	forbidden atomic.Int64
+	conn    *net.UDPConn
+	to      *net.UDPAddr
+	msg     floodMsg
+	answers atomic.Int64
+	wanted  atomic.Int64 // answers starting with the wanted status line
 }
 
-func newFlooder(tb testing.TB, tp *testPhone) *flooder {
+func newFlooder(tb testing.TB, tp *testPhone, msg floodMsg, want string) *flooder {
 	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2)})
 	if err != nil {
 		tb.Skipf("cannot bind 127.0.0.2: %v", err)
 	}
-	f := &flooder{conn: conn, to: net.UDPAddrFromAddrPort(tp.Addr())}
+	f := &flooder{conn: conn, to: net.UDPAddrFromAddrPort(tp.Addr()), msg: msg}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -100,8 +116,8 @@ func newFlooder(tb testing.TB, tp *testPhone) *flooder {
 				return
 			}
 			f.answers.Add(1)
-			if strings.HasPrefix(string(buf[:n]), "SIP/2.0 403") {
-				f.forbidden.Add(1)
+			if strings.HasPrefix(string(buf[:n]), want) {
+				f.wanted.Add(1)
 			}
 		}
 	}()
@@ -109,7 +125,7 @@ func newFlooder(tb testing.TB, tp *testPhone) *flooder {
 	return f
 }
 
-// flood sends total INVITEs, rate a second in 10 ms slices; half is closed
+// flood sends total messages, rate a second in 10 ms slices; half is closed
 // halfway.
 func (f *flooder) flood(tb testing.TB, total, rate int, half chan struct{}) {
 	tick := time.NewTicker(10 * time.Millisecond)
@@ -118,7 +134,7 @@ func (f *flooder) flood(tb testing.TB, total, rate int, half chan struct{}) {
 	from := f.conn.LocalAddr().String()
 	for i := 0; i < total; {
 		for j := 0; j < perTick && i < total; j++ {
-			if _, err := f.conn.WriteTo(floodInvite(from, f.to.String(), i), f.to); err != nil {
+			if _, err := f.conn.WriteTo(f.msg(from, f.to.String(), i), f.to); err != nil {
 				tb.Errorf("flood: %v", err)
 				return
 			}
@@ -145,6 +161,20 @@ func floodInvite(from, to string, i int) []byte {
 	b.WriteString("Content-Type: application/sdp\r\n")
 	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s", len(offerSDP), offerSDP)
 	return []byte(b.String())
+}
+
+// floodOptions is the i-th OPTIONS of a flood: a new transaction each time.
+func floodOptions(from, to string, i int) []byte {
+	n := strconv.Itoa(i)
+	return []byte("OPTIONS sip:door@" + to + " SIP/2.0\r\n" +
+		"Via: SIP/2.0/UDP " + from + ";branch=z9hG4bK-flood-" + n + ";rport\r\n" +
+		"Max-Forwards: 70\r\n" +
+		"From: <sip:scanner@" + from + ">;tag=f" + n + "\r\n" +
+		"To: <sip:door@" + to + ">\r\n" +
+		"Call-ID: flood-" + n + "@" + from + "\r\n" +
+		"CSeq: 1 OPTIONS\r\n" +
+		"Accept: application/sdp\r\n" +
+		"Content-Length: 0\r\n\r\n")
 }
 
 // sampleMemory samples the heap in use and VmRSS every 20 ms until stop.
