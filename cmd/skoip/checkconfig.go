@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/hw/audio"
 )
 
 func cmdCheckConfig(_ context.Context, e *env, args []string) error {
@@ -27,7 +28,29 @@ func cmdCheckConfig(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return configError(e, err)
 	}
+	if err := decodeFiles(cfg); err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", cfg.Source, err)
+		return exitCode(exitUsage)
+	}
 	fmt.Fprintf(e.stdout, "%s: ok\n", cfg.Source)
+	return nil
+}
+
+// decodeFiles decodes the WAV files that `skoip run` will decode, with the
+// functions it decodes them with: loadSounds for the prompts and, with the
+// file backend, audio.LoadCapture for the capture file. config.Load has
+// validated them already through the same media/wav checks and limits;
+// this catches what only reading every sample shows (a disk that fails).
+func decodeFiles(cfg *config.Config) error {
+	if _, err := loadSounds(cfg.Sounds); err != nil {
+		return err
+	}
+	if cfg.Audio.Backend != config.BackendFile || cfg.Audio.Capture == "" {
+		return nil
+	}
+	if _, err := audio.LoadCapture(cfg.Audio.Capture, cfg.Audio.SampleRate); err != nil {
+		return fmt.Errorf("audio.capture: %w", err)
+	}
 	return nil
 }
 

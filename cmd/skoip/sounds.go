@@ -17,28 +17,32 @@ type sounds struct {
 }
 
 // loadSounds loads the configured WAV files; an empty path selects a
-// built-in tone, so that the intercom is never silent.
+// built-in tone, so that the intercom is never silent. The files are
+// decoded once each, within media.PromptSet's budget (60 s a prompt, 180 s
+// of distinct files in all); a file named for several prompts is shared.
 func loadSounds(s config.Sounds) (*sounds, error) {
 	var out sounds
+	set := media.NewPromptSet(promptRate)
 	for _, x := range []struct {
+		key  string
 		path string
 		dst  **media.Prompt
 		gen  func() *media.Prompt
 	}{
-		{s.Doorbell, &out.doorbell, chime},
-		{s.Ringtone, &out.ringtone, ringTone},
-		{s.Busy, &out.busy, busyTone},
-		{s.NoAnswer, &out.noAnswer, noAnswerTone},
-		{s.DoorOpen, &out.doorOpen, doorOpenTone},
-		{s.Warning, &out.warning, warningTone},
+		{"sounds.doorbell", s.Doorbell, &out.doorbell, chime},
+		{"sounds.ringtone", s.Ringtone, &out.ringtone, ringTone},
+		{"sounds.busy", s.Busy, &out.busy, busyTone},
+		{"sounds.no_answer", s.NoAnswer, &out.noAnswer, noAnswerTone},
+		{"sounds.door_open", s.DoorOpen, &out.doorOpen, doorOpenTone},
+		{"sounds.warning", s.Warning, &out.warning, warningTone},
 	} {
 		if x.path == "" {
 			*x.dst = x.gen()
 			continue
 		}
-		p, err := media.LoadPrompt(x.path, promptRate)
+		p, err := set.Load(x.path)
 		if err != nil {
-			return nil, fmt.Errorf("sounds: %w", err)
+			return nil, fmt.Errorf("%s: %w", x.key, err)
 		}
 		*x.dst = p
 	}

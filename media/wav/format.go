@@ -89,8 +89,8 @@ func (f Format) validate() error {
 	case f.BitsPerSam != 8 && f.BitsPerSam != 16 && f.BitsPerSam != 24 && f.BitsPerSam != 32:
 		return fail(ErrUnsupported, fmt.Sprintf("%d bits per sample (8, 16, 24 or 32 supported)", f.BitsPerSam))
 	case f.BlockAlign != f.Channels*f.BitsPerSam/8:
-		return fail(ErrCorrupt, fmt.Sprintf("block align %d, want %d for %d channels of %d bits",
-			f.BlockAlign, f.Channels*f.BitsPerSam/8, f.Channels, f.BitsPerSam))
+		return fail(ErrCorrupt, fmt.Sprintf("block align %d, want %d (channels × bytes per sample)",
+			f.BlockAlign, f.Channels*f.BitsPerSam/8))
 	}
 	return nil
 }
