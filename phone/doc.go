@@ -98,8 +98,13 @@
 // screen refuses (outside Allow; the registrar always passes); 486 to a
 // new INVITE while a call exists; 200 to OPTIONS; 481 to BYE, INFO,
 // CANCEL or re-INVITE of no current call; 405 to other SIP methods. A
-// request whose top Via cannot be read, an ACK of nothing and a response
-// to the current call from another host than its peer are dropped.
+// request whose top Via cannot be read, an ACK of nothing, a response to
+// the current call from another host than its peer, and a response from an
+// address Allow refuses that the phone never sent to (one of the last 32)
+// are dropped; a stranger's request in the current call that does not come
+// from the dialog's peer gets 403. (sipgo remembers every source
+// address:port it reads until the phone stops: these rules keep strangers
+// with fresh ports away from it.)
 // Stateless replies copy every Via, From, To (with a fixed tag of the
 // phone), Call-ID and CSeq, carry Content-Length: 0, are never more than
 // twice the request's size, and are limited to 50 a second (burst 100)

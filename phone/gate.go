@@ -34,7 +34,8 @@ var (
 // gate is the UDP front door; see the comment above.
 type gate struct {
 	p      *Phone
-	conn   net.PacketConn // the traced socket the replies go out on
+	conn   net.PacketConn // the socket the replies go out on (traced here)
+	sent   *sentTo        // where the phone itself sent datagrams
 	tag    string         // To tag of our stateless replies
 	parser *sip.Parser
 	seed   maphash.Seed
@@ -62,9 +63,9 @@ const (
 	outcomes
 )
 
-func newGate(p *Phone, conn net.PacketConn) *gate {
+func newGate(p *Phone, conn net.PacketConn, sent *sentTo) *gate {
 	return &gate{
-		p: p, conn: conn, tag: sip.GenerateTagN(16), parser: sip.NewParser(), seed: maphash.MakeSeed(),
+		p: p, conn: conn, sent: sent, tag: sip.GenerateTagN(16), parser: sip.NewParser(), seed: maphash.MakeSeed(),
 		sources: newPerAddr(gateAddrs, passPerSource),
 		replies: newPerAddr(gateAddrs, replyPerDest),
 		invites: newRecentSet(recentInvites),
@@ -85,10 +86,11 @@ func (g *gate) filter(b []byte, addr net.Addr) bool {
 		return g.done(dropped)
 	}
 	if m.isResponse() {
-		if !g.fromPeer(&m, src.Addr()) {
+		trusted := g.trustedAddr(src.Addr())
+		if !g.fromPeer(&m, src.Addr()) || !trusted && !g.sent.has(src.Addr()) {
 			return g.done(dropped)
 		}
-		return g.pass(src, g.trustedAddr(src.Addr()), nil, len(b))
+		return g.pass(src, trusted, nil, len(b))
 	}
 	return g.request(b, &m, src)
 }
@@ -132,7 +134,16 @@ func (g *gate) request(b []byte, m *rawMsg, src netip.AddrPort) bool {
 func (g *gate) route(req *sip.Request, src netip.AddrPort, n int) bool {
 	id := g.hash(req.CallID().Value())
 	if c := g.p.current(); c != nil && c.id == req.CallID().Value() {
-		return g.pass(src, g.trustedAddr(src.Addr()), req, n)
+		// A stranger's request in the call must come from the dialog's
+		// peer (dialog.go decides; its handler answers the same 403).
+		trusted := g.trustedAddr(src.Addr())
+		switch {
+		case trusted || g.p.fromPeer(c, req):
+			return g.pass(src, trusted, req, n)
+		case req.IsAck():
+			return g.done(dropped)
+		}
+		return g.answer(req, src, n, 403, "Forbidden (not the dialog's peer)")
 	}
 	toTag, _ := req.To().Params.Get("tag")
 	switch {
@@ -269,6 +280,7 @@ func (g *gate) send(src netip.AddrPort, n int, b []byte) bool {
 	if len(b) > 2*n || !g.replies.take(src.Addr(), now) || !g.replyAll.take(now, replyAll.rate, replyAll.burst) {
 		return g.done(replyLimit)
 	}
+	g.p.trace(src.String(), true, b)
 	if _, err := g.conn.WriteTo(b, net.UDPAddrFromAddrPort(src)); err != nil {
 		g.p.log.Debug("stateless reply", "to", src.String(), "err", err)
 	}

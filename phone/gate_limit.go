@@ -2,6 +2,7 @@ package phone
 
 import (
 	"net/netip"
+	"sync"
 	"time"
 )
 
@@ -94,6 +95,40 @@ func (r *recentSet) has(k uint64) bool {
 	}
 	for _, v := range r.ring {
 		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// sentTo remembers the last few IP addresses the phone sent datagrams to
+// (requests, and responses sipgo sent): a response from an address Allow
+// does not admit reaches sipgo only from one of them. Every sipgo sender
+// writes to it, hence the lock.
+type sentTo struct {
+	mu   sync.Mutex
+	ring [32]netip.Addr
+	next int
+}
+
+func (s *sentTo) add(ip netip.Addr) {
+	ip = ip.Unmap()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.ring {
+		if a == ip {
+			return
+		}
+	}
+	s.ring[s.next] = ip
+	s.next = (s.next + 1) % len(s.ring)
+}
+
+func (s *sentTo) has(ip netip.Addr) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.ring {
+		if a.IsValid() && a == ip {
 			return true
 		}
 	}

@@ -37,7 +37,7 @@ func testGate(t testing.TB, cfg Config) (*gate, *recConn) {
 		t.Fatal(err)
 	}
 	rc := &recConn{}
-	return newGate(p, rc), rc
+	return newGate(p, rc, &sentTo{}), rc
 }
 
 func udpFrom(s string) *net.UDPAddr { return net.UDPAddrFromAddrPort(netip.MustParseAddrPort(s)) }
@@ -87,6 +87,25 @@ func TestGateAllowedInviteAndItsACK(t *testing.T) {
 	}
 	if g.filter(gateReq("CANCEL", "other", "127.0.0.1:5060"), src) || !strings.HasPrefix(rc.writes[0], "SIP/2.0 481 ") {
 		t.Errorf("CANCEL of nothing: %q", rc.writes)
+	}
+}
+
+// A response from an address Allow refuses reaches sipgo only when the
+// phone has sent something there: otherwise a stranger with fresh ports
+// would grow sipgo's table of source addresses without end.
+func TestGateStrangerResponses(t *testing.T) {
+	g, _ := testGate(t, Config{Allow: []string{"127.0.0.1"}})
+	res := []byte("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-r\r\n" +
+		"From: <sip:door@127.0.0.1>;tag=1\r\nTo: <sip:x@127.0.0.9>;tag=2\r\nCall-ID: r1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
+	if g.filter(res, udpFrom("127.0.0.9:5060")) {
+		t.Error("a response from an address never sent to reached sipgo")
+	}
+	if !g.filter(res, udpFrom("127.0.0.1:5060")) {
+		t.Error("a response from an allowed address did not reach sipgo")
+	}
+	g.sent.add(netip.MustParseAddr("127.0.0.9"))
+	if !g.filter(res, udpFrom("127.0.0.9:5061")) {
+		t.Error("a response from an address the phone sent to did not reach sipgo")
 	}
 }
 

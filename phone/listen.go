@@ -57,7 +57,7 @@ func (p *Phone) listen() (*listeners, error) {
 		// wildcard "0.0.0.0" is bound dual-stack by Go and reads back "[::]".
 		p.laddr = sip.Addr{IP: net.IP(p.addr.Addr().AsSlice()), Port: int(p.addr.Port())}
 		tc := &tracedPacketConn{PacketConn: ln.udp, p: p}
-		tc.gate = newGate(p, tc)
+		tc.gate = newGate(p, tc.PacketConn, &tc.sent)
 		ln.udp = tc
 	}
 	if ln.tcp != nil {

@@ -38,6 +38,7 @@ type tracedPacketConn struct {
 	net.PacketConn
 	p    *Phone
 	gate *gate
+	sent sentTo // where sipgo and the phone sent datagrams (not the gate's replies)
 }
 
 // ReadFrom traces each datagram and returns the next one the gate lets
@@ -62,9 +63,13 @@ func (c *tracedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	}
 }
 
-// WriteTo traces before writing, so that the trace precedes any answer.
+// WriteTo traces before writing, so that the trace precedes any answer,
+// and notes the destination for the gate.
 func (c *tracedPacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	c.p.trace(addr.String(), true, b)
+	if ua, ok := addr.(*net.UDPAddr); ok {
+		c.sent.add(ua.AddrPort().Addr())
+	}
 	return c.PacketConn.WriteTo(b, addr)
 }
 
