@@ -100,8 +100,8 @@
 // CANCEL or re-INVITE of no current call; 405 to other SIP methods. A
 // request whose top Via cannot be read, an ACK of nothing, a response to
 // the current call from another host than its peer, and a response from an
-// address Allow refuses that the phone never sent to (one of the last 32)
-// are dropped; a stranger's request in the current call that does not come
+// address the phone never sent to (one of the last 32; we ask for
+// symmetric responses with rport) are dropped; a stranger's request in the current call that does not come
 // from the dialog's peer gets 403. (sipgo remembers every source
 // address:port it reads until the phone stops: these rules keep strangers
 // with fresh ports away from it.)

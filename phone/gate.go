@@ -86,11 +86,12 @@ func (g *gate) filter(b []byte, addr net.Addr) bool {
 		return g.done(dropped)
 	}
 	if m.isResponse() {
-		trusted := g.trustedAddr(src.Addr())
-		if !g.fromPeer(&m, src.Addr()) || !trusted && !g.sent.has(src.Addr()) {
+		// We ask for symmetric responses (rport, RFC 3581): one from an
+		// address we never sent to answers nothing of ours.
+		if !g.fromPeer(&m, src.Addr()) || !g.sent.has(src.Addr()) {
 			return g.done(dropped)
 		}
-		return g.pass(src, trusted, nil, len(b))
+		return g.pass(src, g.trustedAddr(src.Addr()), nil, len(b))
 	}
 	return g.request(b, &m, src)
 }
