@@ -180,8 +180,8 @@ func TestBucketRefills(t *testing.T) {
 	}
 }
 
-// Past maxTCPConns, a new TCP connection is closed at once; closing one
-// makes room again.
+// Past maxTCPPerIP from one address, or maxTCPConns in all, a new TCP
+// connection is closed at once; closing one makes room again.
 func TestTCPConnCap(t *testing.T) {
 	p, stop := runFuzzPhoneWith(t, Config{Listen: "127.0.0.1:0", Transport: "tcp"})
 	defer stop()
@@ -191,26 +191,29 @@ func TestTCPConnCap(t *testing.T) {
 			c.Close()
 		}
 	}()
-	dial := func() net.Conn {
-		c, err := net.Dial("tcp", p.Addr().String())
+	dial := func(host byte) net.Conn {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, host)}}
+		c, err := d.Dial("tcp", p.Addr().String())
 		if err != nil {
-			t.Fatal(err)
+			t.Skipf("dial from 127.0.0.%d: %v", host, err)
 		}
 		return c
 	}
-	for range maxTCPConns {
-		conns = append(conns, dial())
+	for i := range maxTCPConns {
+		conns = append(conns, dial(byte(1+i/maxTCPPerIP)))
 	}
-	extra := dial()
-	defer extra.Close()
-	extra.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, err := extra.Read(make([]byte, 1)); err != io.EOF {
-		t.Fatalf("connection %d: read %v, want EOF", maxTCPConns+1, err)
+	for _, host := range []byte{1, 100} { // one more from a full host, and from a new one
+		extra := dial(host)
+		extra.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := extra.Read(make([]byte, 1)); err != io.EOF {
+			t.Fatalf("connection from 127.0.0.%d beyond the caps: read %v, want EOF", host, err)
+		}
+		extra.Close()
 	}
 	conns[0].Close()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c := dial()
+		c := dial(1)
 		c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
 		_, err := c.Read(make([]byte, 1))
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {

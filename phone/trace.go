@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/netip"
+	"sync"
 	"sync/atomic"
 
 	"github.com/emiago/sipgo/sip"
@@ -73,18 +75,25 @@ func (c *tracedPacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	return c.PacketConn.WriteTo(b, addr)
 }
 
-// maxTCPConns caps the TCP connections open at once: a connection beyond
-// it is closed as soon as it is accepted. The gate does not read TCP (sipgo
-// frames the stream itself), so this cap and sipgo's 64 KB message limit
-// are what bound a TCP peer.
-const maxTCPConns = 64
+// TCP connections open at once, in all and per peer IP: a connection
+// beyond either cap is closed as soon as it is accepted. The gate does not
+// read TCP (sipgo frames the stream itself), so these caps and sipgo's
+// 64 KB message limit are what bound TCP peers; the per-IP cap keeps one
+// host from taking every place.
+const (
+	maxTCPConns = 64
+	maxTCPPerIP = 8
+)
 
 // tracedListener traces writes on accepted TCP connections and caps how
 // many are open.
 type tracedListener struct {
 	net.Listener
-	p    *Phone
-	open atomic.Int32
+	p *Phone
+
+	mu    sync.Mutex
+	open  int
+	perIP map[netip.Addr]int // at most maxTCPConns entries: open connections only
 }
 
 func (l *tracedListener) Accept() (net.Conn, error) {
@@ -93,20 +102,54 @@ func (l *tracedListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		if l.open.Add(1) > maxTCPConns {
-			l.open.Add(-1)
+		ip := remoteIP(c)
+		if !l.take(ip) {
 			c.Close()
-			l.p.warnLimited("TCP connection refused: too many open", "from", c.RemoteAddr().String(), "max", maxTCPConns)
+			l.p.warnLimited("TCP connection refused: too many open", "from", c.RemoteAddr().String(),
+				"max", maxTCPConns, "max_per_ip", maxTCPPerIP)
 			continue
 		}
-		return &tracedConn{Conn: c, p: l.p, l: l}, nil
+		return &tracedConn{Conn: c, p: l.p, l: l, ip: ip}, nil
 	}
+}
+
+// take makes room for a connection from ip, if there is some.
+func (l *tracedListener) take(ip netip.Addr) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open >= maxTCPConns || l.perIP[ip] >= maxTCPPerIP {
+		return false
+	}
+	if l.perIP == nil {
+		l.perIP = make(map[netip.Addr]int)
+	}
+	l.open++
+	l.perIP[ip]++
+	return true
+}
+
+// release frees the place of a closed connection from ip.
+func (l *tracedListener) release(ip netip.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open--
+	if l.perIP[ip]--; l.perIP[ip] <= 0 {
+		delete(l.perIP, ip)
+	}
+}
+
+func remoteIP(c net.Conn) netip.Addr {
+	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+		return a.AddrPort().Addr().Unmap()
+	}
+	return netip.Addr{}
 }
 
 type tracedConn struct {
 	net.Conn
 	p      *Phone
 	l      *tracedListener
+	ip     netip.Addr
 	closed atomic.Bool
 }
 
@@ -115,10 +158,10 @@ func (c *tracedConn) Write(b []byte) (int, error) {
 	return c.Conn.Write(b)
 }
 
-// Close frees the connection's place under maxTCPConns (once).
+// Close frees the connection's place (once).
 func (c *tracedConn) Close() error {
 	if c.closed.CompareAndSwap(false, true) {
-		c.l.open.Add(-1)
+		c.l.release(c.ip)
 	}
 	return c.Conn.Close()
 }
