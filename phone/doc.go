@@ -118,8 +118,9 @@
 // table of per-address buckets holds 256 addresses, the oldest evicted.
 // Under 30,000 refused INVITEs at 3,000 a second the heap in use stays
 // under 5 MB (it reached 124 MB before the gate) while a call from an
-// allowed address connects. TCP is not gated: at most 64 connections are
-// open at once, each bounded by sipgo's 64 KB message limit.
+// allowed address connects. TCP is not gated (sipgo frames the stream
+// itself): at most 64 connections are open at once, 8 per peer IP, each
+// bounded by sipgo's 64 KB message limit.
 //
 // # Tracing
 //
