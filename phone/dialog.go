@@ -185,12 +185,7 @@ func (p *Phone) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 		p.reply(tx, req, v.code, v.reason, nil, v.extra...)
 		return
 	}
-	p.reply(tx, req, 200, "OK", nil,
-		sip.NewHeader("Allow", allowMethods),
-		sip.NewHeader("Accept", acceptTypes),
-		sip.NewHeader("Accept-Encoding", "identity"),
-		sip.NewHeader("Accept-Language", "en"),
-		sip.NewHeader("Supported", ""))
+	p.reply(tx, req, 200, "OK", nil, optionsHeaders()...)
 }
 
 // onOther: 405 for SIP methods we do not take, 501 for unknown ones.
@@ -202,12 +197,8 @@ func (p *Phone) onOther(req *sip.Request, tx sip.ServerTransaction) {
 		p.reply(tx, req, v.code, v.reason, nil, v.extra...)
 		return
 	}
-	switch strings.ToUpper(string(req.Method)) {
-	case "REGISTER", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH", "PRACK", "UPDATE":
-		p.reply(tx, req, 405, "Method Not Allowed", nil, sip.NewHeader("Allow", allowMethods))
-	default:
-		p.reply(tx, req, 501, "Not Implemented", nil, sip.NewHeader("Allow", allowMethods))
-	}
+	code, reason := methodAnswer(req.Method)
+	p.reply(tx, req, code, reason, nil, sip.NewHeader("Allow", allowMethods))
 }
 
 // onReInvite answers a re-INVITE (hold, resume, new address) in the dialog.

@@ -138,9 +138,13 @@ func (g *gate) route(req *sip.Request, src netip.AddrPort, n int) bool {
 	if c := g.p.current(); c != nil && c.id == req.CallID().Value() {
 		// A stranger's request in the call must come from the dialog's
 		// peer (dialog.go decides; its handler answers the same 403).
+		// CANCEL and ACK are matched to the INVITE by sipgo's transaction
+		// layer, before any handler could check who sent them: only the
+		// peer's pass, whatever calls.allow says.
 		trusted := g.trustedAddr(src.Addr())
+		peer := g.p.fromPeer(c, req)
 		switch {
-		case trusted || g.p.fromPeer(c, req):
+		case peer || trusted && !req.IsCancel() && !req.IsAck():
 			return g.pass(src, trusted, req, n)
 		case req.IsAck():
 			return g.done(dropped)

@@ -99,6 +99,7 @@ var malformedRaw = []struct {
 	{"mixed-case-invite", strings.ReplaceAll(options(), "OPTIONS", "Invite"), 501},
 	{"unknown-method", strings.ReplaceAll(options(), "OPTIONS", "FROB"), 501},
 	{"register", strings.ReplaceAll(options(), "OPTIONS", "REGISTER"), 405},
+	{"invite-without-from-tag", strings.ReplaceAll(options("From: <sip:visitor@(from)>", "Contact: <sip:visitor@(from)>"), "OPTIONS", "INVITE"), 400},
 	{"no-via", strings.Replace(options(), "Via: SIP/2.0/UDP (from);branch=z9hG4bK-m1;rport\r\n", "", 1), 0},
 	{"garbage", "hello, door\r\n\r\n", 0},
 	{"malformed-ack", strings.ReplaceAll(options("CSeq: x ACK"), "OPTIONS", "ACK"), 0},

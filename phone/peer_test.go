@@ -282,3 +282,26 @@ func TestMulticastOfferRefused(t *testing.T) {
 		t.Fatalf("a multicast re-INVITE changed the media: %+v", ps)
 	}
 }
+
+// With calls.allow empty (anyone may call), another host still cannot
+// CANCEL the ringing call of the visitor: sipgo would match the CANCEL to
+// the INVITE by its branch and end the call before any handler ran.
+func TestCancelFromAnotherHost(t *testing.T) {
+	tp := startPhone(t, phone.Config{})
+	visitor := newPeer(t, tp.Addr())
+	thief := newPeerOn(t, net.IPv4(127, 0, 0, 3), tp.Addr())
+	d := newDialog("ringing")
+	visitor.invite(d, offerSDP)
+	visitor.response(180, sip.INVITE)
+	tp.waitState(t, phone.StateIncoming)
+
+	thief.send(visitor.req(d, "CANCEL", d.branch, d.cseq, "", ""))
+	thief.response(403, sip.CANCEL)
+	if st := tp.Status(); st.State != phone.StateIncoming {
+		t.Fatalf("state %s after another host's CANCEL", st.State)
+	}
+	visitor.send(visitor.req(d, "CANCEL", d.branch, d.cseq, "", ""))
+	visitor.response(200, sip.CANCEL)
+	visitor.response(487, sip.INVITE)
+	tp.waitEnded(t)
+}

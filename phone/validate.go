@@ -121,8 +121,13 @@ func unsupportedMedia() *verdict {
 		extra: []sip.Header{sip.NewHeader("Accept", acceptTypes), sip.NewHeader("Accept-Encoding", "identity")}}
 }
 
-// checkInvite wants one usable Contact, and an Accept that allows SDP.
+// checkInvite wants a From tag (dialogs never match an empty tag, so a
+// call without one could not be hung up by its caller), one usable
+// Contact, and an Accept that allows SDP.
 func checkInvite(req *sip.Request) *verdict {
+	if tag, _ := req.From().Params.Get("tag"); tag == "" {
+		return &verdict{code: 400, reason: "Bad Request (From without tag)"}
+	}
 	if !acceptsSDP(req.GetHeaders("Accept")) {
 		return &verdict{code: 406, reason: "Not Acceptable",
 			extra: []sip.Header{sip.NewHeader("Accept", sdpType)}}
