@@ -30,6 +30,8 @@ type Config struct {
 	DirectAuth      Credentials   // optional: direct INVITEs must authenticate with these; our direct calls answer challenges with them
 	Fallback        string        // optional IP or ip:port dialled instead of a target through the proxy while not registered
 	Logger          *slog.Logger  // nil = discard
+
+	addrTable int // tests: addresses sipgo may remember before a recycle (0: sipgoAddrs)
 }
 
 // Defaults for zero Config fields.

@@ -1,6 +1,7 @@
 package phone
 
 import (
+	"cmp"
 	"hash/maphash"
 	"net"
 	"net/netip"
@@ -46,6 +47,7 @@ type gate struct {
 	strangers bucket
 	replyAll  bucket
 	invites   *recentSet
+	addrs     *addrTable // what sipgo remembers (gate_recycle.go)
 
 	counts     [outcomes]atomic.Uint64
 	lastLog    time.Time // of the debug record of a dropped datagram
@@ -70,6 +72,7 @@ func newGate(p *Phone, conn net.PacketConn, sent *sentTo) *gate {
 		sources: newPerAddr(gateAddrs, passPerSource),
 		replies: newPerAddr(gateAddrs, replyPerDest),
 		invites: newRecentSet(recentInvites),
+		addrs:   newAddrTable(cmp.Or(p.cfg.addrTable, sipgoAddrs)),
 	}
 }
 
@@ -220,7 +223,7 @@ func (g *gate) pass(src netip.AddrPort, trusted bool, req *sip.Request, n int) b
 	if trusted {
 		global, lim = &g.trusted, passTrusted
 	}
-	if g.sources.take(src.Addr(), now) && global.take(now, lim.rate, lim.burst) {
+	if g.sources.take(src.Addr(), now) && global.take(now, lim.rate, lim.burst) && g.admitAddr(src) {
 		return g.done(passed)
 	}
 	g.count(overLimit)

@@ -58,6 +58,7 @@ func (p *Phone) listen() (*listeners, error) {
 		p.laddr = sip.Addr{IP: net.IP(p.addr.Addr().AsSlice()), Port: int(p.addr.Port())}
 		tc := &tracedPacketConn{PacketConn: ln.udp, p: p}
 		tc.gate = newGate(p, tc.PacketConn, &tc.sent)
+		p.gate = tc.gate
 		ln.udp = tc
 	}
 	if ln.tcp != nil {
@@ -113,7 +114,7 @@ func (p *Phone) startServing(ln *listeners) error {
 	p.ua = ua
 	p.route(srv)
 	if ln.udp != nil {
-		p.serve.Go(func() { serveErr(p, srv.ServeUDP(ln.udp)) })
+		p.serve.Go(func() { p.serveUDP(srv, ln.udp) })
 	}
 	if ln.tcp != nil {
 		p.serve.Go(func() { serveErr(p, srv.ServeTCP(ln.tcp)) })
@@ -141,6 +142,20 @@ func (p *Phone) awaitUDPPool() error {
 		case <-deadline:
 			return fmt.Errorf("sipgo: UDP listener not registered")
 		}
+	}
+}
+
+// serveUDP runs sipgo's UDP reader on conn, again each time the gate ends
+// it to recycle sipgo's address table (gate_recycle.go).
+func (p *Phone) serveUDP(srv *sipgo.Server, conn net.PacketConn) {
+	for {
+		err := srv.ServeUDP(conn)
+		tc, ok := conn.(*tracedPacketConn)
+		if !ok || !tc.recycled || p.stopping() {
+			serveErr(p, err)
+			return
+		}
+		tc.recycled = false
 	}
 }
 

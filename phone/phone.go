@@ -48,6 +48,7 @@ type Phone struct {
 	udp    bool           // UDP listener present
 	tcp    bool           // TCP listener present
 	laddr  sip.Addr       // UDP listening socket, so requests leave from it
+	gate   *gate          // the UDP front door (gate.go); nil without UDP
 	public netip.Addr     // Config.PublicAddr, when set
 }
 

@@ -2,11 +2,14 @@ package phone
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/emiago/sipgo/sip"
 )
@@ -40,7 +43,10 @@ type tracedPacketConn struct {
 	net.PacketConn
 	p    *Phone
 	gate *gate
-	sent sentTo // where sipgo and the phone sent datagrams (not the gate's replies)
+	// recycled: the last read returned errRecycle (Run serves again). Only
+	// sipgo's reader goroutine, which also calls ServeUDP, uses it.
+	recycled bool
+	sent     sentTo // where sipgo and the phone sent datagrams (not the gate's replies)
 }
 
 // ReadFrom traces each datagram and returns the next one the gate lets
@@ -49,7 +55,7 @@ type tracedPacketConn struct {
 // sipgo open a new socket to answer).
 func (c *tracedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
-		n, addr, err := c.PacketConn.ReadFrom(b)
+		n, addr, err := c.read(b)
 		if err != nil {
 			return n, addr, err
 		}
@@ -61,6 +67,28 @@ func (c *tracedPacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 		}
 		if c.gate == nil || c.gate.filter(b[:n], addr) {
 			return n, addr, nil
+		}
+	}
+}
+
+// read reads one datagram; while the gate's address table is full it reads
+// with a deadline, and recycles the table after recycleQuiet of silence
+// (gate_recycle.go).
+func (c *tracedPacketConn) read(b []byte) (int, net.Addr, error) {
+	for {
+		full := c.gate != nil && c.gate.addrs.full()
+		if !full {
+			return c.PacketConn.ReadFrom(b)
+		}
+		_ = c.PacketConn.SetReadDeadline(time.Now().Add(recycleQuiet))
+		n, addr, err := c.PacketConn.ReadFrom(b)
+		_ = c.PacketConn.SetReadDeadline(time.Time{})
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			return n, addr, err
+		}
+		if c.gate.recycle() {
+			c.recycled = true
+			return 0, nil, errRecycle
 		}
 	}
 }
