@@ -124,8 +124,8 @@
 //
 // # Tracing
 //
-// Every SIP message sent and received is logged at debug level in the
-// seed's format, one record per message:
+// Every SIP message sent and received is logged at debug level, one
+// record per message, in this form:
 //
 //	===== 192.168.5.143:5060 | SIP Sent =====
 //	INVITE sip:192.168.5.143 SIP/2.0

@@ -14,7 +14,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
-// The seed's console trace: every SIP message sent and received is logged
+// The console trace: every SIP message sent and received is logged
 // at debug level as one record whose message is
 //
 //	===== 192.168.5.143:5060 | SIP Sent =====
@@ -25,7 +25,7 @@ import (
 // by itself); TCP reads are traced per read and TCP writes on accepted
 // connections. Writes on TCP connections that sipgo dials are not traced.
 
-// trace logs one message in the seed's format.
+// trace logs one message in the trace's format.
 func (p *Phone) trace(peer string, sent bool, msg []byte) {
 	if !p.log.Enabled(context.Background(), slog.LevelDebug) {
 		return

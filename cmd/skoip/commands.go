@@ -192,7 +192,7 @@ func (a *app) release(_ context.Context, name string) error {
 	return nil
 }
 
-// play sends a WAV file to the remote party (the seed's "Transmit").
+// play sends a WAV file to the remote party during a call.
 func (a *app) play(ctx context.Context, path string) error {
 	if a.phone.Status().State != phone.StateConnected {
 		return errNoCall

@@ -10,7 +10,7 @@ import (
 
 // traceHandler is a slog.TextHandler that prints multi-line messages (the
 // SIP traces: "===== 10.0.0.2:5060 | SIP Sent =====" and the message) as
-// the seed did: the first line as the record's message, then the rest of
+// one record: the first line as the record's message, then the rest of
 // the lines as they are, kept together.
 type traceHandler struct {
 	inner slog.Handler

@@ -14,7 +14,8 @@ type VADConfig struct {
 	Hangover    time.Duration // speech is still reported this long after the last loud frame
 }
 
-// DefaultVADConfig is what the seed used, in these terms.
+// DefaultVADConfig is a 9 dB threshold over the noise floor, nothing below
+// -55 dBFS counted as speech, and 300 ms of hangover.
 func DefaultVADConfig() VADConfig {
 	return VADConfig{Enabled: true, ThresholdDB: 9, MinLevelDB: -55, Hangover: 300 * time.Millisecond}
 }

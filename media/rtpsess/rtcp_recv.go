@@ -68,7 +68,8 @@ func (s *Session) applyRTCP(p rtcp.Packet, now time.Time) {
 	}
 }
 
-// logSR logs a sender report in the seed's terms.
+// logSR logs a sender report: SSRC, NTP and RTP timestamps, packet and
+// octet counts.
 func (s *Session) logSR(p *rtcp.SenderReport) {
 	s.log.Info("=== Sender Report ===",
 		"ssrc", p.SSRC,

@@ -46,7 +46,7 @@ func tsharkFields(t *testing.T, capture string, decode []string, filter string, 
 }
 
 // TestCapturedCall captures a call on the door unit's link with tshark and
-// checks the wire: the SIP flow of the seed's traces, RTP without loss or
+// checks the wire: the SIP flow INVITE, 100, 180, 200, ACK, BYE, 200, RTP without loss or
 // sequence errors, marker bits only at talkspurt starts (the door side runs
 // VAD, so it has talkspurts), and RTCP reports every ~5 s from each side.
 func TestCapturedCall(t *testing.T) {
