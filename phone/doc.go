@@ -20,6 +20,7 @@
 //	incoming  --ended-->    idle       Decline (603), CANCEL (487), RingTimeout (480),
 //	                                   BYE in the early dialog, shutdown (480)
 //	connected --ended-->    idle       BYE either way, no ACK within NoACKTimeout,
+//	                                   neither ACK nor RTP within GhostTimeout,
 //	                                   MaxDuration, RTP timeout, shutdown
 //
 // Any other pair is refused with ErrBadTransition. Requests that never make
@@ -32,7 +33,9 @@
 // 480 or 487. A re-INVITE in the dialog is answered 200 with a new answer
 // and passed to Stream.Update (hold, resume, new address). BYE may overtake
 // the ACK. The 200 OK is retransmitted on UDP until ACKed (T1 doubling to
-// T2); without an ACK for NoACKTimeout the call is hung up with BYE. INFO
+// T2); without an ACK for NoACKTimeout (32 s) the call is hung up with
+// BYE, and after GhostTimeout (2 s) when no RTP came either: a scanner or a
+// caller that died after its INVITE holds the line 2 s, not 32. INFO
 // application/dtmf-relay (and application/dtmf) become EventDTMF. OPTIONS
 // is answered 200 with Allow, Accept and Supported; requests for no dialog
 // get 481; SIP methods we do not take 405, unknown ones 501.
@@ -82,6 +85,33 @@
 // challenges, qop=auth, stateless nonces valid 5 minutes): otherwise it
 // gets 401 with a challenge and the phone does not ring.
 //
+// # Who may act in a call
+//
+// The Call-ID and tags of a call can be read by anyone on the LAN, so they
+// prove nothing about the sender:
+//
+//   - a dialog matches only with both tags present and equal (an empty tag
+//     never matches: before the 2xx of our INVITE the remote tag is not
+//     known); an INVITE without From tag gets 400;
+//   - BYE, INFO and re-INVITE must come from the dialog's peer: the host its
+//     INVITE came from or ours went to, the host of its Contact when that is
+//     an IP, or the registrar. Others get 403 and change nothing (their CSeq
+//     is not recorded); their ACK is dropped; a CANCEL of the ringing call
+//     from another host gets 403 from the gate, whatever Allow says (sipgo
+//     would match it to the INVITE by branch before any handler ran);
+//   - responses to our INVITE count only from the host we sent it to: a
+//     forged 200 OK cannot connect the door's microphone elsewhere;
+//   - DTMF (EventDTMF) is published only in a confirmed dialog: ours
+//     answered, or theirs answered and its 2xx ACKed by the peer. INFO
+//     digits in an early dialog get 403; an INFO that overtook the ACK
+//     waits up to 2 s for it; RTP digits before the ACK are dropped;
+//   - the media session takes RTP only from the negotiated host, and once
+//     a port of it has sent, only from that port or the negotiated one
+//     (package media/rtpsess): another port cannot take the stream
+//     without a re-INVITE;
+//   - SDP that points the audio at a multicast or broadcast address gets
+//     488 (sdp.ErrNotAcceptable).
+//
 // # The front door (gate.go)
 //
 // Every UDP datagram is read by a gate before sipgo sees it. It parses the
@@ -101,10 +131,15 @@
 // request whose top Via cannot be read, an ACK of nothing, a response to
 // the current call from another host than its peer, and a response from an
 // address the phone never sent to (one of the last 32; we ask for
-// symmetric responses with rport) are dropped; a stranger's request in the current call that does not come
-// from the dialog's peer gets 403. (sipgo remembers every source
-// address:port it reads until the phone stops: these rules keep strangers
-// with fresh ports away from it.)
+// symmetric responses with rport) are dropped; a stranger's request in the
+// current call that does not come from the dialog's peer gets 403.
+//
+// sipgo remembers every source address:port it reads until its read loop
+// ends. The gate lets at most 4096 distinct addresses reach it; then new
+// ones get 503 (but the current call's peer) until the phone is idle and
+// nothing arrived for 200 ms: the gate then ends sipgo's UDP read loop,
+// which forgets them all, and Run serves the socket again at once
+// (gate_recycle.go).
 // Stateless replies copy every Via, From, To (with a fixed tag of the
 // phone), Call-ID and CSeq, carry Content-Length: 0, are never more than
 // twice the request's size, and are limited to 50 a second (burst 100)
