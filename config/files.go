@@ -1,6 +1,10 @@
 package config
 
-import "github.com/skoip/skoip/media/wav"
+import (
+	"os"
+
+	"github.com/skoip/skoip/media/wav"
+)
 
 // checkFiles checks the files that the configuration names for SKOIP to
 // read ([sounds] and, with backend "file", audio.capture) with the function
@@ -27,6 +31,8 @@ func checkFiles(c *checker, cfg *Config) {
 	}
 	if a.Playback == "" {
 		c.bad("audio.playback", "must name the WAV file to write with backend \"file\"")
+	} else if st, err := os.Stat(a.Playback); err == nil && st.Mode()&(os.ModeNamedPipe|os.ModeSocket|os.ModeDir) != 0 {
+		c.bad("audio.playback", "%q is %s; want a file to write (or /dev/null)", a.Playback, fileKind(st.Mode()))
 	}
 }
 

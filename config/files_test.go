@@ -41,7 +41,7 @@ warning = "stereo44k.wav"
 [audio]
 backend = "file"
 capture = "fifo.wav"
-playback = "out.wav"
+playback = "fifo.wav"
 `))
 	want := []string{
 		"skoip.toml:2: sounds.doorbell: " + at("4gb.wav") + ": data chunk at byte 36 declares 4294967295 bytes, only 320 follow (truncated file)",
@@ -49,6 +49,7 @@ playback = "out.wav"
 		"skoip.toml:4: sounds.busy: " + at("fifo.wav") + ": not a regular file (a named pipe)",
 		"skoip.toml:5: sounds.no_answer: " + at("hour.wav") + ": 1h0m0s long; a prompt may last at most 1m0s (cut it, e.g. `sox in.wav out.wav trim 0 60`)",
 		"skoip.toml:11: audio.capture: " + at("fifo.wav") + ": not a regular file (a named pipe)",
+		"skoip.toml:12: audio.playback: \"" + at("fifo.wav") + "\" is a named pipe; want a file to write (or /dev/null)",
 	}
 	if err == nil || strings.ReplaceAll(err.Error(), dir+"/skoip.toml", "skoip.toml") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%v\nwant:\n%s", err, strings.Join(want, "\n"))

@@ -2,9 +2,11 @@ package audio
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"syscall"
 
 	"github.com/skoip/skoip/media/wav"
 )
@@ -75,7 +77,7 @@ type wavWriter struct {
 }
 
 func newWAVWriter(path string, rate, frames int, log *slog.Logger) (*wavWriter, error) {
-	f, err := os.Create(path)
+	f, err := createPlayback(path)
 	if err != nil {
 		return nil, fmt.Errorf("audio: playback file: %w", err)
 	}
@@ -118,4 +120,27 @@ func (w *wavWriter) close() error {
 		err = cerr
 	}
 	return err
+}
+
+// createPlayback creates or truncates the playback file without blocking:
+// opening a FIFO for writing waits for a reader otherwise (with O_NONBLOCK
+// it fails at once), and a FIFO or socket that does open is refused. A
+// device (/dev/null) is accepted.
+func createPlayback(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NONBLOCK, 0o644)
+	if errors.Is(err, syscall.ENXIO) {
+		return nil, fmt.Errorf("%s: a named pipe; want a file", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && st.Mode()&(os.ModeNamedPipe|os.ModeSocket) != 0 {
+		err = fmt.Errorf("%s: not a regular file (%v); want a file", path, st.Mode().Type())
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
 }

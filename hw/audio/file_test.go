@@ -155,3 +155,23 @@ func mp3Extensible(good []byte) []byte {
 	le.PutUint32(b[4:], uint32(len(b)-8))
 	return b
 }
+
+// A FIFO as the playback file fails Open at once (creating it for writing
+// once waited for a reader for ever); /dev/null discards the output.
+func TestFilePlaybackNeverBlocks(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "out.wav")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := audio.Open(audio.Config{Backend: "file", Playback: fifo}, quiet())
+	if err == nil || !strings.Contains(err.Error(), fifo+": a named pipe") {
+		t.Fatalf("Open with a FIFO as playback: %v", err)
+	}
+	d, err := audio.Open(audio.Config{Backend: "file", Playback: os.DevNull}, quiet())
+	if err != nil {
+		t.Fatalf("Open with /dev/null as playback: %v", err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
