@@ -169,7 +169,7 @@ func TestHostileConfigFilesAreRefused(t *testing.T) {
 // One legal 60 s file for all six prompts is decoded once (960 KB at
 // 8 kHz); a legal 1-hour 8-bit file for all six (run once peaked at 583 MB)
 // is refused from its header by check-config and run alike.
-func TestPromptMemoryIsBounded(t *testing.T) {
+func TestSoundMemoryIsBounded(t *testing.T) {
 	dir := t.TempDir()
 	minute := wavFile(t, filepath.Join(dir, "minute.wav"), 2, 48000, 16, 4, 48000*60*4, 44+48000*60*4)
 	hour := wavFile(t, filepath.Join(dir, "hour.wav"), 1, 8000, 8, 1, 8000*3600, 44+8000*3600)
@@ -218,7 +218,7 @@ func mustLoad(t *testing.T, path string) *config.Config {
 
 // A capture file at another rate, in stereo, is converted by the file
 // backend: check-config accepts it and run starts with it.
-func TestCaptureOfAnotherRateRuns(t *testing.T) {
+func TestCheckConfigAndRunAcceptCaptureOfAnotherRate(t *testing.T) {
 	dir := t.TempDir()
 	capture := wavFile(t, filepath.Join(dir, "in.wav"), 2, 44100, 16, 4, 44100*4, 44+44100*4)
 	cfg := writeConfig(t, dir, fmt.Sprintf("[audio]\nbackend = \"file\"\nsample_rate = 16000\ncapture = %q\nplayback = %q\n",
