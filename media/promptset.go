@@ -10,7 +10,8 @@ import (
 // (wav.PromptBudget): each prompt at most wav.MaxPromptDuration (60 s),
 // the distinct files together at most wav.MaxPromptsDuration (180 s, that
 // is 2.9 MB at 8 kHz). A file named twice, by the same path or another
-// (a link), is decoded once and its Prompt shared.
+// (a link), is decoded once and its Prompt shared. A PromptSet is not safe
+// for concurrent use.
 type PromptSet struct {
 	rate    int
 	budget  *wav.Budget

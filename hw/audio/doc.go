@@ -14,7 +14,8 @@
 //     prompts and of check-config (LoadCapture): a regular file of at most
 //     32 MiB and 5 minutes, any format media/wav accepts, mixed down to mono
 //     and resampled to the device rate; a damaged file is refused with an
-//     error that names it. (hw imports no other part of media.)
+//     error that names it. (hw imports no other part of media.) The
+//     playback file is created without blocking: a FIFO is refused.
 //   - "loopback": what is played comes back as capture one period later,
 //     paced in real time (like baresip's auloop).
 //   - "null": silence in, output discarded, paced in real time.

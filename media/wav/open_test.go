@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/skoip/skoip/media/dsp"
 )
 
 func writeFile(t *testing.T, dir, name string, b []byte) string {
@@ -138,5 +140,19 @@ func TestReadAllMemory(t *testing.T) {
 			t.Errorf("ReadAll(%d) of a 2.9 MB file allocated %d bytes, want at most %d (the result and 256 KiB)", rate, alloc, limit)
 		}
 		t.Logf("ReadAll(%d): %d samples, %d bytes allocated", rate, len(s), alloc)
+	}
+}
+
+// Every rate the decoder accepts converts to every device rate (hw/audio:
+// 8000, 16000, 44100, 48000): what check-config accepts, run can resample.
+// (Most rates between 8 and 48 kHz cannot: 30,728 of them need a filter
+// longer than dsp builds.)
+func TestAcceptedRatesConvert(t *testing.T) {
+	for _, from := range Rates() {
+		for _, to := range []int{8000, 16000, 44100, 48000} {
+			if _, err := dsp.NewResampler(from, to); err != nil {
+				t.Errorf("%d Hz -> %d Hz: %v", from, to, err)
+			}
+		}
 	}
 }
