@@ -1,13 +1,9 @@
 package config
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -131,80 +127,6 @@ func checkAllow(s string) error {
 	}
 	if err := checkHost(s); err != nil {
 		return fmt.Errorf("%q is not a CIDR, IP address or host name", s)
-	}
-	return nil
-}
-
-// checkWAV reads a WAV file's header and says whether SKOIP can play it:
-// RIFF/WAVE, PCM (format 1, or WAVE_FORMAT_EXTENSIBLE), 8/16/24/32-bit,
-// one or two channels, 8-48 kHz, with a data chunk.
-func checkWAV(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("%q: %v", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	if err := wavHeader(f); err != nil {
-		return fmt.Errorf("%q: %v", path, err)
-	}
-	return nil
-}
-
-func wavHeader(r io.Reader) error {
-	var riff [12]byte
-	if _, err := io.ReadFull(r, riff[:]); err != nil || string(riff[0:4]) != "RIFF" || string(riff[8:12]) != "WAVE" {
-		return errors.New("not a WAV file (no RIFF/WAVE header)")
-	}
-	fmtSeen := false
-	for {
-		var hdr [8]byte
-		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			return errors.New("truncated WAV file (no data chunk)")
-		}
-		size := int64(binary.LittleEndian.Uint32(hdr[4:]))
-		switch string(hdr[:4]) {
-		case "fmt ":
-			if size < 16 || size > 1024 {
-				return errors.New("corrupt fmt chunk")
-			}
-			body := make([]byte, size+size%2)
-			if _, err := io.ReadFull(r, body); err != nil {
-				return errors.New("truncated fmt chunk")
-			}
-			if err := checkFmt(body); err != nil {
-				return err
-			}
-			fmtSeen = true
-		case "data":
-			if !fmtSeen {
-				return errors.New("data chunk before fmt chunk")
-			}
-			if size == 0 {
-				return errors.New("no audio (empty data chunk)")
-			}
-			return nil
-		default:
-			if _, err := io.CopyN(io.Discard, r, size+size%2); err != nil {
-				return errors.New("truncated WAV file (no data chunk)")
-			}
-		}
-	}
-}
-
-func checkFmt(b []byte) error {
-	format := binary.LittleEndian.Uint16(b[0:])
-	channels := binary.LittleEndian.Uint16(b[2:])
-	rate := binary.LittleEndian.Uint32(b[4:])
-	bits := binary.LittleEndian.Uint16(b[14:])
-	switch {
-	case format != 1 && format != 0xFFFE:
-		return fmt.Errorf("not PCM (format %d); convert it, e.g. `sox in.wav -b 16 out.wav`", format)
-	case channels < 1 || channels > 2:
-		return fmt.Errorf("%d channels (1 or 2 supported)", channels)
-	case rate < 8000 || rate > 48000:
-		return fmt.Errorf("sample rate %d Hz (8000 to 48000 supported)", rate)
-	case bits != 8 && bits != 16 && bits != 24 && bits != 32:
-		return fmt.Errorf("%d bits per sample (8, 16, 24 or 32 supported)", bits)
 	}
 	return nil
 }

@@ -43,15 +43,3 @@ func openWAV(b *wav.Budget, path string) error {
 	}
 	return err
 }
-
-// withoutFiles returns a copy of cfg for validate that names no file to
-// read: validate's own WAV check (checkWAV) parses less than run does and
-// opens a FIFO blocking, so the files are left to checkFiles.
-func withoutFiles(cfg *Config) *Config {
-	v := *cfg
-	v.Sounds = Sounds{}
-	if v.Audio.Backend == BackendFile {
-		v.Audio.Backend = BackendNull
-	}
-	return &v
-}

@@ -87,7 +87,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	applyElementDefaults(&cfg)
 	resolvePaths(&cfg, name)
-	probs = append(probs, validate(withoutFiles(&cfg), name, lines)...)
+	probs = append(probs, validate(&cfg, name, lines)...)
 	files := &checker{file: name, lines: lines}
 	checkFiles(files, &cfg)
 	probs = append(probs, files.probs...)
