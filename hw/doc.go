@@ -9,5 +9,7 @@
 //
 // Audio devices live in hw/audio, fakes for packages above hw in hw/hwtest,
 // and the listing behind `skoip devices` in hw/devices. hw depends on nothing
-// else of SKOIP's.
+// else of SKOIP's but the leaves media/wav and media/dsp (the file backend
+// decodes its capture WAV with the decoder prompts and check-config use);
+// deps_test.go holds it to that.
 package hw

@@ -20,7 +20,8 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// mediaAudioDevice is media.AudioDevice, restated: hw may not import media.
+// mediaAudioDevice is media.AudioDevice, restated: hw imports no media
+// package but the leaves media/wav and media/dsp.
 type mediaAudioDevice interface {
 	SampleRate() int
 	Start(fn func(in, out []int16)) error
