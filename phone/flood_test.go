@@ -30,7 +30,7 @@ func TestInviteFlood(t *testing.T) {
 	if testing.Short() {
 		total = 6000
 	}
-	peak := runFlood(t, total, rate, floodInvite, "SIP/2.0 403")
+	peak := runFlood(t, allowLocal, total, rate, floodInvite, "SIP/2.0 403")
 	t.Logf("%d INVITEs at %d/s: peak heap in use %.1f MB, peak RSS %.1f MB (the race detector adds to RSS)",
 		total, rate, float64(peak.heap)/(1<<20), float64(peak.rss)/(1<<20))
 	if peak.heap > floodHeapLimit {
@@ -43,7 +43,7 @@ func TestInviteFlood(t *testing.T) {
 func BenchmarkInviteFlood(b *testing.B) {
 	var peak memPeak
 	for b.Loop() {
-		peak = runFlood(b, 30000, 3000, floodInvite, "SIP/2.0 403")
+		peak = runFlood(b, allowLocal, 30000, 3000, floodInvite, "SIP/2.0 403")
 	}
 	b.ReportMetric(float64(peak.heap)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(peak.rss)/(1<<20), "peak-RSS-MB")
@@ -53,31 +53,55 @@ func BenchmarkInviteFlood(b *testing.B) {
 // a second (before the gate each kept a non-INVITE transaction for 32 s:
 // 188 MB after 15 s of them) while a call from 127.0.0.1 connects.
 func TestOptionsFlood(t *testing.T) {
-	peak := runFlood(t, 6000, 3000, floodOptions, "SIP/2.0 200")
+	peak := runFlood(t, allowLocal, 6000, 3000, floodOptions, "SIP/2.0 200")
 	t.Logf("6000 OPTIONS at 3000/s: peak heap in use %.1f MB, peak RSS %.1f MB", float64(peak.heap)/(1<<20), float64(peak.rss)/(1<<20))
 	if peak.heap > floodHeapLimit {
 		t.Errorf("peak heap in use %d MB, want <= %d MB", peak.heap>>20, floodHeapLimit>>20)
 	}
 }
 
+// TestInviteFloodAnyoneMayCall is the flood under the shipped default
+// calls.allow = [] (anyone may call): the first INVITE takes the line (a
+// ghost: answered, never ACKed, freed after 2 s, then the next one), the
+// rest get 486 from the gate. Nobody else can connect while the flooder
+// holds the line (only calls.allow keeps a stranger from ringing), but
+// the memory stays bounded.
+func TestInviteFloodAnyoneMayCall(t *testing.T) {
+	total := 30000
+	if testing.Short() {
+		total = 6000
+	}
+	peak := runFlood(t, nil, total, 3000, floodInvite, "SIP/2.0 486")
+	t.Logf("%d INVITEs at 3000/s, calls.allow empty: peak heap in use %.1f MB, peak RSS %.1f MB", total, float64(peak.heap)/(1<<20), float64(peak.rss)/(1<<20))
+	if peak.heap > floodHeapLimit {
+		t.Errorf("peak heap in use %d MB, want <= %d MB", peak.heap>>20, floodHeapLimit>>20)
+	}
+}
+
+// allowLocal admits 127.0.0.1 (the legitimate caller), not the flooder.
+var allowLocal = []string{"127.0.0.1"}
+
 // memPeak is the highest heap in use and resident set seen.
 type memPeak struct{ heap, rss uint64 }
 
-// runFlood floods a phone with total messages made by msg and places a
-// legitimate call halfway through; some answers must start with want.
-func runFlood(tb testing.TB, total, rate int, msg floodMsg, want string) memPeak {
-	tp := startPhone(tb, phone.Config{Allow: []string{"127.0.0.1"}, AutoAnswer: true, Logger: quietLogger()})
+// runFlood floods a phone that admits allow with total messages made by
+// msg and, when the flooder is not admitted, places a legitimate call
+// halfway through; some answers must start with want.
+func runFlood(tb testing.TB, allow []string, total, rate int, msg floodMsg, want string) memPeak {
+	tp := startPhone(tb, phone.Config{Allow: allow, AutoAnswer: true, Logger: quietLogger()})
 	fl := newFlooder(tb, tp, msg, want)
 	stopSampling, peakOf := sampleMemory()
 	half := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() { fl.flood(tb, total, rate, half) })
 	<-half
-	p := newPeer(tb, tp.Addr())
-	d := connect(tb, tp, p)
-	p.inDialog(d, "BYE", "", "")
-	p.response(200, sip.BYE)
-	tp.waitEnded(tb)
+	if len(allow) > 0 {
+		p := newPeer(tb, tp.Addr())
+		d := connect(tb, tp, p)
+		p.inDialog(d, "BYE", "", "")
+		p.response(200, sip.BYE)
+		tp.waitEnded(tb)
+	}
 	wg.Wait()
 	stopSampling()
 	peak := peakOf()
