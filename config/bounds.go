@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"syscall"
+
+	"github.com/skoip/skoip/media/wav"
 )
 
 // Bounds on a configuration file, checked before its text reaches the TOML
@@ -49,7 +51,7 @@ func readFile(path string) ([]byte, error) {
 	case err != nil:
 		return nil, fmt.Errorf("cannot read: %v", err)
 	case !st.Mode().IsRegular():
-		return nil, fmt.Errorf("cannot read: not a regular file (%s)", fileKind(st.Mode()))
+		return nil, fmt.Errorf("cannot read: not a regular file (%s)", wav.FileKind(st.Mode()))
 	case st.Size() > MaxFileSize:
 		return nil, fmt.Errorf("%d bytes, over the limit of %d (64 KiB) for a configuration file", st.Size(), MaxFileSize)
 	}
@@ -61,19 +63,4 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("grew past the limit of %d bytes (64 KiB) while read", MaxFileSize)
 	}
 	return b, nil
-}
-
-// fileKind names a file type in words.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	}
-	return m.Type().String()
 }

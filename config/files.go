@@ -32,7 +32,7 @@ func checkFiles(c *checker, cfg *Config) {
 	if a.Playback == "" {
 		c.bad("audio.playback", "must name the WAV file to write with backend \"file\"")
 	} else if st, err := os.Stat(a.Playback); err == nil && st.Mode()&(os.ModeNamedPipe|os.ModeSocket|os.ModeDir) != 0 {
-		c.bad("audio.playback", "%q is %s; want a file to write (or /dev/null)", a.Playback, fileKind(st.Mode()))
+		c.bad("audio.playback", "%q is %s; want a file to write (or /dev/null)", a.Playback, wav.FileKind(st.Mode()))
 	}
 }
 

@@ -51,7 +51,7 @@ func openRegular(path string) (*os.File, os.FileInfo, error) {
 	case err != nil:
 		err = &Error{Path: path, Msg: fmt.Sprintf("cannot stat: %v", err), Err: err}
 	case !st.Mode().IsRegular():
-		err = &Error{Path: path, Msg: fmt.Sprintf("not a regular file (%s)", kind(st.Mode())), Err: ErrNotWAV}
+		err = &Error{Path: path, Msg: fmt.Sprintf("not a regular file (%s)", FileKind(st.Mode())), Err: ErrNotWAV}
 	case st.Size() > MaxFileSize:
 		err = &Error{Path: path, Msg: fmt.Sprintf("%d bytes, over the limit of %d (32 MiB)", st.Size(), MaxFileSize), Err: ErrTooLarge}
 	}
@@ -62,8 +62,9 @@ func openRegular(path string) (*os.File, os.FileInfo, error) {
 	return f, st, nil
 }
 
-// kind names a file type in words.
-func kind(m os.FileMode) string {
+// FileKind names a file type in words ("a named pipe", "a device"...), for
+// errors about files that are not regular.
+func FileKind(m os.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"
