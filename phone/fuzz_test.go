@@ -132,7 +132,7 @@ func runFuzzPhone(tb testing.TB) (*Phone, func()) {
 // runFuzzPhoneWith runs a phone with cfg (and a discarding logger).
 func runFuzzPhoneWith(tb testing.TB, cfg Config) (*Phone, func()) {
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	p, err := New(cfg, nopMedia{})
+	p, err := New(context.Background(), cfg, nopMedia{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 // phone is idle its reader is recycled, so sipgo's pool stays bounded, and
 // a call from yet another address still connects.
 func TestGateRecyclesSipgoAddresses(t *testing.T) {
-	p, err := New(Config{Listen: "127.0.0.1:0", AutoAnswer: true, addrTable: 8}, nopMedia{})
+	p, err := New(context.Background(), Config{Listen: "127.0.0.1:0", AutoAnswer: true, addrTable: 8}, nopMedia{})
 	if err != nil {
 		t.Fatal(err)
 	}

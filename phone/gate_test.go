@@ -1,6 +1,7 @@
 package phone
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,7 +33,7 @@ func (c *recConn) WriteTo(b []byte, a net.Addr) (int, error) {
 func testGate(t testing.TB, cfg Config) (*gate, *recConn) {
 	t.Helper()
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	p, err := New(cfg, nopMedia{})
+	p, err := New(context.Background(), cfg, nopMedia{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func startPhoneWith(t testing.TB, cfg phone.Config, m phone.Media) *testPhone {
 	if cfg.Logger == nil || os.Getenv("PHONE_DEBUG_LOG") != "" {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	p, err := phone.New(cfg, m)
+	p, err := phone.New(context.Background(), cfg, m)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -53,7 +53,9 @@ type Phone struct {
 }
 
 // New checks cfg and builds a Phone. It listens only when Run is called.
-func New(cfg Config, m Media) (*Phone, error) {
+// Host names in cfg.Allow are resolved now, within ctx and at most 5 s:
+// cancelling ctx abandons the lookups and New returns the error.
+func New(ctx context.Context, cfg Config, m Media) (*Phone, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -61,7 +63,7 @@ func New(cfg Config, m Media) (*Phone, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: no Media", ErrBadConfig)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	allow, err := parseAllow(ctx, cfg.Allow)
 	if err != nil {

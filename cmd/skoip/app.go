@@ -33,7 +33,7 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 // leaves in the journal.
 func runWith(ctx context.Context, cfg *config.Config, log *slog.Logger, op openers) (err error) {
 	started := time.Now()
-	p, err := build(cfg, log, op)
+	p, err := build(ctx, cfg, log, op)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ type openers struct {
 	relay   func(*board) (*hw.Relay, error)
 	audio   func(cfg *config.Config, onHealth func(error), log *slog.Logger) (audio.Device, error)
 	engine  func(media.Config, media.AudioDevice) (*media.Engine, error)
-	phone   func(phone.Config, phone.Media) (*phone.Phone, error)
+	phone   func(context.Context, phone.Config, phone.Media) (*phone.Phone, error)
 	control func(path string, h map[string]handler, log *slog.Logger) (*controlServer, error)
 }
 
@@ -82,9 +82,9 @@ type parts struct {
 // build opens the hardware and audio and builds media, phone and the
 // intercom's behaviour. On error it releases what it had opened and
 // returns the error of the step that failed.
-func build(cfg *config.Config, log *slog.Logger, op openers) (*parts, error) {
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger, op openers) (*parts, error) {
 	p := &parts{cfg: cfg, log: log, op: op}
-	if err := p.open(); err != nil {
+	if err := p.open(ctx); err != nil {
 		if cerr := p.close(); cerr != nil {
 			log.Warn("releasing what was opened before the failure", "err", cerr)
 		}
@@ -95,7 +95,7 @@ func build(cfg *config.Config, log *slog.Logger, op openers) (*parts, error) {
 
 // open runs the steps of build in order; each error is wrapped with the
 // step's name.
-func (p *parts) open() error {
+func (p *parts) open(ctx context.Context) error {
 	cfg, log, op := p.cfg, p.log, p.op
 	snd, err := op.sounds(cfg.Sounds)
 	if err != nil {
@@ -121,7 +121,7 @@ func (p *parts) open() error {
 		return fmt.Errorf("media: %w", err)
 	}
 	p.closers = append(p.closers, p.eng.Close)
-	if p.ph, err = op.phone(phoneConfig(cfg, log), engineMedia{p.eng}); err != nil {
+	if p.ph, err = op.phone(ctx, phoneConfig(cfg, log), engineMedia{p.eng}); err != nil {
 		return fmt.Errorf("phone: %w", err)
 	}
 	p.ic.player, p.ic.phone = p.eng, p.ph

@@ -118,7 +118,7 @@ func TestStartFailsCleanlyAtEachStep(t *testing.T) {
 			op.engine = func(media.Config, media.AudioDevice) (*media.Engine, error) { return nil, errInjected }
 		}},
 		{"phone", "phone: ", func(op *openers) {
-			op.phone = func(phone.Config, phone.Media) (*phone.Phone, error) { return nil, errInjected }
+			op.phone = func(context.Context, phone.Config, phone.Media) (*phone.Phone, error) { return nil, errInjected }
 		}},
 		{"control socket", "control socket: ", func(op *openers) {
 			op.control = func(string, map[string]handler, *slog.Logger) (*controlServer, error) { return nil, errInjected }
