@@ -126,11 +126,10 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-// failingLines opens every pin but one, and records what is still open.
+// failingLines opens every pin but one.
 type failingLines struct {
 	*sim.Lines
-	bad  string
-	open map[string]bool
+	bad string
 }
 
 var errNoSuchLine = errors.New("no such line")

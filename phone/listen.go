@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -168,9 +167,4 @@ func serveErr(p *Phone, err error) {
 // hostPort is our address as advertised towards a peer at ip.
 func (p *Phone) hostPort(local netip.Addr) (string, int) {
 	return local.String(), int(p.addr.Port())
-}
-
-// sentBy formats host:port for Via.
-func sentBy(host string, port int) string {
-	return net.JoinHostPort(host, strconv.Itoa(port))
 }

@@ -65,7 +65,6 @@ type scripted struct {
 	outcomes []regOutcome
 	at       []time.Duration
 	expires  []time.Duration
-	hang     bool // the last attempt blocks until its ctx ends
 }
 
 func (s *scripted) attempt(ctx context.Context, exp time.Duration) regOutcome {

@@ -85,14 +85,14 @@ func run(t testing.TB, cfg Config, s schedule) simResult {
 	var r simResult
 	t0 := time.Unix(1700000000, 0)
 	buf := make([]int16, s.period)
-	nextSec := time.Second
+	nextStats := time.Second
 	for _, e := range evs {
 		if e.pkt < 0 {
 			pull(b, buf, s.chunk, t0.Add(e.at))
 			r.out = append(r.out, buf...)
-			if e.at >= nextSec {
+			if e.at >= nextStats {
 				r.delays = append(r.delays, b.Stats().Delay)
-				nextSec += time.Second
+				nextStats += time.Second
 			}
 			continue
 		}
