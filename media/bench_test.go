@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
-	"github.com/skoip/skoip/media/mediatest"
 )
 
 // benchStream is a started stream sending to a sink that is never read.
@@ -17,7 +16,7 @@ func benchStream(b *testing.B) (*Stream, *Engine) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = sink.Close() })
-	e, err := NewEngine(Config{}, mediatest.NewDevice(8000, 80, nil))
+	e, err := NewEngine(Config{}, newDevice(8000, 80, nil))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,7 +69,7 @@ func BenchmarkDevicePeriod(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sink.Close()
-	dev := mediatest.NewDevice(48000, 480, speechLike(48000, 4))
+	dev := newDevice(48000, 480, speechLike(48000, 4))
 	dev.DiscardPlayback()
 	e, err := NewEngine(Config{HighPass: true, AGC: true, NoiseGate: true, VAD: VADConfig{Enabled: true, ThresholdDB: 9, MinLevelDB: -55}}, dev)
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skoip/skoip/hw/hwtest"
 	"github.com/skoip/skoip/media/impair"
-	"github.com/skoip/skoip/media/mediatest"
 	"go.uber.org/goleak"
 )
 
@@ -17,7 +17,7 @@ var loopback = netip.MustParseAddr("127.0.0.1")
 // call is two engines with fake devices talking through an impairment relay.
 type call struct {
 	src        []int16
-	devA, devB *mediatest.Device
+	devA, devB *hwtest.Audio
 	engA, engB *Engine
 	strA, strB *Stream
 	relay      *impair.Pair
@@ -29,8 +29,8 @@ const period = 80 // 10 ms at 8 kHz
 func newCall(t *testing.T, imp impair.Config, cfg Config) *call {
 	t.Helper()
 	c := &call{src: speechLike(8000*8, 1), eventsB: make(chan Event, 16)} // longer than a test runs
-	c.devA = mediatest.NewDevice(8000, period, c.src)
-	c.devB = mediatest.NewDevice(8000, period, nil)
+	c.devA = newDevice(8000, period, c.src)
+	c.devB = newDevice(8000, period, nil)
 	var err error
 	c.engA, err = NewEngine(cfg, c.devA)
 	must(t, err)
@@ -63,7 +63,7 @@ func (c *call) close() {
 
 // runFor drives both devices in real time for d.
 func (c *call) runFor(d time.Duration) {
-	mediatest.RunTicker(c.devA, c.devB)
+	hwtest.RunTicker(c.devA, c.devB)
 	<-time.After(d)
 	c.devA.StopTicker()
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
-	"github.com/skoip/skoip/media/mediatest"
 )
 
 // FuzzStreamPayload feeds received payloads of the audio (0), comfort
@@ -23,7 +22,7 @@ func FuzzStreamPayload(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer sink.Close()
-	e, err := NewEngine(Config{}, mediatest.NewDevice(8000, 80, nil))
+	e, err := NewEngine(Config{}, newDevice(8000, 80, nil))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
-	"github.com/skoip/skoip/media/mediatest"
+	"github.com/skoip/skoip/hw/hwtest"
 )
 
 // link is two engines on fake devices stepped in lockstep, without real
@@ -16,7 +16,7 @@ import (
 // comes out is therefore the same on every run.
 type link struct {
 	t          *testing.T
-	devA, devB *mediatest.Device
+	devA, devB *hwtest.Audio
 	engA, engB *Engine
 	strA, strB *Stream
 	rxA, rxB   chan struct{}
@@ -45,8 +45,8 @@ func newLink(t *testing.T, cfgA, cfgB Config, micA, micB []int16, p Params) *lin
 func newLinkAt(t *testing.T, rate int, cfgA, cfgB Config, micA, micB []int16, p Params) *link {
 	t.Helper()
 	l := &link{t: t, rxA: make(chan struct{}, 64), rxB: make(chan struct{}, 64)}
-	l.devA = mediatest.NewDevice(rate, rate/100, micA)
-	l.devB = mediatest.NewDevice(rate, rate/100, micB)
+	l.devA = newDevice(rate, rate/100, micA)
+	l.devB = newDevice(rate, rate/100, micB)
 	var err error
 	l.engA, err = NewEngine(cfgA, l.devA)
 	must(t, err)

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/skoip/skoip/media/mediatest"
 )
 
 // startPlay runs e.Play in a goroutine and returns once the prompt is
@@ -87,7 +85,7 @@ func TestPlayToRemoteMixedWithMic(t *testing.T) {
 }
 
 func TestPlayToLocalWithoutStream(t *testing.T) {
-	dev := mediatest.NewDevice(8000, 80, nil)
+	dev := newDevice(8000, 80, nil)
 	e, err := NewEngine(Config{}, dev)
 	must(t, err)
 	defer e.Close()
@@ -133,7 +131,7 @@ func TestPlayToLocalAndBothInCall(t *testing.T) {
 }
 
 func TestPlaySeveralMixed(t *testing.T) {
-	dev := mediatest.NewDevice(8000, 80, nil)
+	dev := newDevice(8000, 80, nil)
 	e, err := NewEngine(Config{}, dev)
 	must(t, err)
 	defer e.Close()
@@ -186,7 +184,7 @@ func TestPlayCancelStopsAtOnce(t *testing.T) {
 }
 
 func TestPlayErrors(t *testing.T) {
-	e, err := NewEngine(Config{}, mediatest.NewDevice(8000, 80, nil))
+	e, err := NewEngine(Config{}, newDevice(8000, 80, nil))
 	must(t, err)
 	ctx := context.Background()
 	if err := e.Play(ctx, NewPrompt("wide", 16000, tone(1000, 1000, 1600)), ToLocal); !errors.Is(err, ErrPromptRate) {

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skoip/skoip/hw/hwtest"
 	"github.com/skoip/skoip/media"
-	"github.com/skoip/skoip/media/mediatest"
 	"github.com/skoip/skoip/phone"
 )
 
@@ -15,7 +15,7 @@ import (
 // time: what cmd wires, minus the sound card.
 type realMedia struct {
 	eng *media.Engine
-	dev *mediatest.Device
+	dev *hwtest.Audio
 }
 
 func (m realMedia) NewStream(local netip.Addr) (phone.Stream, error) {
@@ -33,12 +33,13 @@ func newRealMedia(t testing.TB, hz float64) realMedia {
 	for i := range tone {
 		tone[i] = int16(8000 * math.Sin(2*math.Pi*hz*float64(i)/8000))
 	}
-	dev := mediatest.NewDevice(8000, 80, tone)
+	dev := hwtest.NewAudio(8000, 80)
+	dev.SetCapture(tone)
 	eng, err := media.NewEngine(media.Config{}, dev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mediatest.RunTicker(dev)
+	hwtest.RunTicker(dev)
 	t.Cleanup(func() {
 		dev.StopTicker()
 		if err := eng.Close(); err != nil {

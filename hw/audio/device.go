@@ -1,7 +1,9 @@
 package audio
 
-// Device is an open audio device. Its method set includes the media
-// engine's AudioDevice (SampleRate, Start, Stop).
+// Device is an open audio device: SKOIP's one sound-card interface. The
+// media engine declares the part of it that it uses (media.AudioDevice:
+// SampleRate, Start, Stop), as media does not import hw; hw/hwtest.Audio is
+// its fake, for every test above hw.
 //
 // Start calls fn from the device's own goroutine once per period with the
 // captured samples (in) and a zeroed buffer to fill for playback (out);

@@ -1,6 +1,6 @@
 // Package audio opens SKOIP's sound device: a duplex stream of mono signed
-// 16-bit samples delivered in fixed periods (10 ms by default), as the media
-// engine's AudioDevice interface asks.
+// 16-bit samples delivered in fixed periods (10 ms by default), behind the
+// Device interface (whose fake is hw/hwtest.Audio).
 //
 // Backends:
 //   - "alsa": the USB sound card through malgo (miniaudio, cgo; libasound is

@@ -2,6 +2,7 @@ package hwtest_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,5 +70,28 @@ func TestFakes(t *testing.T) {
 	out, err := a.Tick([]int16{1, 2, 3})
 	if err != nil || len(out) != 160 || out[2] != 3 || out[3] != 0 {
 		t.Errorf("Tick = %v, %v", out[:4], err)
+	}
+	if err := a.Start(func(in, out []int16) {}); !errors.Is(err, hwtest.ErrStarted) {
+		t.Errorf("second Start: %v", err)
+	}
+
+	// Step captures the looped signal; Played records every period's output.
+	d := hwtest.NewAudio(8000, 3)
+	d.SetCapture([]int16{1, 2})
+	if d.Step() {
+		t.Error("Step ran with no consumer")
+	}
+	_ = d.Start(func(in, out []int16) { copy(out, in) })
+	d.Step()
+	d.Step()
+	if got := d.Played(); !slices.Equal(got, []int16{1, 2, 1, 2, 1, 2}) {
+		t.Errorf("Played = %v", got)
+	}
+	if st := d.Stats(); st.Periods != 2 {
+		t.Errorf("Stats = %+v", st)
+	}
+	_ = d.Close()
+	if err := d.Start(func(in, out []int16) {}); !errors.Is(err, hwtest.ErrClosed) {
+		t.Errorf("Start after Close: %v", err)
 	}
 }

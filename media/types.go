@@ -5,19 +5,6 @@ import (
 	"time"
 )
 
-// AudioDevice is the engine's view of a sound card: a duplex stream of mono
-// signed 16-bit samples at SampleRate, delivered in periods.
-//
-// Start calls fn from the device's own goroutine once per period with the
-// captured samples (in) and a buffer to fill for playback (out); len(in) ==
-// len(out) == one period. fn must not block and must not keep the slices.
-// Stop stops the callbacks and returns only when no call of fn is running.
-type AudioDevice interface {
-	SampleRate() int
-	Start(fn func(in, out []int16)) error
-	Stop() error
-}
-
 // Direction is an SDP media direction (RFC 3264).
 type Direction int
 
