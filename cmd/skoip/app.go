@@ -33,12 +33,13 @@ func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 // leaves in the journal.
 func runWith(ctx context.Context, cfg *config.Config, log *slog.Logger, op openers) (err error) {
 	started := time.Now()
-	p, err := build(ctx, cfg, log, op)
+	a, err := build(ctx, cfg, log, op)
 	if err != nil {
 		return err
 	}
-	defer closeInto(&err, "close", p.close)
-	return p.serve(ctx, started)
+	a.started = started
+	defer closeInto(&err, "close", a.close)
+	return a.serve(ctx)
 }
 
 // openers are the steps of a start that open something. realOpeners are
@@ -65,67 +66,84 @@ func realOpeners() openers {
 	}
 }
 
-// parts are the running intercom's pieces; closers release them in reverse.
-type parts struct {
+// app is the running intercom: its pieces, which the control socket's
+// commands act on too; closers release them in reverse order of opening.
+type app struct {
 	cfg     *config.Config
 	log     *slog.Logger
 	op      openers
+	started time.Time
 	brd     *board
 	relay   *hw.Relay // nil without a relay
 	dev     audio.Device
-	eng     *media.Engine
-	ph      *phone.Phone
+	mic     muter     // the media engine
+	ph      sipPhone  // *phone.Phone
 	ic      *intercom
+	health  faultRelay // the audio device's faults, to ic's loop
 	closers []func() error
+}
+
+// muter closes and opens the microphone (*media.Engine).
+type muter interface{ SetMute(bool) }
+
+// sipPhone is what app needs of *phone.Phone: the intercom's call control,
+// and running it and telling its address and registration.
+type sipPhone interface {
+	callControl
+	Run(ctx context.Context) error
+	Ready() <-chan struct{}
+	Addr() netip.AddrPort
+	Registered() *bool
 }
 
 // build opens the hardware and audio and builds media, phone and the
 // intercom's behaviour. On error it releases what it had opened and
 // returns the error of the step that failed.
-func build(ctx context.Context, cfg *config.Config, log *slog.Logger, op openers) (*parts, error) {
-	p := &parts{cfg: cfg, log: log, op: op}
-	if err := p.open(ctx); err != nil {
-		if cerr := p.close(); cerr != nil {
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger, op openers) (*app, error) {
+	a := &app{cfg: cfg, log: log, op: op}
+	if err := a.open(ctx); err != nil {
+		if cerr := a.close(); cerr != nil {
 			log.Warn("releasing what was opened before the failure", "err", cerr)
 		}
 		return nil, err
 	}
-	return p, nil
+	return a, nil
 }
 
 // open runs the steps of build in order; each error is wrapped with the
 // step's name.
-func (p *parts) open(ctx context.Context) error {
-	cfg, log, op := p.cfg, p.log, p.op
+func (a *app) open(ctx context.Context) error {
+	cfg, log, op := a.cfg, a.log, a.op
 	snd, err := op.sounds(cfg.Sounds)
 	if err != nil {
 		return fmt.Errorf("sounds: %w", err)
 	}
-	if p.brd, err = op.board(cfg, log); err != nil {
+	if a.brd, err = op.board(cfg, log); err != nil {
 		return fmt.Errorf("board: %w", err)
 	}
-	p.closers = append(p.closers, p.brd.Close)
+	a.closers = append(a.closers, a.brd.Close)
 	if cfg.Door.RelayPin != "" {
-		if p.relay, err = op.relay(p.brd); err != nil {
+		if a.relay, err = op.relay(a.brd); err != nil {
 			return fmt.Errorf("door relay: %w", err)
 		}
 	}
-	p.ic = newIntercom(cfg, log, p.brd, p.relay, snd)
-	// Device faults reach the intercom (status LED) once it is complete.
-	var health faultRelay
-	if p.dev, err = op.audio(cfg, health.report, log); err != nil {
+	a.ic = newIntercom(cfg, log, a.brd, a.relay, snd)
+	// Device faults reach the intercom's loop (status LED) once it runs.
+	if a.dev, err = op.audio(cfg, a.health.report, log); err != nil {
 		return fmt.Errorf("audio: %w", err)
 	}
-	p.closers = append(p.closers, p.dev.Close)
-	if p.eng, err = op.engine(mediaConfig(cfg, log), p.dev); err != nil {
+	a.closers = append(a.closers, a.dev.Close)
+	eng, err := op.engine(mediaConfig(cfg, log), a.dev)
+	if err != nil {
 		return fmt.Errorf("media: %w", err)
 	}
-	p.closers = append(p.closers, p.eng.Close)
-	if p.ph, err = op.phone(ctx, phoneConfig(cfg, log), engineMedia{p.eng}); err != nil {
+	a.closers = append(a.closers, eng.Close)
+	ph, err := op.phone(ctx, phoneConfig(cfg, log), engineMedia{eng})
+	if err != nil {
 		return fmt.Errorf("phone: %w", err)
 	}
-	p.ic.player, p.ic.phone = p.eng, p.ph
-	health.set(func(e error) { p.ic.setFault("audio", e) })
+	a.mic, a.ph = eng, ph
+	a.ic.player, a.ic.phone = eng, ph
 	return nil
 }
 
@@ -156,65 +174,74 @@ func doorStateDir(cfg *config.Config, log *slog.Logger) string {
 }
 
 // close releases the parts in reverse order of opening.
-func (p *parts) close() error {
+func (a *app) close() error {
 	var errs []error
-	for i := len(p.closers) - 1; i >= 0; i-- {
-		errs = append(errs, p.closers[i]())
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
 	}
 	return errors.Join(errs...)
 }
 
-// faultRelay passes device faults on to a handler that is set later; the
-// device may report from its own goroutine at any time.
+// faultRelay passes device faults on to a handler that is set once the
+// intercom's loop runs; the device may report from its own goroutine at
+// any time. What is reported before the handler is set is kept (the
+// latest report) and passed on when it is set.
 type faultRelay struct {
-	mu sync.Mutex
-	fn func(error)
+	mu      sync.Mutex
+	fn      func(error)
+	pending error
+	waiting bool // pending holds a report
 }
 
 func (f *faultRelay) set(fn func(error)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.fn = fn
+	if f.waiting {
+		f.waiting = false
+		fn(f.pending)
+	}
 }
 
 func (f *faultRelay) report(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.fn != nil {
-		f.fn(err)
+	if f.fn == nil {
+		f.pending, f.waiting = err, true
+		return
 	}
+	f.fn(err)
 }
 
 // serve runs the phone, the intercom's loop and the control socket until
 // ctx ends or the phone fails.
-func (p *parts) serve(ctx context.Context, started time.Time) error {
+func (a *app) serve(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait() // after cancel: deferred calls run last first
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p.ic.root = ctx
+	a.ic.root = ctx
 	phoneErr := make(chan error, 1)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		phoneErr <- p.ph.Run(ctx)
+		phoneErr <- a.ph.Run(ctx)
 	}()
 	select {
-	case <-p.ph.Ready():
+	case <-a.ph.Ready():
 	case err := <-phoneErr:
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("sip: %s is in use by another program (another SIP phone?): stop it or set sip.listen: %w", p.cfg.SIP.Listen, err)
+			return fmt.Errorf("sip: %s is in use by another program (another SIP phone?): stop it or set sip.listen: %w", a.cfg.SIP.Listen, err)
 		}
 		return fmt.Errorf("sip: %w", err)
 	}
-	p.log.Info("SIP listening", "addr", p.ph.Addr(), "transport", p.cfg.SIP.Transport)
-	a := &app{cfg: p.cfg, log: p.log, started: started, ic: p.ic, phone: p.ph, brd: p.brd, relay: p.relay, eng: p.eng, dev: p.dev}
-	ctl, err := p.op.control(socketPath(p.cfg), a.handlers(), p.log.With("component", "control"))
+	a.log.Info("SIP listening", "addr", a.ph.Addr(), "transport", a.cfg.SIP.Transport)
+	ctl, err := a.op.control(socketPath(a.cfg), a.handlers(), a.log.With("component", "control"))
 	if err != nil {
 		return fmt.Errorf("control socket: %w", err)
 	}
-	p.log.Info("ready", "control", ctl.path, "simulated_gpio", p.brd.sim != nil)
-	p.notifySystemd()
+	a.log.Info("ready", "control", ctl.path, "simulated_gpio", a.brd.sim != nil)
+	a.notifySystemd()
 	defer systemd.Stopping()
 	// What starting left behind (the config's parsing, the prompts'
 	// decoding) goes back to the system now: the runtime's first collection
@@ -222,8 +249,9 @@ func (p *parts) serve(ctx context.Context, started time.Time) error {
 	// 0.25-0.5 MB of RSS on amd64, for one collection after READY=1.
 	debug.FreeOSMemory()
 	wg.Add(2)
-	go func() { defer wg.Done(); p.ic.run(ctx) }()
+	go func() { defer wg.Done(); a.ic.run(ctx) }()
 	go func() { defer wg.Done(); ctl.serve(ctx) }()
+	a.health.set(func(e error) { a.ic.reportFault("audio", e) })
 	select {
 	case <-ctx.Done():
 		return nil
@@ -237,22 +265,22 @@ func (p *parts) serve(ctx context.Context, started time.Time) error {
 
 // notifySystemd says READY=1 (SIP listens, audio is open, the control socket
 // serves) and hands the intercom its STATUS= and watchdog duties.
-func (p *parts) notifySystemd() {
+func (a *app) notifySystemd() {
 	ok, err := systemd.Notify("READY=1\nSTATUS=idle")
 	if err != nil {
-		p.log.Warn("sd_notify", "err", err)
+		a.log.Warn("sd_notify", "err", err)
 	}
 	if !ok {
 		return
 	}
-	p.ic.notify = func(state string) {
+	a.ic.notify = func(state string) {
 		if _, err := systemd.Notify(state); err != nil {
-			p.log.Debug("sd_notify", "err", err)
+			a.log.Debug("sd_notify", "err", err)
 		}
 	}
 	if d, ok := systemd.WatchdogInterval(); ok {
-		p.ic.watchdog = d
-		p.log.Info("systemd watchdog on", "interval", d)
+		a.ic.watchdog = d
+		a.log.Info("systemd watchdog on", "interval", d)
 	}
 }
 

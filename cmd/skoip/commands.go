@@ -3,29 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
-	"github.com/skoip/skoip/config"
-	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
 )
-
-// app holds what the control socket's commands act on.
-type app struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	started time.Time
-	ic      *intercom
-	phone   *phone.Phone
-	brd     *board
-	relay   *hw.Relay // nil without a relay
-	eng     *media.Engine
-	dev     audio.Device
-}
 
 // status is the reply to `skoip ctl status`.
 type status struct {
@@ -80,13 +64,13 @@ type relayStatus struct {
 	Pulses int  `json:"pulses"`
 }
 
-func (a *app) status() status {
-	ps := a.phone.Status()
+func (a *app) status(ctx context.Context) (status, error) {
+	ps := a.ph.Status()
 	st := status{
 		State: string(ps.State), Peer: ps.Peer, CallID: ps.CallID, Codec: ps.Codec,
 		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx, Media: newMediaStatus(ps.Media),
-		Registered: a.phone.Registered(),
-		SIP:        a.phone.Addr().String(),
+		Registered: a.ph.Registered(),
+		SIP:        a.ph.Addr().String(),
 		LEDs:       map[string]string{},
 		Audio:      a.dev.Stats(),
 		UptimeS:    time.Since(a.started).Seconds(), Version: version,
@@ -100,14 +84,15 @@ func (a *app) status() status {
 	if r := a.relay; r != nil {
 		st.Relay = &relayStatus{Active: r.Active(), Pulses: r.Pulses()}
 	}
-	a.ic.mu.Lock()
-	st.DoorOpened = a.ic.opened
-	st.Faults = make(map[string]string, len(a.ic.faults))
-	for k, v := range a.ic.faults {
-		st.Faults[k] = v
-	}
-	a.ic.mu.Unlock()
-	return st
+	err := a.ic.do(ctx, func() error {
+		st.DoorOpened = a.ic.opened
+		st.Faults = make(map[string]string, len(a.ic.faults))
+		for k, v := range a.ic.faults {
+			st.Faults[k] = v
+		}
+		return nil
+	})
+	return st, err
 }
 
 func (a *app) handlers() map[string]handler {
@@ -129,7 +114,7 @@ func (a *app) handlers() map[string]handler {
 		}
 	}
 	h := map[string]handler{
-		"status": func(context.Context, []string) (any, error) { return a.status(), nil },
+		"status": func(ctx context.Context, _ []string) (any, error) { return a.status(ctx) },
 		"call": func(ctx context.Context, args []string) (any, error) {
 			if len(args) > 1 {
 				return nil, fmt.Errorf("call takes one TARGET at most")
@@ -139,14 +124,18 @@ func (a *app) handlers() map[string]handler {
 				target = args[0]
 			}
 			// The dial outlives this command: it belongs to the intercom.
-			return nil, ic.call(ic.root, target)
+			return nil, ic.do(ctx, func() error { return ic.call(ic.root, target) })
 		},
-		"answer":  noArgs(ic.phone.Answer),
-		"hangup":  noArgs(ic.hangup),
-		"open":    noArgs(ic.sendDoorCode),
-		"mute":    noArgs(func(context.Context) error { a.eng.SetMute(true); return nil }),
-		"unmute":  noArgs(func(context.Context) error { a.eng.SetMute(false); return nil }),
-		"dtmf":    oneArg("DIGITS", ic.phone.SendDTMF),
+		"answer": noArgs(a.ph.Answer),
+		"hangup": noArgs(func(ctx context.Context) error {
+			return ic.do(ctx, func() error { return ic.hangup(ctx) })
+		}),
+		"open": noArgs(func(ctx context.Context) error {
+			return ic.do(ctx, func() error { return ic.sendDoorCode(ctx) })
+		}),
+		"mute":    noArgs(func(context.Context) error { a.mic.SetMute(true); return nil }),
+		"unmute":  noArgs(func(context.Context) error { a.mic.SetMute(false); return nil }),
+		"dtmf":    oneArg("DIGITS", a.ph.SendDTMF),
 		"press":   oneArg("a button NAME", a.press),
 		"release": oneArg("a button NAME", a.release),
 		"play":    oneArg("a WAV FILE", a.play),
@@ -173,13 +162,18 @@ func (a *app) handlers() map[string]handler {
 // a call with a bad target or while another is in progress) is the reply;
 // a simulated press would only log it.
 func (a *app) press(ctx context.Context, name string) error {
-	if err := a.ic.checkPress(name); err != nil {
+	ic := a.ic
+	err := ic.do(ctx, func() error {
+		if err := ic.checkPress(name); err != nil || a.brd.sim != nil {
+			return err
+		}
+		return ic.press(ic.root, name)
+	})
+	if err != nil || a.brd.sim == nil {
 		return err
 	}
-	if a.brd.sim != nil {
-		return a.brd.sim.Press(name)
-	}
-	return a.ic.press(a.ic.root, name)
+	// Off the loop: the simulated line's event goes to the loop.
+	return a.brd.sim.Press(name)
 }
 
 func (a *app) release(_ context.Context, name string) error {
@@ -194,13 +188,15 @@ func (a *app) release(_ context.Context, name string) error {
 
 // play sends a WAV file to the remote party during a call.
 func (a *app) play(ctx context.Context, path string) error {
-	if a.phone.Status().State != phone.StateConnected {
+	if a.ph.Status().State != phone.StateConnected {
 		return errNoCall
 	}
 	p, err := media.LoadPrompt(path, promptRate)
 	if err != nil {
 		return err
 	}
-	a.ic.playBackground(a.ic.root, p, media.ToRemote)
-	return nil
+	return a.ic.do(ctx, func() error {
+		a.ic.playBackground(a.ic.root, p, media.ToRemote)
+		return nil
+	})
 }

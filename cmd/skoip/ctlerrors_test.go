@@ -6,8 +6,11 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/hw/sim"
 	"github.com/skoip/skoip/phone"
 )
@@ -22,7 +25,8 @@ func ctlRig(t *testing.T) (*rig, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cfg: r.cfg, log: log, ic: r.ic, brd: &board{Board: sb.Board, sim: sb}}
+	a := &app{cfg: r.cfg, log: log, started: time.Now(), ic: r.ic, ph: r.ph, mic: &fakeMic{}, dev: fakeDevice{},
+		brd: &board{Board: sb.Board, sim: sb}}
 	path := filepath.Join(t.TempDir(), "ctl.sock")
 	s, err := listenControl(path, a.handlers(), log)
 	if err != nil {
@@ -38,6 +42,16 @@ func ctlRig(t *testing.T) (*rig, string) {
 	})
 	return r, path
 }
+
+// fakeMic is the media engine's mute.
+type fakeMic struct{ muted atomic.Bool }
+
+func (m *fakeMic) SetMute(on bool) { m.muted.Store(on) }
+
+// fakeDevice is a sound card that only reports its statistics.
+type fakeDevice struct{ audio.Device }
+
+func (fakeDevice) Stats() audio.Stats { return audio.Stats{} }
 
 // ctl runs `skoip ctl` against path and returns its exit code and reply.
 func ctl(t *testing.T, path string, args ...string) (int, string) {

@@ -42,9 +42,12 @@ type pulser interface {
 // warnBefore is how long before calls.max_duration the warning prompt plays.
 const warnBefore = 15 * time.Second
 
-// intercom is the behaviour table of DESIGN.md: buttons and phone events in,
-// calls, prompts, LEDs and the door relay out. Its loop is the one owner of
-// the call's side effects; dials and prompts run in goroutines it waits for.
+// intercom is the intercom's behaviour: buttons and phone events in,
+// calls, prompts, LEDs and the door relay out. Its loop (run) is the one
+// owner of its state and side effects: other goroutines (control commands,
+// timers, the dial, device faults) hand it work with do or post and never
+// touch its fields. Dials and prompts run in goroutines that only the loop
+// starts and that it waits for before run returns.
 type intercom struct {
 	cfg     *config.Config
 	log     *slog.Logger
@@ -57,16 +60,16 @@ type intercom struct {
 	door    *doorCode
 	clock   hw.Clock
 
-	root context.Context // the run's context: background work started by commands lives in it
+	root context.Context // the run's context: work handed to the loop ends with it
 	// notify tells the service manager (sd_notify); nil = nothing to tell.
 	notify func(state string)
 	// watchdog is the keep-alive interval the loop must ping at; 0 = none.
 	watchdog time.Duration
-	// inject runs functions on the loop (test hooks).
+	// inject is the loop's door: every function sent on it runs on the loop.
 	inject chan func()
-	bg     sync.WaitGroup
 
-	mu         sync.Mutex // guards what ctl handlers and the loop share
+	// The loop's own: touched only by functions that run on the loop.
+	bg         sync.WaitGroup // Add only on the loop, Wait when it ends
 	dialCancel context.CancelFunc
 	ringCancel context.CancelFunc
 	warnTimer  hw.Timer
@@ -74,6 +77,37 @@ type intercom struct {
 	tidyTimer  hw.Timer
 	faults     map[string]string
 	opened     int // door openings
+}
+
+// errStopped is the answer to work handed to a loop that has stopped.
+var errStopped = errors.New("the intercom has stopped")
+
+// do runs f on the loop and returns its error. It gives up when ctx ends
+// (f may still run later) or when the loop has stopped (f does not run).
+func (i *intercom) do(ctx context.Context, f func() error) error {
+	res := make(chan error, 1)
+	select {
+	case i.inject <- func() { res <- f() }:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-i.root.Done():
+		return errStopped
+	}
+	select {
+	case err := <-res:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// post hands f to the loop without waiting for it to run; f is dropped
+// when the loop has stopped. Timers and the dial's goroutine use it.
+func (i *intercom) post(f func()) {
+	select {
+	case i.inject <- f:
+	case <-i.root.Done():
+	}
 }
 
 // run handles events until ctx ends, then waits for its goroutines.
@@ -97,12 +131,11 @@ func (i *intercom) run(ctx context.Context) {
 			f()
 		case <-ctx.Done():
 			i.stopTimers()
-			i.mu.Lock()
 			if i.tidyTimer != nil {
 				i.tidyTimer.Stop()
 			}
-			i.mu.Unlock()
-			i.bg.Wait()
+			i.stopRing()
+			i.bg.Wait() // nothing adds to bg now: only the loop starts goroutines
 			return
 		case ev, ok := <-events:
 			if !ok {
@@ -184,25 +217,27 @@ func (i *intercom) call(ctx context.Context, target string) error {
 	}
 	// phone cancels after calls.ring_timeout; cancel is for hangup.
 	dctx, cancel := context.WithCancel(ctx)
-	i.mu.Lock()
 	i.dialCancel = cancel
-	i.mu.Unlock()
 	i.startRing(ctx, i.sounds.doorbell)
-	i.bg.Add(1)
-	go func() {
-		defer i.bg.Done()
+	i.goBackground(func() {
 		defer cancel()
 		err := i.phone.Dial(dctx, target)
-		i.stopRing()
-		if err == nil {
-			return
-		}
-		i.log.Info("call failed", "target", target, "err", err)
-		if p := i.failurePrompt(err); p != nil && ctx.Err() == nil {
-			i.playBackground(ctx, p, media.ToLocal)
-		}
-	}()
+		i.post(func() { i.dialEnded(ctx, target, err) })
+	})
 	return nil
+}
+
+// dialEnded stops the doorbell and, after a failure, plays what the
+// visitor hears: busy or no answer.
+func (i *intercom) dialEnded(ctx context.Context, target string, err error) {
+	i.stopRing()
+	if err == nil {
+		return
+	}
+	i.log.Info("call failed", "target", target, "err", err)
+	if p := i.failurePrompt(err); p != nil {
+		i.playBackground(ctx, p, media.ToLocal)
+	}
 }
 
 // callTarget is where a call to target goes: target, else peer.address.
@@ -260,9 +295,7 @@ func (i *intercom) failurePrompt(err error) *media.Prompt {
 
 // hangup ends the call in any state, including a dial in progress.
 func (i *intercom) hangup(ctx context.Context) error {
-	i.mu.Lock()
 	cancel := i.dialCancel
-	i.mu.Unlock()
 	if cancel != nil && i.phone.Status().State == phone.StateOutgoing {
 		cancel()
 		return nil

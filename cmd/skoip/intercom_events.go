@@ -63,9 +63,7 @@ func (i *intercom) onDigit(ctx context.Context, d rune) {
 // openDoor pulses the relay, plays door_open to both sides and, when
 // configured, hangs up a little later.
 func (i *intercom) openDoor(ctx context.Context) {
-	i.mu.Lock()
 	i.opened++
-	i.mu.Unlock()
 	i.log.Info("door code accepted: opening the door", "pulse", i.cfg.Door.Pulse.Duration)
 	if i.relay != nil {
 		if err := i.relay.Pulse(i.cfg.Door.Pulse.Duration); err != nil {
@@ -73,13 +71,18 @@ func (i *intercom) openDoor(ctx context.Context) {
 		}
 	}
 	i.showDoor(hw.On)
-	i.clock.AfterFunc(i.cfg.Door.Pulse.Duration, func() { i.showDoor(hw.Off) })
+	i.clock.AfterFunc(i.cfg.Door.Pulse.Duration, func() { i.post(func() { i.showDoor(hw.Off) }) })
 	i.playBackground(ctx, i.sounds.doorOpen, media.ToLocal)
 	i.playBackground(ctx, i.sounds.doorOpen, media.ToRemote)
 	if d := i.cfg.Door.HangupAfterOpen.Duration; d > 0 {
-		i.mu.Lock()
-		i.hangTimer = i.clock.AfterFunc(d, func() { i.phone.Hangup(ctx) })
-		i.mu.Unlock()
+		i.hangTimer = i.clock.AfterFunc(d, func() { i.post(func() { i.hangupAfterOpen(ctx) }) })
+	}
+}
+
+// hangupAfterOpen ends the call door.hangup_after_open after the door opened.
+func (i *intercom) hangupAfterOpen(ctx context.Context) {
+	if err := i.phone.Hangup(ctx); err != nil {
+		i.log.Warn("hang-up after opening the door", "err", err)
 	}
 }
 
@@ -91,14 +94,14 @@ const tidyAfter = 40 * time.Second
 // transactions are gone, so that the footprint stays flat over many calls
 // instead of waiting for the runtime's periodic GC and scavenger.
 func (i *intercom) armTidy() {
-	i.mu.Lock()
-	defer i.mu.Unlock()
 	if i.tidyTimer != nil {
 		i.tidyTimer.Stop()
 	}
 	i.tidyTimer = i.clock.AfterFunc(tidyAfter, func() {
-		debug.FreeOSMemory()
-		i.log.Debug("memory of past calls returned to the system")
+		i.post(func() {
+			debug.FreeOSMemory()
+			i.log.Debug("memory of past calls returned to the system")
+		})
 	})
 }
 
@@ -123,18 +126,16 @@ func (i *intercom) armWarning(ctx context.Context) {
 	if at < max/2 {
 		at = max / 2
 	}
-	i.mu.Lock()
 	i.warnTimer = i.clock.AfterFunc(at, func() {
-		i.log.Info("call nearly at calls.max_duration", "max", max)
-		i.playBackground(ctx, i.sounds.warning, media.ToRemote)
-		i.playBackground(ctx, i.sounds.warning, media.ToLocal)
+		i.post(func() {
+			i.log.Info("call nearly at calls.max_duration", "max", max)
+			i.playBackground(ctx, i.sounds.warning, media.ToRemote)
+			i.playBackground(ctx, i.sounds.warning, media.ToLocal)
+		})
 	})
-	i.mu.Unlock()
 }
 
 func (i *intercom) stopTimers() {
-	i.mu.Lock()
-	defer i.mu.Unlock()
 	for _, t := range []hw.Timer{i.warnTimer, i.hangTimer} {
 		if t != nil {
 			t.Stop()
@@ -146,15 +147,11 @@ func (i *intercom) stopTimers() {
 // startRing loops p on the local speaker until stopRing.
 func (i *intercom) startRing(ctx context.Context, p *media.Prompt) {
 	rctx, cancel := context.WithCancel(ctx)
-	i.mu.Lock()
 	if i.ringCancel != nil {
 		i.ringCancel()
 	}
 	i.ringCancel = cancel
-	i.mu.Unlock()
-	i.bg.Add(1)
-	go func() {
-		defer i.bg.Done()
+	i.goBackground(func() {
 		for rctx.Err() == nil {
 			err := i.player.Play(rctx, p, media.ToLocal)
 			if err == nil {
@@ -165,35 +162,43 @@ func (i *intercom) startRing(ctx context.Context, p *media.Prompt) {
 			}
 			return
 		}
-	}()
+	})
 }
 
 func (i *intercom) stopRing() {
-	i.mu.Lock()
-	defer i.mu.Unlock()
 	if i.ringCancel != nil {
 		i.ringCancel()
 		i.ringCancel = nil
 	}
 }
 
-// playBackground plays p once, in a goroutine the intercom waits for.
-func (i *intercom) playBackground(ctx context.Context, p *media.Prompt, to media.Target) {
+// goBackground runs f in a goroutine that the loop waits for when it
+// stops. Only the loop calls it, so no Add can follow the loop's Wait; once
+// the run's context has ended it starts nothing.
+func (i *intercom) goBackground(f func()) {
+	if i.root.Err() != nil {
+		return
+	}
 	i.bg.Add(1)
 	go func() {
 		defer i.bg.Done()
+		f()
+	}()
+}
+
+// playBackground plays p once, in a goroutine the loop waits for.
+func (i *intercom) playBackground(ctx context.Context, p *media.Prompt, to media.Target) {
+	i.goBackground(func() {
 		if err := i.player.Play(ctx, p, to); err != nil && ctx.Err() == nil && !errors.Is(err, media.ErrClosed) {
 			i.log.Debug("prompt", "prompt", p.Name(), "err", err)
 		}
-	}()
+	})
 }
 
 // showState derives every LED from the call state and the faults: the one
 // source of truth for LEDs.
 func (i *intercom) showState(s phone.State) {
-	i.mu.Lock()
 	faulty := len(i.faults) > 0
-	i.mu.Unlock()
 	call := hw.Off
 	switch s {
 	case phone.StateOutgoing, phone.StateIncoming:
@@ -221,17 +226,21 @@ func (i *intercom) showState(s phone.State) {
 	}
 }
 
+// reportFault hands a fault of component (err != nil) or its end to the
+// loop; the audio device calls it from its own goroutine.
+func (i *intercom) reportFault(component string, err error) {
+	i.post(func() { i.setFault(component, err) })
+}
+
 // setFault records (err != nil) or clears a fault of component, and shows
 // it; repeats of the same state are not logged again.
 func (i *intercom) setFault(component string, err error) {
-	i.mu.Lock()
 	prev, had := i.faults[component]
 	if err != nil {
 		i.faults[component] = err.Error()
 	} else {
 		delete(i.faults, component)
 	}
-	i.mu.Unlock()
 	switch {
 	case err != nil && (!had || prev != err.Error()):
 		i.log.Error("fault", "component", component, "err", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -33,13 +34,18 @@ func newFakePhone() *fakePhone {
 	return &fakePhone{state: phone.StateIdle, outcome: make(chan error, 1), hungUpCh: make(chan struct{}, 8)}
 }
 
+// set changes the state and tells the subscribers; as *phone.Phone does,
+// it drops the event for a subscriber that is not reading.
 func (f *fakePhone) set(s phone.State) {
 	f.mu.Lock()
 	f.state = s
 	subs := f.subs
 	f.mu.Unlock()
 	for _, c := range subs {
-		c <- phone.Event{Kind: phone.EventState, State: s}
+		select {
+		case c <- phone.Event{Kind: phone.EventState, State: s}:
+		default:
+		}
 	}
 }
 
@@ -112,6 +118,12 @@ func (f *fakePhone) Subscribe() (<-chan phone.Event, func()) {
 	f.mu.Unlock()
 	return c, func() {}
 }
+
+// The rest of sipPhone, for the control commands (status).
+func (f *fakePhone) Run(ctx context.Context) error { <-ctx.Done(); return nil }
+func (f *fakePhone) Ready() <-chan struct{}        { return nil }
+func (f *fakePhone) Addr() netip.AddrPort          { return netip.MustParseAddrPort("127.0.0.1:5060") }
+func (f *fakePhone) Registered() *bool             { return nil }
 
 // played is one Play call.
 type played struct {
@@ -193,7 +205,7 @@ action = "toggle"
 	r.ic = &intercom{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)), phone: r.ph,
 		buttons: r.buttons.Events(), leds: r.leds, relay: r.relay, sounds: snd, player: r.pl,
 		door:  newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration),
-		clock: clk, faults: map[string]string{}}
+		clock: clk, faults: map[string]string{}, inject: make(chan func())}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.ic.root = ctx
 	done := make(chan struct{})
@@ -417,8 +429,8 @@ func TestBehaviourOpenButtonSendsCode(t *testing.T) {
 
 func TestBehaviourFaultShowsOnStatusLED(t *testing.T) {
 	r := newRig(t, "")
-	r.ic.setFault("audio", errors.New("device stopped"))
+	r.ic.reportFault("audio", errors.New("device stopped"))
 	r.waitLED("status", hw.Error)
-	r.ic.setFault("audio", nil)
+	r.ic.reportFault("audio", nil)
 	r.waitLED("status", hw.Heartbeat)
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/skoip/skoip/media/impair"
+	"github.com/skoip/skoip/internal/testsupport/impair"
 )
 
 // impaired is the audio quality asked of a call with 5% loss and 30 +/- 10 ms
