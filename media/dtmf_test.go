@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/skoip/skoip/media/impair"
+	"github.com/skoip/skoip/internal/testsupport/impair"
 )
 
 func TestDTMFEndToEnd(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/hw/hwtest"
-	"github.com/skoip/skoip/media/impair"
+	"github.com/skoip/skoip/internal/testsupport/impair"
 	"go.uber.org/goleak"
 )
 
