@@ -76,7 +76,7 @@ func TestRFC4475Torture(t *testing.T) {
 // tortureExceptions are outcomes the checks above would flag, with why they
 // are right (or sipgo's and out of our hands).
 var tortureExceptions = map[string]string{
-	"valid/longreq":     "our answer would exceed sipgo's 1300-byte UDP limit (DESIGN.md pitfall 4): not sent",
+	"valid/longreq":     "our answer would exceed sipgo's 1300-byte UDP limit (sip.UDPMTUSize - 200, after RFC 3261 section 18.1.1; sipgo returns ErrUDPMTUCongestion): not sent",
 	"valid/wsinv":       "sipgo's parser reads no tag in the folded From (\"tag = 98asjd8\"), and its transaction layer answers 400 itself",
 	"invalid/badbranch": "RFC 4475: a branch of only the magic cookie is handled as RFC 2543: 200 to OPTIONS is right",
 	"invalid/zeromf":    "RFC 4475: Max-Forwards 0 concerns proxies; a UAS answers the OPTIONS",
