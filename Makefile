@@ -75,8 +75,9 @@ dist/skoip-linux-armv7: FORCE
 
 # The arm64 binary under qemu-user: it starts, and it accepts the shipped example config;
 # and the arm64 audio code opens a file-backed ALSA PCM through libasound2:arm64, byte-exact.
-# The packages that lay out kernel structs themselves (recvmmsg and SO_TIMESTAMPNS in
-# media/rtpsess, timerfd) run their tests as arm64 and armv7 (pure Go: static, no loader).
+# The packages that make raw system calls on kernel structs (recvmmsg and SO_TIMESTAMPNS in
+# media/rtpsess, timerfd; the structs are x/sys/unix's, generated per architecture) run their
+# tests as arm64 and armv7 (pure Go: static, no loader).
 RAW_SYSCALL_PKGS := media/rtpsess hw/timerfd
 qemu-check: dist/skoip-linux-arm64
 	set -e; for p in $(RAW_SYSCALL_PKGS); do n=$$(basename $$p); \

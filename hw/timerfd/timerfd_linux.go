@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Timer is one CLOCK_MONOTONIC timerfd. Wait is for one goroutine at a
@@ -25,10 +27,10 @@ type Timer struct {
 	fd     int
 	f      *os.File
 	rc     syscall.RawConn
-	count  uint64        // expirations read by the last Wait
-	errno  syscall.Errno // of the last read
-	first  bool          // the next read call is a Wait's first
-	reads  int           // read(2) calls made (tests)
+	count  uint64     // expirations read by the last Wait
+	errno  unix.Errno // of the last read
+	first  bool       // the next read call is a Wait's first
+	reads  int        // read(2) calls made (tests)
 	readFn func(fd uintptr) bool
 
 	// A Wait does not read a timer that cannot have expired: that read
@@ -45,18 +47,17 @@ var base = time.Now()
 
 // New returns a disarmed timer.
 func New() (*Timer, error) {
-	const clockMonotonic = 1
-	fd, _, e := syscall.RawSyscall(syscall.SYS_TIMERFD_CREATE, clockMonotonic, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if e != 0 {
-		return nil, fmt.Errorf("timerfd_create: %w", e)
+	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("timerfd_create: %w", err)
 	}
-	f := os.NewFile(fd, "timerfd") // non-blocking: pollable
+	f := os.NewFile(uintptr(fd), "timerfd") // non-blocking: pollable
 	rc, err := f.SyscallConn()
 	if err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("timerfd: %w", err)
 	}
-	t := &Timer{fd: int(fd), f: f, rc: rc, due: math.MaxInt64}
+	t := &Timer{fd: fd, f: f, rc: rc, due: math.MaxInt64}
 	t.readFn = t.read // bound once: Wait allocates nothing
 	return t, nil
 }
@@ -64,12 +65,12 @@ func New() (*Timer, error) {
 // Set arms the timer to expire after value (rounded up to 1 ns), then
 // every interval (0: once). A zero value disarms it.
 func (t *Timer) Set(value, interval time.Duration) error {
-	var spec struct{ interval, value syscall.Timespec }
+	var spec unix.ItimerSpec
 	due := time.Duration(math.MaxInt64)
 	if value != 0 {
 		value = max(value, 1)
-		spec.value = syscall.NsecToTimespec(value.Nanoseconds())
-		spec.interval = syscall.NsecToTimespec(interval.Nanoseconds())
+		spec.Value = unix.NsecToTimespec(value.Nanoseconds())
+		spec.Interval = unix.NsecToTimespec(interval.Nanoseconds())
 	}
 	// Under the lock across the call: a Wait sees the old arming or the
 	// new one (settime also clears the count of expirations), not a mix.
@@ -78,8 +79,8 @@ func (t *Timer) Set(value, interval time.Duration) error {
 	if value != 0 {
 		due = time.Since(base) + value // just before the kernel reads its clock
 	}
-	if _, _, e := syscall.RawSyscall6(syscall.SYS_TIMERFD_SETTIME, uintptr(t.fd), 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); e != 0 {
-		return fmt.Errorf("timerfd_settime: %w", e)
+	if err := unix.TimerfdSettime(t.fd, 0, &spec, nil); err != nil { // x/sys: a raw system call
+		return fmt.Errorf("timerfd_settime: %w", err)
 	}
 	t.due, t.interval = due, interval
 	return nil
@@ -99,7 +100,7 @@ func (t *Timer) read(fd uintptr) bool {
 		}
 	}
 	t.reads++
-	_, _, t.errno = syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&t.count)), 8)
+	_, _, t.errno = unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&t.count)), 8)
 	if t.errno == 0 {
 		switch {
 		case t.interval > 0:
@@ -108,7 +109,7 @@ func (t *Timer) read(fd uintptr) bool {
 			t.due = math.MaxInt64 // a one-shot timer has expired
 		}
 	}
-	return t.errno != syscall.EAGAIN
+	return t.errno != unix.EAGAIN
 }
 
 // Wait blocks until the timer expires and returns the number of

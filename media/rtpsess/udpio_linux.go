@@ -9,9 +9,10 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // polledConn is an RTP socket outside the Go network poller, read only when
@@ -32,24 +33,17 @@ type polledConn struct {
 	stamps bool         // SO_TIMESTAMPNS is on
 
 	r struct { // one reader at a time
-		msgs [pollBatch]mmsghdr
-		iov  [pollBatch]syscall.Iovec
-		from [pollBatch]syscall.RawSockaddrAny
+		msgs [pollBatch]unix.Mmsghdr
+		iov  [pollBatch]unix.Iovec
+		from [pollBatch]unix.RawSockaddrAny
 		ctl  [pollBatch][64]byte
 		buf  [pollBatch][maxDatagram]byte
 		got  [pollBatch]datagram
 	}
 	w struct {
-		sa    syscall.RawSockaddrAny
+		sa    unix.RawSockaddrAny
 		salen uintptr
 	}
-}
-
-// mmsghdr is struct mmsghdr of recvmmsg(2): Go pads it as C does (64
-// bytes on 64-bit, 32 on 32-bit ARM).
-type mmsghdr struct {
-	hdr syscall.Msghdr
-	n   uint32
 }
 
 // pollSupported says whether sessions can be polled on this platform.
@@ -65,39 +59,31 @@ func newPolledConn(c *net.UDPConn) (*polledConn, error) {
 	}
 	fd := -1
 	var serr error
-	if err := rc.Control(func(f uintptr) { fd, serr = dupCloexec(int(f)) }); err != nil || serr != nil {
+	if err := rc.Control(func(f uintptr) { fd, serr = unix.FcntlInt(f, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || serr != nil {
 		_ = c.Close()
 		return nil, fmt.Errorf("rtpsess: dup: %w", errors.Join(err, serr))
 	}
 	if err := c.Close(); err != nil {
-		_ = syscall.Close(fd)
+		_ = unix.Close(fd)
 		return nil, fmt.Errorf("rtpsess: %w", err)
 	}
 	p := &polledConn{fd: fd}
-	sa, err := syscall.Getsockname(fd)
+	sa, err := unix.Getsockname(fd)
 	switch sa.(type) {
-	case *syscall.SockaddrInet4:
-		p.family = syscall.AF_INET
-	case *syscall.SockaddrInet6:
-		p.family = syscall.AF_INET6
+	case *unix.SockaddrInet4:
+		p.family = unix.AF_INET
+	case *unix.SockaddrInet6:
+		p.family = unix.AF_INET6
 	default:
-		_ = syscall.Close(fd)
+		_ = unix.Close(fd)
 		return nil, fmt.Errorf("rtpsess: getsockname: %v %w", sa, err)
 	}
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		_ = syscall.Close(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		_ = unix.Close(fd)
 		return nil, fmt.Errorf("rtpsess: %w", err)
 	}
-	p.stamps = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1) == nil
+	p.stamps = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1) == nil
 	return p, nil
-}
-
-func dupCloexec(fd int) (int, error) {
-	r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
-	if e != 0 {
-		return -1, e
-	}
-	return int(r), nil
 }
 
 // readBatch reads the datagrams waiting on the socket, at most pollBatch,
@@ -116,22 +102,23 @@ func (p *polledConn) readBatch(now func() time.Time) ([]datagram, error) {
 	for i := range r.msgs {
 		r.iov[i].Base = &r.buf[i][0]
 		r.iov[i].SetLen(maxDatagram)
-		r.msgs[i] = mmsghdr{hdr: syscall.Msghdr{Name: (*byte)(unsafe.Pointer(&r.from[i])),
+		r.msgs[i] = unix.Mmsghdr{Hdr: unix.Msghdr{Name: (*byte)(unsafe.Pointer(&r.from[i])),
 			Namelen: uint32(unsafe.Sizeof(r.from[i])), Iov: &r.iov[i]}}
-		r.msgs[i].hdr.Iovlen = 1
+		r.msgs[i].Hdr.SetIovlen(1)
 		if p.stamps {
-			r.msgs[i].hdr.Control = &r.ctl[i][0]
-			r.msgs[i].hdr.SetControllen(len(r.ctl[i]))
+			r.msgs[i].Hdr.Control = &r.ctl[i][0]
+			r.msgs[i].Hdr.SetControllen(len(r.ctl[i]))
 		}
 	}
 	for {
-		k, _, e := syscall.RawSyscall6(syscall.SYS_RECVMMSG, uintptr(p.fd), uintptr(unsafe.Pointer(&r.msgs[0])),
-			pollBatch, syscall.MSG_DONTWAIT, 0, 0)
+		// x/sys has struct mmsghdr but no recvmmsg(2) wrapper.
+		k, _, e := unix.RawSyscall6(unix.SYS_RECVMMSG, uintptr(p.fd), uintptr(unsafe.Pointer(&r.msgs[0])),
+			pollBatch, unix.MSG_DONTWAIT, 0, 0)
 		switch e {
 		case 0:
-		case syscall.EINTR:
+		case unix.EINTR:
 			continue
-		case syscall.EAGAIN:
+		case unix.EAGAIN:
 			return nil, nil
 		default:
 			return nil, &net.OpError{Op: "read", Net: "udp", Err: e}
@@ -139,11 +126,11 @@ func (p *polledConn) readBatch(now func() time.Time) ([]datagram, error) {
 		t := now()
 		for i := range int(k) {
 			m, d := &r.msgs[i], &r.got[i]
-			*d = datagram{b: r.buf[i][:m.n], from: sockaddrToAddrPort(&r.from[i]), at: t}
-			if sec, nsec, found := p.stamp(&m.hdr, &r.ctl[i]); found {
+			*d = datagram{b: r.buf[i][:m.Len], from: sockaddrToAddrPort(&r.from[i]), at: t}
+			if sec, nsec, found := p.stamp(&m.Hdr, &r.ctl[i]); found {
 				d.at = arrival(t, time.Unix(sec, nsec))
 			}
-			if m.hdr.Flags&syscall.MSG_TRUNC != 0 {
+			if m.Hdr.Flags&unix.MSG_TRUNC != 0 {
 				d.b, d.err = nil, errTruncated
 			}
 		}
@@ -152,24 +139,24 @@ func (p *polledConn) readBatch(now func() time.Time) ([]datagram, error) {
 }
 
 // stamp finds SCM_TIMESTAMPNS in a read datagram's control data.
-func (p *polledConn) stamp(m *syscall.Msghdr, buf *[64]byte) (sec, nsec int64, ok bool) {
+func (p *polledConn) stamp(m *unix.Msghdr, buf *[64]byte) (sec, nsec int64, ok bool) {
 	if !p.stamps {
 		return 0, 0, false
 	}
 	ctl := buf[:min(int(m.Controllen), len(buf))]
-	hdr := syscall.CmsgLen(0)
+	hdr := unix.CmsgLen(0)
 	for len(ctl) >= hdr {
-		h := (*syscall.Cmsghdr)(unsafe.Pointer(&ctl[0]))
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&ctl[0]))
 		l := int(h.Len)
 		if l < hdr || l > len(ctl) {
 			return 0, 0, false
 		}
-		if h.Level == syscall.SOL_SOCKET && h.Type == syscall.SCM_TIMESTAMPNS && l-hdr >= int(unsafe.Sizeof(syscall.Timespec{})) {
-			ts := (*syscall.Timespec)(unsafe.Pointer(&ctl[hdr]))
+		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_TIMESTAMPNS && l-hdr >= int(unsafe.Sizeof(unix.Timespec{})) {
+			ts := (*unix.Timespec)(unsafe.Pointer(&ctl[hdr]))
 			s, ns := ts.Unix()
 			return s, ns, true
 		}
-		ctl = ctl[min(syscall.CmsgSpace(l-hdr), len(ctl)):]
+		ctl = ctl[min(unix.CmsgSpace(l-hdr), len(ctl)):]
 	}
 	return 0, 0, false
 }
@@ -196,12 +183,12 @@ func (p *polledConn) WriteToUDPAddrPort(b []byte, dst netip.AddrPort) (int, erro
 		return 0, &net.OpError{Op: "write", Net: "udp", Err: fmt.Errorf("%w: %v", errBadDst, dst)}
 	}
 	for {
-		_, _, e := syscall.RawSyscall6(syscall.SYS_SENDTO, uintptr(p.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))),
-			uintptr(len(b)), syscall.MSG_DONTWAIT, uintptr(unsafe.Pointer(&p.w.sa)), p.w.salen)
+		_, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(p.fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))),
+			uintptr(len(b)), unix.MSG_DONTWAIT, uintptr(unsafe.Pointer(&p.w.sa)), p.w.salen)
 		switch e {
 		case 0:
 			return len(b), nil
-		case syscall.EINTR:
+		case unix.EINTR:
 			continue
 		}
 		return 0, &net.OpError{Op: "write", Net: "udp", Err: e}
@@ -215,7 +202,7 @@ func (p *polledConn) Close() error {
 	if p.fd < 0 {
 		return nil
 	}
-	err := syscall.Close(p.fd)
+	err := unix.Close(p.fd)
 	p.fd = -1
 	return err
 }
@@ -225,18 +212,18 @@ func (p *polledConn) Close() error {
 func (p *polledConn) setDst(dst netip.AddrPort) bool {
 	port := dst.Port()
 	switch p.family {
-	case syscall.AF_INET:
+	case unix.AF_INET:
 		a := dst.Addr().Unmap()
 		if !a.Is4() {
 			return false
 		}
-		sa := (*syscall.RawSockaddrInet4)(unsafe.Pointer(&p.w.sa))
-		*sa = syscall.RawSockaddrInet4{Family: syscall.AF_INET, Addr: a.As4()}
+		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(&p.w.sa))
+		*sa = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: a.As4()}
 		putPort(&sa.Port, port)
 		p.w.salen = unsafe.Sizeof(*sa)
 	default:
-		sa := (*syscall.RawSockaddrInet6)(unsafe.Pointer(&p.w.sa))
-		*sa = syscall.RawSockaddrInet6{Family: syscall.AF_INET6, Addr: dst.Addr().As16()}
+		sa := (*unix.RawSockaddrInet6)(unsafe.Pointer(&p.w.sa))
+		*sa = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: dst.Addr().As16()}
 		if z := dst.Addr().Zone(); z != "" {
 			sa.Scope_id = zoneIndex(z)
 		}
@@ -259,13 +246,13 @@ func getPort(src *uint16) uint16 {
 
 // sockaddrToAddrPort decodes a received source address as the net package
 // does: IPv4-mapped addresses stay mapped on an IPv6 socket.
-func sockaddrToAddrPort(rsa *syscall.RawSockaddrAny) netip.AddrPort {
+func sockaddrToAddrPort(rsa *unix.RawSockaddrAny) netip.AddrPort {
 	switch rsa.Addr.Family {
-	case syscall.AF_INET:
-		sa := (*syscall.RawSockaddrInet4)(unsafe.Pointer(rsa))
+	case unix.AF_INET:
+		sa := (*unix.RawSockaddrInet4)(unsafe.Pointer(rsa))
 		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), getPort(&sa.Port))
-	case syscall.AF_INET6:
-		sa := (*syscall.RawSockaddrInet6)(unsafe.Pointer(rsa))
+	case unix.AF_INET6:
+		sa := (*unix.RawSockaddrInet6)(unsafe.Pointer(rsa))
 		a := netip.AddrFrom16(sa.Addr)
 		if sa.Scope_id != 0 {
 			a = a.WithZone(zoneName(int(sa.Scope_id)))
