@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/audio"
@@ -45,24 +47,24 @@ func runWith(ctx context.Context, cfg *config.Config, log *slog.Logger, op opene
 // openers are the steps of a start that open something. realOpeners are
 // the real ones; a test replaces one to make its step fail.
 type openers struct {
-	sounds  func(config.Sounds) (*sounds, error)
+	sounds  func(config.Sounds) (*intercom.Sounds, error)
 	board   func(*config.Config, *slog.Logger) (*board, error)
 	relay   func(*board) (*hw.Relay, error)
 	audio   func(cfg *config.Config, onHealth func(error), log *slog.Logger) (audio.Device, error)
 	engine  func(media.Config, media.AudioDevice) (*media.Engine, error)
 	phone   func(context.Context, phone.Config, phone.Media) (*phone.Phone, error)
-	control func(path string, h map[string]handler, log *slog.Logger) (*controlServer, error)
+	control func(path string, h map[string]control.Handler, log *slog.Logger) (*control.Server, error)
 }
 
 func realOpeners() openers {
 	return openers{
-		sounds:  loadSounds,
+		sounds:  intercom.LoadSounds,
 		board:   openBoard,
 		relay:   func(b *board) (*hw.Relay, error) { return b.Relay(doorRelay) },
 		audio:   openAudio,
 		engine:  media.NewEngine,
 		phone:   phone.New,
-		control: listenControl,
+		control: control.Listen,
 	}
 }
 
@@ -76,9 +78,9 @@ type app struct {
 	brd     *board
 	relay   *hw.Relay // nil without a relay
 	dev     audio.Device
-	mic     muter     // the media engine
-	ph      sipPhone  // *phone.Phone
-	ic      *intercom
+	mic     muter    // the media engine
+	ph      sipPhone // *phone.Phone
+	ic      *intercom.Intercom
 	health  faultRelay // the audio device's faults, to ic's loop
 	closers []func() error
 }
@@ -89,7 +91,7 @@ type muter interface{ SetMute(bool) }
 // sipPhone is what app needs of *phone.Phone: the intercom's call control,
 // and running it and telling its address and registration.
 type sipPhone interface {
-	callControl
+	intercom.CallControl
 	Run(ctx context.Context) error
 	Ready() <-chan struct{}
 	Addr() netip.AddrPort
@@ -127,7 +129,7 @@ func (a *app) open(ctx context.Context) error {
 			return fmt.Errorf("door relay: %w", err)
 		}
 	}
-	a.ic = newIntercom(cfg, log, a.brd, a.relay, snd)
+	door := intercom.OpenDoorCode(cfg.Door, doorStateDir(cfg, log), time.Now(), log.With("component", "door"))
 	// Device faults reach the intercom's loop (status LED) once it runs.
 	if a.dev, err = op.audio(cfg, a.health.report, log); err != nil {
 		return fmt.Errorf("audio: %w", err)
@@ -143,20 +145,13 @@ func (a *app) open(ctx context.Context) error {
 		return fmt.Errorf("phone: %w", err)
 	}
 	a.mic, a.ph = eng, ph
-	a.ic.player, a.ic.phone = eng, ph
-	return nil
-}
-
-func newIntercom(cfg *config.Config, log *slog.Logger, brd *board, relay *hw.Relay, snd *sounds) *intercom {
-	clock := hw.SystemClock()
-	ic := &intercom{cfg: cfg, log: log.With("component", "intercom"), sounds: snd,
-		buttons: brd.Buttons.Events(), leds: brd.LEDs, clock: clock,
-		door:   openDoorCode(cfg.Door, doorStateDir(cfg, log), clock.Now(), log.With("component", "door")),
-		faults: map[string]string{}, inject: make(chan func())}
-	if relay != nil {
-		ic.relay = relay
+	d := intercom.Deps{Log: log.With("component", "intercom"), Phone: ph, Player: eng,
+		Buttons: a.brd.Buttons.Events(), LEDs: a.brd.LEDs, Sounds: snd, Clock: hw.SystemClock(), Door: door}
+	if a.relay != nil {
+		d.Relay = a.relay
 	}
-	return ic
+	a.ic = intercom.New(cfg, d)
+	return nil
 }
 
 // doorStateDir is where the door-code lockout is kept; "" (in memory only,
@@ -165,7 +160,7 @@ func doorStateDir(cfg *config.Config, log *slog.Logger) string {
 	if cfg.Door.Code == "" {
 		return ""
 	}
-	dir, err := stateDir(cfg.State.Dir, os.Getenv)
+	dir, err := intercom.StateDir(cfg.State.Dir, os.Getenv)
 	if err != nil {
 		log.Warn("the door-code lockout is kept in memory only: a restart clears it", "err", err)
 		return ""
@@ -220,7 +215,6 @@ func (a *app) serve(ctx context.Context) error {
 	defer wg.Wait() // after cancel: deferred calls run last first
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	a.ic.root = ctx
 	phoneErr := make(chan error, 1)
 	wg.Add(1)
 	go func() {
@@ -236,11 +230,11 @@ func (a *app) serve(ctx context.Context) error {
 		return fmt.Errorf("sip: %w", err)
 	}
 	a.log.Info("SIP listening", "addr", a.ph.Addr(), "transport", a.cfg.SIP.Transport)
-	ctl, err := a.op.control(socketPath(a.cfg), a.handlers(), a.log.With("component", "control"))
+	ctl, err := a.op.control(control.ServerPath(a.cfg), a.handlers(), a.log.With("component", "control"))
 	if err != nil {
 		return fmt.Errorf("control socket: %w", err)
 	}
-	a.log.Info("ready", "control", ctl.path, "simulated_gpio", a.brd.sim != nil)
+	a.log.Info("ready", "control", ctl.Path(), "simulated_gpio", a.brd.sim != nil)
 	a.notifySystemd()
 	defer systemd.Stopping()
 	// What starting left behind (the config's parsing, the prompts'
@@ -249,9 +243,9 @@ func (a *app) serve(ctx context.Context) error {
 	// 0.25-0.5 MB of RSS on amd64, for one collection after READY=1.
 	debug.FreeOSMemory()
 	wg.Add(2)
-	go func() { defer wg.Done(); a.ic.run(ctx) }()
-	go func() { defer wg.Done(); ctl.serve(ctx) }()
-	a.health.set(func(e error) { a.ic.reportFault("audio", e) })
+	go func() { defer wg.Done(); a.ic.Run(ctx) }()
+	go func() { defer wg.Done(); ctl.Serve(ctx) }()
+	a.health.set(func(e error) { a.ic.ReportFault("audio", e) })
 	select {
 	case <-ctx.Done():
 		return nil
@@ -273,13 +267,13 @@ func (a *app) notifySystemd() {
 	if !ok {
 		return
 	}
-	a.ic.notify = func(state string) {
+	a.ic.SetNotify(func(state string) {
 		if _, err := systemd.Notify(state); err != nil {
 			a.log.Debug("sd_notify", "err", err)
 		}
-	}
+	})
 	if d, ok := systemd.WatchdogInterval(); ok {
-		a.ic.watchdog = d
+		a.ic.SetWatchdog(d)
 		a.log.Info("systemd watchdog on", "interval", d)
 	}
 }
@@ -334,5 +328,3 @@ func (m engineMedia) NewStream(local netip.Addr) (phone.Stream, error) {
 	}
 	return s, nil
 }
-
-var errNoCall = errors.New("no call in progress")

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
 )
 
 var (
@@ -194,7 +196,7 @@ func waitIdle(b *testing.B, sock string) {
 	b.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		reply, err := ctlRequest(context.Background(), sock, "status")
+		reply, err := control.Request(context.Background(), sock, "status")
 		if err == nil && strings.Contains(reply, `"state":"idle"`) {
 			return
 		}

@@ -16,6 +16,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/audio"
@@ -103,7 +105,7 @@ func TestStartFailsCleanlyAtEachStep(t *testing.T) {
 		breaks func(op *openers)
 	}{
 		{"sounds", "sounds: ", func(op *openers) {
-			op.sounds = func(config.Sounds) (*sounds, error) { return nil, errInjected }
+			op.sounds = func(config.Sounds) (*intercom.Sounds, error) { return nil, errInjected }
 		}},
 		{"board", "board: ", func(op *openers) {
 			op.board = func(*config.Config, *slog.Logger) (*board, error) { return nil, errInjected }
@@ -121,7 +123,9 @@ func TestStartFailsCleanlyAtEachStep(t *testing.T) {
 			op.phone = func(context.Context, phone.Config, phone.Media) (*phone.Phone, error) { return nil, errInjected }
 		}},
 		{"control socket", "control socket: ", func(op *openers) {
-			op.control = func(string, map[string]handler, *slog.Logger) (*controlServer, error) { return nil, errInjected }
+			op.control = func(string, map[string]control.Handler, *slog.Logger) (*control.Server, error) {
+				return nil, errInjected
+			}
 		}},
 	} {
 		t.Run(tc.step, func(t *testing.T) {

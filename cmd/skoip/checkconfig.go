@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw/audio"
 )
@@ -37,12 +38,12 @@ func cmdCheckConfig(_ context.Context, e *env, args []string) error {
 }
 
 // decodeFiles decodes the WAV files that `skoip run` will decode, with the
-// functions it decodes them with: loadSounds for the prompts and, with the
+// functions it decodes them with: intercom.LoadSounds for the prompts and, with the
 // file backend, audio.LoadCapture for the capture file. config.Load has
 // validated them already through the same media/wav checks and limits;
 // this catches what only reading every sample shows (a disk that fails).
 func decodeFiles(cfg *config.Config) error {
-	if _, err := loadSounds(cfg.Sounds); err != nil {
+	if _, err := intercom.LoadSounds(cfg.Sounds); err != nil {
 		return err
 	}
 	if cfg.Audio.Backend != config.BackendFile || cfg.Audio.Capture == "" {

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
 )
 
 const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control socket. Commands:
@@ -43,11 +42,11 @@ func cmdCtl(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		*sock = ctlSocketPath(cfg)
+		*sock = control.ClientPath(cfg)
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	reply, err := ctlRequest(ctx, *sock, strings.Join(fs.Args(), " "))
+	reply, err := control.Request(ctx, *sock, strings.Join(fs.Args(), " "))
 	if err != nil {
 		return err
 	}
@@ -59,31 +58,4 @@ func cmdCtl(ctx context.Context, e *env, args []string) error {
 		return exitCode(exitFailure)
 	}
 	return nil
-}
-
-// ctlRequest sends one command line and returns the one-line reply.
-func ctlRequest(ctx context.Context, sock, line string) (string, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "unix", sock)
-	if err != nil {
-		return "", fmt.Errorf("cannot reach skoip at %s (is `skoip run` running?): %w", sock, err)
-	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
-	defer stop()
-	if _, err := fmt.Fprintf(conn, "%s\n", line); err != nil {
-		return "", fmt.Errorf("ctl: %w", err)
-	}
-	r := bufio.NewReader(conn)
-	reply, err := r.ReadString('\n')
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", fmt.Errorf("ctl: no answer: %w", ctx.Err())
-		}
-		return "", fmt.Errorf("ctl: %w", err)
-	}
-	if reply = strings.TrimSpace(reply); reply == "" {
-		return "", errors.New("ctl: empty reply")
-	}
-	return reply, nil
 }

@@ -2,56 +2,19 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/skoip/skoip/hw/audio"
-	"github.com/skoip/skoip/hw/sim"
 	"github.com/skoip/skoip/phone"
 )
 
-// ctlRig serves the control commands of a rig's intercom on a socket, with
-// the buttons on simulated lines as `skoip run` has them on a PC.
+// ctlRig is a rig with the buttons on simulated lines, as `skoip run` has
+// them on a PC.
 func ctlRig(t *testing.T) (*rig, string) {
 	t.Helper()
-	r := newRig(t, "")
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sb, err := sim.Open(hwConfig(r.cfg), r.clock, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &app{cfg: r.cfg, log: log, started: time.Now(), ic: r.ic, ph: r.ph, mic: &fakeMic{}, dev: fakeDevice{},
-		brd: &board{Board: sb.Board, sim: sb}}
-	path := filepath.Join(t.TempDir(), "ctl.sock")
-	s, err := listenControl(path, a.handlers(), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); s.serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		sb.Close()
-	})
-	return r, path
+	r := newRig(t, true)
+	return r, r.path
 }
-
-// fakeMic is the media engine's mute.
-type fakeMic struct{ muted atomic.Bool }
-
-func (m *fakeMic) SetMute(on bool) { m.muted.Store(on) }
-
-// fakeDevice is a sound card that only reports its statistics.
-type fakeDevice struct{ audio.Device }
-
-func (fakeDevice) Stats() audio.Stats { return audio.Stats{} }
 
 // ctl runs `skoip ctl` against path and returns its exit code and reply.
 func ctl(t *testing.T, path string, args ...string) (int, string) {
@@ -75,12 +38,12 @@ func TestCtlReportsWhatFailsAtOnce(t *testing.T) {
 		{"call: bare number without an account", nil, []string{"call", "1002"}, "bad target"},
 		{"call: transport not served", nil, []string{"call", "sip:door@10.0.0.3;transport=tcp"}, "is not served"},
 		{"call: no target", func(r *rig) { r.cfg.Peer.Address = "" }, []string{"call"}, "no target"},
-		{"call: in progress", func(r *rig) { r.ph.set(phone.StateConnected) }, []string{"call", "10.0.0.3"}, "a call is in progress"},
+		{"call: in progress", func(r *rig) { r.ph.Set(phone.StateConnected) }, []string{"call", "10.0.0.3"}, "a call is in progress"},
 		{"press: no such button", nil, []string{"press", "bell"}, `no button \"bell\"`},
 		{"press: no target", func(r *rig) { r.cfg.Peer.Address = "" }, []string{"press", "call"}, "no target"},
 		{"press: bad target", func(r *rig) { r.cfg.Buttons[0].Target = "10.0.0.300" }, []string{"press", "call"}, "bad target"},
 		{"press: toggle with a bad target", func(r *rig) { r.cfg.Peer.Address = "sip:" }, []string{"press", "toggle"}, "bad target"},
-		{"press: in progress", func(r *rig) { r.ph.set(phone.StateOutgoing) }, []string{"press", "call"}, "a call is in progress"},
+		{"press: in progress", func(r *rig) { r.ph.Set(phone.StateOutgoing) }, []string{"press", "call"}, "a call is in progress"},
 		{"press: open without a code", func(r *rig) { r.cfg.Door.Code = "" }, []string{"press", "open"}, "no door code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,10 +55,8 @@ func TestCtlReportsWhatFailsAtOnce(t *testing.T) {
 			if code != exitFailure || !strings.HasPrefix(reply, `{"error":`) || !strings.Contains(reply, tc.want) {
 				t.Fatalf("exit %d reply %s, want exit 1 and an error with %q", code, reply, tc.want)
 			}
-			r.ph.mu.Lock()
-			defer r.ph.mu.Unlock()
-			if len(r.ph.dials) != 0 {
-				t.Fatalf("dialled %v", r.ph.dials)
+			if d := r.ph.Dials(); len(d) != 0 {
+				t.Fatalf("dialled %v", d)
 			}
 		})
 	}
@@ -108,13 +69,13 @@ func TestCtlCallThatCanStartIsOK(t *testing.T) {
 	if code, reply := ctl(t, path, "call", "sip:flat2@10.0.0.3:5062"); code != 0 || reply != `{"ok":true}` {
 		t.Fatalf("exit %d reply %s", code, reply)
 	}
-	r.waitFor("the dial", func() bool { r.ph.mu.Lock(); defer r.ph.mu.Unlock(); return len(r.ph.dials) == 1 })
-	if r.ph.dials[0] != "sip:flat2@10.0.0.3:5062" {
-		t.Fatalf("dialled %v", r.ph.dials)
+	r.waitFor("the dial", func() bool { return len(r.ph.Dials()) == 1 })
+	if d := r.ph.Dials(); d[0] != "sip:flat2@10.0.0.3:5062" {
+		t.Fatalf("dialled %v", d)
 	}
-	r.ph.outcome <- nil
+	r.ph.Outcome <- nil
 	r.waitFor("the call", func() bool { return r.ph.Status().State == phone.StateConnected })
-	if err := r.ic.checkPress("toggle"); err != nil {
+	if err := r.ic.CheckPress(context.Background(), "toggle"); err != nil {
 		t.Fatalf("toggle in a call (hangs up): %v", err)
 	}
 }

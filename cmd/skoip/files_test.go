@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 )
 
@@ -183,10 +184,10 @@ func TestSoundMemoryIsBounded(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	snd, err := loadSounds(mustLoad(t, cfg).Sounds)
+	snd, err := intercom.LoadSounds(mustLoad(t, cfg).Sounds)
 	runtime.ReadMemStats(&after)
-	if err != nil || snd.doorbell != snd.warning || len(snd.busy.Samples()) != 8000*60 {
-		t.Fatalf("loadSounds: %v", err)
+	if err != nil || snd.Doorbell != snd.Warning || len(snd.Busy.Samples()) != 8000*60 {
+		t.Fatalf("LoadSounds: %v", err)
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 2*8000*60+512<<10 {
 		t.Errorf("six prompts of one 60 s file allocated %d bytes, want one copy (960000) and at most 512 KiB more", alloc)

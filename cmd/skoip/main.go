@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/skoip/skoip/config"
 )
 
 // Exit codes of the contract.
@@ -40,7 +42,9 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-func commands() []command {
+// subcommands are skoip's subcommands (the control socket's commands are
+// in ctlcommands.go).
+func subcommands() []command {
 	return []command{
 		{"run", "[--config FILE] [--log-level LEVEL]", "run the intercom in the foreground (systemd runs it this way)", cmdRun},
 		{"check-config", "[--example] [FILE]", "check a configuration file; exit 2 with one line per problem", cmdCheckConfig},
@@ -66,7 +70,7 @@ func cli(ctx context.Context, e *env, args []string) int {
 		}
 		return exitOK
 	}
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		if c.name != args[0] {
 			continue
 		}
@@ -91,7 +95,7 @@ func cli(ctx context.Context, e *env, args []string) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "skoip %s: SIP door intercom for the Raspberry Pi\n\nUsage:\n", version)
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		fmt.Fprintf(w, "  skoip %-13s %s\n      %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintf(w, "\nEach command takes --help. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.\n")
@@ -118,4 +122,15 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	return fmt.Errorf("%w: %v", errUsage, err)
+}
+
+// loadConfig loads path, or the file of the search order, or the defaults.
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		var err error
+		if path, err = config.Find(config.SearchPath()); err != nil {
+			return nil, err
+		}
+	}
+	return config.Load(path)
 }

@@ -39,7 +39,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		code, out, _ := runCLI(t, context.Background(), c.name, "--help")
 		if code != 0 || !strings.Contains(out, "Usage: skoip "+c.name) {
 			t.Errorf("%s --help: exit %d, out %q", c.name, code, out)

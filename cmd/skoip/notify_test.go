@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
 )
 
 // TestSystemdNotify runs the intercom as systemd would: READY=1 once it
@@ -60,7 +62,7 @@ func TestSystemdNotify(t *testing.T) {
 		}
 	}
 	// A hung main loop stops pinging.
-	if _, err := ctlRequest(ctx, sock, "debug-hang"); err != nil {
+	if _, err := control.Request(ctx, sock, "debug-hang"); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(300 * time.Millisecond) // a ping in flight may still arrive

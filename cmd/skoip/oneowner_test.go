@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,7 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/skoip/skoip/hw/sim"
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
 	"github.com/skoip/skoip/phone"
 )
 
@@ -29,7 +26,8 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 	stop := make(chan struct{})
 	var drains sync.WaitGroup
 	t.Run("hammer", func(t *testing.T) {
-		r, path, health := loadRig(t)
+		r := newRig(t, false)
+		path, health := r.path, &r.app.health
 		// The fakes' channels that a test would read: drained until the
 		// intercom has stopped (after this subtest's cleanups).
 		drains.Add(2)
@@ -37,7 +35,7 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 			defer drains.Done()
 			for {
 				select {
-				case <-r.pl.plays:
+				case <-r.pl.Plays:
 				case <-stop:
 					return
 				}
@@ -47,7 +45,7 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 			defer drains.Done()
 			for {
 				select {
-				case <-r.ph.hungUpCh:
+				case <-r.ph.HungUp:
 				case <-stop:
 					return
 				}
@@ -73,7 +71,7 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 				line := commands[(w*7+k)%len(commands)]
 				ctx, cancel := context.WithTimeout(context.Background(), guard)
 				defer cancel()
-				reply, err := ctlRequest(ctx, path, line)
+				reply, err := control.Request(ctx, path, line)
 				if err != nil {
 					t.Errorf("%s: %v", line, err)
 					return
@@ -88,10 +86,10 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 		work(func(k int) { r.clock.Advance(time.Duration(k%7+1) * 10 * time.Second) })
 		states := []phone.State{phone.StateIncoming, phone.StateConnected, phone.StateIdle}
 		work(func(k int) {
-			r.ph.set(states[k%len(states)])
-			r.ph.emit(phone.Event{Kind: phone.EventIncoming, Peer: "sip:door@10.0.0.1"})
+			r.ph.Set(states[k%len(states)])
+			r.ph.Emit(phone.Event{Kind: phone.EventIncoming, Peer: "sip:door@10.0.0.1"})
 			r.digits("1234")
-			r.ph.emit(phone.Event{Kind: phone.EventRegistration, Registered: k%2 == 0, Reason: "408"})
+			r.ph.Emit(phone.Event{Kind: phone.EventRegistration, Registered: k%2 == 0, Reason: "408"})
 		})
 		work(func(k int) {
 			var err error
@@ -99,7 +97,7 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 				err = phone.ErrBusy
 			}
 			select {
-			case r.ph.outcome <- err:
+			case r.ph.Outcome <- err:
 			default:
 			}
 		})
@@ -116,7 +114,7 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 		// The loop still answers, with the state it owns.
 		ctx, cancel := context.WithTimeout(context.Background(), guard)
 		defer cancel()
-		reply, err := ctlRequest(ctx, path, "status")
+		reply, err := control.Request(ctx, path, "status")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,36 +126,4 @@ func TestOneOwnerUnderLoad(t *testing.T) {
 	close(stop)
 	drains.Wait()
 	goleak.VerifyNone(t, leaks)
-}
-
-// loadRig is a rig whose control commands are served on a socket as
-// `skoip run` serves them on real GPIO (presses run the button's action on
-// the loop), with the audio device's faults reported through a faultRelay.
-func loadRig(t *testing.T) (*rig, string, *faultRelay) {
-	t.Helper()
-	r := newRig(t, "")
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sb, err := sim.Open(hwConfig(r.cfg), r.clock, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &app{cfg: r.cfg, log: log, started: time.Now(), ic: r.ic, ph: r.ph, mic: &fakeMic{}, dev: fakeDevice{},
-		brd: &board{Board: sb.Board}}
-	a.health.set(func(err error) { r.ic.reportFault("audio", err) })
-	path := filepath.Join(t.TempDir(), "ctl.sock")
-	s, err := listenControl(path, a.handlers(), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); s.serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		if err := sb.Close(); err != nil && !errors.Is(err, context.Canceled) {
-			t.Error(err)
-		}
-	})
-	return r, path, &a.health
 }

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
 )
 
 // testConfig writes a config that uses only loopback, free ports, the
@@ -41,7 +43,7 @@ func waitStatus(t *testing.T, sock string) map[string]any {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		reply, err := ctlRequest(ctx, sock, "status")
+		reply, err := control.Request(ctx, sock, "status")
 		cancel()
 		if err == nil {
 			var st map[string]any

@@ -1,4 +1,4 @@
-package main
+package intercom
 
 import (
 	"fmt"
@@ -8,33 +8,34 @@ import (
 	"github.com/skoip/skoip/media"
 )
 
-// promptRate is the rate prompts are prepared at: the codecs' 8 kHz.
-const promptRate = 8000
+// PromptRate is the rate prompts are prepared at: the codecs' 8 kHz.
+const PromptRate = 8000
 
-// sounds are the prompts of the behaviour table, loaded once at start.
-type sounds struct {
-	doorbell, ringtone, busy, noAnswer, doorOpen, warning *media.Prompt
+// Sounds are the prompts the intercom plays (see the package doc), loaded
+// once at start.
+type Sounds struct {
+	Doorbell, Ringtone, Busy, NoAnswer, DoorOpen, Warning *media.Prompt
 }
 
-// loadSounds loads the configured WAV files; an empty path selects a
+// LoadSounds loads the configured WAV files; an empty path selects a
 // built-in tone, so that the intercom is never silent. The files are
 // decoded once each, within media.PromptSet's budget (60 s a prompt, 180 s
 // of distinct files in all); a file named for several prompts is shared.
-func loadSounds(s config.Sounds) (*sounds, error) {
-	var out sounds
-	set := media.NewPromptSet(promptRate)
+func LoadSounds(s config.Sounds) (*Sounds, error) {
+	var out Sounds
+	set := media.NewPromptSet(PromptRate)
 	for _, x := range []struct {
 		key  string
 		path string
 		dst  **media.Prompt
 		gen  func() *media.Prompt
 	}{
-		{"sounds.doorbell", s.Doorbell, &out.doorbell, chime},
-		{"sounds.ringtone", s.Ringtone, &out.ringtone, ringTone},
-		{"sounds.busy", s.Busy, &out.busy, busyTone},
-		{"sounds.no_answer", s.NoAnswer, &out.noAnswer, noAnswerTone},
-		{"sounds.door_open", s.DoorOpen, &out.doorOpen, doorOpenTone},
-		{"sounds.warning", s.Warning, &out.warning, warningTone},
+		{"sounds.doorbell", s.Doorbell, &out.Doorbell, chime},
+		{"sounds.ringtone", s.Ringtone, &out.Ringtone, ringTone},
+		{"sounds.busy", s.Busy, &out.Busy, busyTone},
+		{"sounds.no_answer", s.NoAnswer, &out.NoAnswer, noAnswerTone},
+		{"sounds.door_open", s.DoorOpen, &out.DoorOpen, doorOpenTone},
+		{"sounds.warning", s.Warning, &out.Warning, warningTone},
 	} {
 		if x.path == "" {
 			*x.dst = x.gen()
@@ -52,13 +53,13 @@ func loadSounds(s config.Sounds) (*sounds, error) {
 // tone appends d seconds of the sum of freqs (Hz) at level dBFS, with 5 ms
 // fades so that nothing clicks; freqs == nil appends silence.
 func tone(dst []int16, d float64, level float64, decay bool, freqs ...float64) []int16 {
-	n := int(d * promptRate)
+	n := int(d * PromptRate)
 	amp := math.Pow(10, level/20) * 32767 / math.Max(1, float64(len(freqs)))
-	fade := promptRate * 5 / 1000
+	fade := PromptRate * 5 / 1000
 	for i := 0; i < n; i++ {
 		var v float64
 		for _, f := range freqs {
-			v += math.Sin(2 * math.Pi * f * float64(i) / promptRate)
+			v += math.Sin(2 * math.Pi * f * float64(i) / PromptRate)
 		}
 		g := amp
 		if decay {
@@ -80,14 +81,14 @@ func chime() *media.Prompt {
 	s := tone(nil, 0.6, -6, true, 659.3, 1318.5)
 	s = tone(s, 0.9, -6, true, 523.3, 1046.5)
 	s = tone(s, 0.5, 0, false)
-	return media.NewPrompt("doorbell (built-in)", promptRate, s)
+	return media.NewPrompt("doorbell (built-in)", PromptRate, s)
 }
 
 // ringTone is 1 s of 425+450 Hz and 2 s of silence.
 func ringTone() *media.Prompt {
 	s := tone(nil, 1, -10, false, 425, 450)
 	s = tone(s, 2, 0, false)
-	return media.NewPrompt("ringtone (built-in)", promptRate, s)
+	return media.NewPrompt("ringtone (built-in)", PromptRate, s)
 }
 
 // busyTone is 425 Hz, 0.5 s on and off, three times.
@@ -97,7 +98,7 @@ func busyTone() *media.Prompt {
 		s = tone(s, 0.5, -10, false, 425)
 		s = tone(s, 0.5, 0, false)
 	}
-	return media.NewPrompt("busy (built-in)", promptRate, s)
+	return media.NewPrompt("busy (built-in)", PromptRate, s)
 }
 
 // noAnswerTone is three falling notes.
@@ -107,7 +108,7 @@ func noAnswerTone() *media.Prompt {
 		s = tone(s, 0.3, -8, false, f)
 		s = tone(s, 0.05, 0, false)
 	}
-	return media.NewPrompt("no answer (built-in)", promptRate, s)
+	return media.NewPrompt("no answer (built-in)", PromptRate, s)
 }
 
 // doorOpenTone is three rising notes.
@@ -116,7 +117,7 @@ func doorOpenTone() *media.Prompt {
 	for _, f := range []float64{523.3, 659.3, 784} {
 		s = tone(s, 0.2, -8, false, f)
 	}
-	return media.NewPrompt("door open (built-in)", promptRate, s)
+	return media.NewPrompt("door open (built-in)", PromptRate, s)
 }
 
 // warningTone is two short high beeps.
@@ -124,5 +125,5 @@ func warningTone() *media.Prompt {
 	s := tone(nil, 0.15, -10, false, 1400)
 	s = tone(s, 0.1, 0, false)
 	s = tone(s, 0.15, -10, false, 1400)
-	return media.NewPrompt("warning (built-in)", promptRate, s)
+	return media.NewPrompt("warning (built-in)", PromptRate, s)
 }

@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"bufio"
@@ -18,15 +18,16 @@ import (
 	"github.com/skoip/skoip/hw"
 )
 
-// handler runs one control command; its result is written as JSON.
-type handler func(ctx context.Context, args []string) (any, error)
+// Handler runs one control command; its result is written as JSON, its
+// error as {"error": "..."}.
+type Handler func(ctx context.Context, args []string) (any, error)
 
-// controlServer serves the Unix control socket: one command line in, one
-// line of JSON out, per connection, at most maxControlConns at a time.
-type controlServer struct {
+// Server serves the Unix control socket: one command line in, one line of
+// JSON out, per connection, at most maxControlConns at a time.
+type Server struct {
 	ln       net.Listener
 	path     string
-	handlers map[string]handler
+	handlers map[string]Handler
 	log      *slog.Logger
 	clock    hw.Clock // the accept loop's backoff
 	slots    chan struct{}
@@ -47,9 +48,10 @@ const (
 	acceptLogEvery   = 10 * time.Second
 )
 
-// listenControl creates the socket at path (and its folder), replacing a
-// stale socket left by a crashed run but never a live one.
-func listenControl(path string, handlers map[string]handler, log *slog.Logger) (*controlServer, error) {
+// Listen creates the socket at path (and its folder, 0750; the socket is
+// 0660), replacing a stale socket left by a crashed run but never a live
+// one. handlers maps a command line's first word to its Handler.
+func Listen(path string, handlers map[string]Handler, log *slog.Logger) (*Server, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, err
 	}
@@ -68,14 +70,17 @@ func listenControl(path string, handlers map[string]handler, log *slog.Logger) (
 		ln.Close()
 		return nil, err
 	}
-	return &controlServer{ln: ln, path: path, handlers: handlers, log: log,
+	return &Server{ln: ln, path: path, handlers: handlers, log: log,
 		clock: hw.SystemClock(), slots: make(chan struct{}, maxControlConns)}, nil
 }
 
-// serve accepts connections until ctx ends, then waits for them and removes
+// Path is the socket's path.
+func (s *Server) Path() string { return s.path }
+
+// Serve accepts connections until ctx ends, then waits for them and removes
 // the socket. A failed accept does not end it: it backs off and retries, so
 // that `skoip ctl` comes back once the cause (a file limit) goes away.
-func (s *controlServer) serve(ctx context.Context) {
+func (s *Server) Serve(ctx context.Context) {
 	stop := context.AfterFunc(ctx, func() { s.ln.Close() })
 	defer stop()
 	defer os.Remove(s.path)
@@ -110,7 +115,7 @@ func (s *controlServer) serve(ctx context.Context) {
 
 // backoff logs a failed accept (rate-limited) and waits before the next
 // one; it returns false when ctx ended meanwhile.
-func (s *controlServer) backoff(ctx context.Context, f *acceptFailures, err error) bool {
+func (s *Server) backoff(ctx context.Context, f *acceptFailures, err error) bool {
 	d := f.next(s.clock.Now(), err, s.log)
 	t := s.clock.NewTimer(d)
 	defer t.Stop()
@@ -124,7 +129,7 @@ func (s *controlServer) backoff(ctx context.Context, f *acceptFailures, err erro
 
 // busy answers a connection beyond maxControlConns and closes it, in the
 // accept loop: the reply is one short line to a local socket.
-func (s *controlServer) busy(conn net.Conn) {
+func (s *Server) busy(conn net.Conn) {
 	defer conn.Close()
 	s.log.Debug("control socket busy: connection refused", "max", maxControlConns)
 	s.reply(conn, nil, fmt.Errorf("busy: %d control connections in progress; try again", maxControlConns))
@@ -166,7 +171,7 @@ func (f *acceptFailures) recovered(log *slog.Logger) {
 	f.delay = 0
 }
 
-func (s *controlServer) handle(ctx context.Context, conn net.Conn) {
+func (s *Server) handle(ctx context.Context, conn net.Conn) {
 	defer conn.Close()
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	line, err := bufio.NewReaderSize(conn, maxCommandLine).ReadSlice('\n')
@@ -191,7 +196,7 @@ func (s *controlServer) handle(ctx context.Context, conn net.Conn) {
 	s.reply(conn, res, err)
 }
 
-func (s *controlServer) reply(conn net.Conn, res any, err error) {
+func (s *Server) reply(conn net.Conn, res any, err error) {
 	if err != nil {
 		res = map[string]string{"error": err.Error()}
 	} else if res == nil {

@@ -1,4 +1,4 @@
-package main
+package intercom
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// The door-code lockout's file in the state folder (see stateDir), so that
+// The door-code lockout's file in the state folder (see StateDir), so that
 // a restart (a crash, or a power cycle forced by someone at the door) does
 // not clear the lockout nor the count of wrong codes. One JSON object, at
 // most maxLockoutFile bytes, e.g.
@@ -37,7 +37,7 @@ type lockoutRecord struct {
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
 }
 
-// lockoutFile is where a doorCode keeps its state.
+// lockoutFile is where a DoorCode keeps its state.
 type lockoutFile struct {
 	path string
 	log  *slog.Logger
@@ -98,7 +98,7 @@ func (f *lockoutFile) write(rec lockoutRecord) error {
 // and the state starts clean (no lockout, no wrong codes); the next change
 // replaces it. A clean start is what deleting the file would give, so a
 // stricter rule would not stop anyone who can write the state folder.
-func (d *doorCode) restore(now time.Time) {
+func (d *DoorCode) restore(now time.Time) {
 	f := d.store
 	rec, err := f.read()
 	if errors.Is(err, os.ErrNotExist) {
@@ -126,7 +126,7 @@ func (d *doorCode) restore(now time.Time) {
 
 // save writes the state as of now; a failure is logged and the state stays
 // in memory.
-func (d *doorCode) save(now time.Time) {
+func (d *DoorCode) save(now time.Time) {
 	f := d.store
 	if f == nil {
 		return

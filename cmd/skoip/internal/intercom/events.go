@@ -1,4 +1,4 @@
-package main
+package intercom
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/skoip/skoip/phone"
 )
 
-func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
+func (i *Intercom) onPhone(ctx context.Context, ev phone.Event) {
 	switch ev.Kind {
 	case phone.EventState:
 		i.showState(ev.State)
@@ -34,7 +34,7 @@ func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
 		}
 	case phone.EventIncoming:
 		i.log.Info("incoming call", "from", ev.Peer)
-		i.startRing(ctx, i.sounds.ringtone)
+		i.startRing(ctx, i.sounds.Ringtone)
 	case phone.EventDTMF:
 		i.onDigit(ctx, ev.Digit)
 	case phone.EventRegistration:
@@ -47,7 +47,7 @@ func (i *intercom) onPhone(ctx context.Context, ev phone.Event) {
 }
 
 // onDigit feeds a received DTMF digit to the door code.
-func (i *intercom) onDigit(ctx context.Context, d rune) {
+func (i *Intercom) onDigit(ctx context.Context, d rune) {
 	switch i.door.feed(d, i.clock.Now()) {
 	case doorOpen:
 		i.openDoor(ctx)
@@ -62,7 +62,7 @@ func (i *intercom) onDigit(ctx context.Context, d rune) {
 
 // openDoor pulses the relay, plays door_open to both sides and, when
 // configured, hangs up a little later.
-func (i *intercom) openDoor(ctx context.Context) {
+func (i *Intercom) openDoor(ctx context.Context) {
 	i.opened++
 	i.log.Info("door code accepted: opening the door", "pulse", i.cfg.Door.Pulse.Duration)
 	if i.relay != nil {
@@ -72,15 +72,15 @@ func (i *intercom) openDoor(ctx context.Context) {
 	}
 	i.showDoor(hw.On)
 	i.clock.AfterFunc(i.cfg.Door.Pulse.Duration, func() { i.post(func() { i.showDoor(hw.Off) }) })
-	i.playBackground(ctx, i.sounds.doorOpen, media.ToLocal)
-	i.playBackground(ctx, i.sounds.doorOpen, media.ToRemote)
+	i.playBackground(ctx, i.sounds.DoorOpen, media.ToLocal)
+	i.playBackground(ctx, i.sounds.DoorOpen, media.ToRemote)
 	if d := i.cfg.Door.HangupAfterOpen.Duration; d > 0 {
 		i.hangTimer = i.clock.AfterFunc(d, func() { i.post(func() { i.hangupAfterOpen(ctx) }) })
 	}
 }
 
 // hangupAfterOpen ends the call door.hangup_after_open after the door opened.
-func (i *intercom) hangupAfterOpen(ctx context.Context) {
+func (i *Intercom) hangupAfterOpen(ctx context.Context) {
 	if err := i.phone.Hangup(ctx); err != nil {
 		i.log.Warn("hang-up after opening the door", "err", err)
 	}
@@ -93,7 +93,7 @@ const tidyAfter = 40 * time.Second
 // armTidy returns the memory of the last call to the system once its SIP
 // transactions are gone, so that the footprint stays flat over many calls
 // instead of waiting for the runtime's periodic GC and scavenger.
-func (i *intercom) armTidy() {
+func (i *Intercom) armTidy() {
 	if i.tidyTimer != nil {
 		i.tidyTimer.Stop()
 	}
@@ -106,7 +106,7 @@ func (i *intercom) armTidy() {
 }
 
 // showDoor sets the LEDs that show the door opener.
-func (i *intercom) showDoor(p hw.Pattern) {
+func (i *Intercom) showDoor(p hw.Pattern) {
 	for _, l := range i.cfg.LEDs {
 		if l.Show == config.ShowDoor {
 			if err := i.leds.Set(l.Name, p); err != nil {
@@ -117,7 +117,7 @@ func (i *intercom) showDoor(p hw.Pattern) {
 }
 
 // armWarning plays the warning prompt shortly before max_duration ends the call.
-func (i *intercom) armWarning(ctx context.Context) {
+func (i *Intercom) armWarning(ctx context.Context) {
 	max := i.cfg.Calls.MaxDuration.Duration
 	if max == 0 {
 		return
@@ -129,13 +129,13 @@ func (i *intercom) armWarning(ctx context.Context) {
 	i.warnTimer = i.clock.AfterFunc(at, func() {
 		i.post(func() {
 			i.log.Info("call nearly at calls.max_duration", "max", max)
-			i.playBackground(ctx, i.sounds.warning, media.ToRemote)
-			i.playBackground(ctx, i.sounds.warning, media.ToLocal)
+			i.playBackground(ctx, i.sounds.Warning, media.ToRemote)
+			i.playBackground(ctx, i.sounds.Warning, media.ToLocal)
 		})
 	})
 }
 
-func (i *intercom) stopTimers() {
+func (i *Intercom) stopTimers() {
 	for _, t := range []hw.Timer{i.warnTimer, i.hangTimer} {
 		if t != nil {
 			t.Stop()
@@ -145,7 +145,7 @@ func (i *intercom) stopTimers() {
 }
 
 // startRing loops p on the local speaker until stopRing.
-func (i *intercom) startRing(ctx context.Context, p *media.Prompt) {
+func (i *Intercom) startRing(ctx context.Context, p *media.Prompt) {
 	rctx, cancel := context.WithCancel(ctx)
 	if i.ringCancel != nil {
 		i.ringCancel()
@@ -165,7 +165,7 @@ func (i *intercom) startRing(ctx context.Context, p *media.Prompt) {
 	})
 }
 
-func (i *intercom) stopRing() {
+func (i *Intercom) stopRing() {
 	if i.ringCancel != nil {
 		i.ringCancel()
 		i.ringCancel = nil
@@ -175,7 +175,7 @@ func (i *intercom) stopRing() {
 // goBackground runs f in a goroutine that the loop waits for when it
 // stops. Only the loop calls it, so no Add can follow the loop's Wait; once
 // the run's context has ended it starts nothing.
-func (i *intercom) goBackground(f func()) {
+func (i *Intercom) goBackground(f func()) {
 	if i.root.Err() != nil {
 		return
 	}
@@ -187,7 +187,7 @@ func (i *intercom) goBackground(f func()) {
 }
 
 // playBackground plays p once, in a goroutine the loop waits for.
-func (i *intercom) playBackground(ctx context.Context, p *media.Prompt, to media.Target) {
+func (i *Intercom) playBackground(ctx context.Context, p *media.Prompt, to media.Target) {
 	i.goBackground(func() {
 		if err := i.player.Play(ctx, p, to); err != nil && ctx.Err() == nil && !errors.Is(err, media.ErrClosed) {
 			i.log.Debug("prompt", "prompt", p.Name(), "err", err)
@@ -197,7 +197,7 @@ func (i *intercom) playBackground(ctx context.Context, p *media.Prompt, to media
 
 // showState derives every LED from the call state and the faults: the one
 // source of truth for LEDs.
-func (i *intercom) showState(s phone.State) {
+func (i *Intercom) showState(s phone.State) {
 	faulty := len(i.faults) > 0
 	call := hw.Off
 	switch s {
@@ -226,15 +226,9 @@ func (i *intercom) showState(s phone.State) {
 	}
 }
 
-// reportFault hands a fault of component (err != nil) or its end to the
-// loop; the audio device calls it from its own goroutine.
-func (i *intercom) reportFault(component string, err error) {
-	i.post(func() { i.setFault(component, err) })
-}
-
 // setFault records (err != nil) or clears a fault of component, and shows
 // it; repeats of the same state are not logged again.
-func (i *intercom) setFault(component string, err error) {
+func (i *Intercom) setFault(component string, err error) {
 	prev, had := i.faults[component]
 	if err != nil {
 		i.faults[component] = err.Error()

@@ -1,15 +1,14 @@
-package main
+package intercom
 
 import (
 	"context"
 	"errors"
 	"io"
 	"log/slog"
-	"net/netip"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom/intercomtest"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/hwtest"
@@ -17,140 +16,16 @@ import (
 	"github.com/skoip/skoip/phone"
 )
 
-// fakePhone is a phone whose calls the test decides.
-type fakePhone struct {
-	mu       sync.Mutex
-	state    phone.State
-	dials    []string
-	outcome  chan error // what the pending Dial returns
-	answers  int
-	hangups  int
-	dtmf     []string
-	subs     []chan phone.Event
-	hungUpCh chan struct{}
-}
-
-func newFakePhone() *fakePhone {
-	return &fakePhone{state: phone.StateIdle, outcome: make(chan error, 1), hungUpCh: make(chan struct{}, 8)}
-}
-
-// set changes the state and tells the subscribers; as *phone.Phone does,
-// it drops the event for a subscriber that is not reading.
-func (f *fakePhone) set(s phone.State) {
-	f.mu.Lock()
-	f.state = s
-	subs := f.subs
-	f.mu.Unlock()
-	for _, c := range subs {
-		select {
-		case c <- phone.Event{Kind: phone.EventState, State: s}:
-		default:
-		}
-	}
-}
-
-func (f *fakePhone) emit(ev phone.Event) {
-	f.mu.Lock()
-	subs := f.subs
-	f.mu.Unlock()
-	for _, c := range subs {
-		c <- ev
-	}
-}
-
-func (f *fakePhone) Dial(ctx context.Context, target string) error {
-	f.mu.Lock()
-	f.dials = append(f.dials, target)
-	f.mu.Unlock()
-	f.set(phone.StateOutgoing)
-	var err error
-	select {
-	case err = <-f.outcome:
-	case <-ctx.Done():
-		err = phone.ErrCancelled
-	}
-	if err == nil {
-		f.set(phone.StateConnected)
-	} else {
-		f.set(phone.StateIdle)
-	}
-	return err
-}
-
-func (f *fakePhone) Answer(context.Context) error {
-	f.mu.Lock()
-	st := f.state
-	f.answers++
-	f.mu.Unlock()
-	if st != phone.StateIncoming {
-		return phone.ErrNoCall
-	}
-	f.set(phone.StateConnected)
-	return nil
-}
-
-func (f *fakePhone) Hangup(context.Context) error {
-	f.mu.Lock()
-	f.hangups++
-	f.mu.Unlock()
-	f.set(phone.StateIdle)
-	f.hungUpCh <- struct{}{}
-	return nil
-}
-
-func (f *fakePhone) SendDTMF(_ context.Context, d string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.dtmf = append(f.dtmf, d)
-	return nil
-}
-
-func (f *fakePhone) Status() phone.Status {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return phone.Status{State: f.state}
-}
-
-func (f *fakePhone) Subscribe() (<-chan phone.Event, func()) {
-	c := make(chan phone.Event, 64)
-	f.mu.Lock()
-	f.subs = append(f.subs, c)
-	f.mu.Unlock()
-	return c, func() {}
-}
-
-// The rest of sipPhone, for the control commands (status).
-func (f *fakePhone) Run(ctx context.Context) error { <-ctx.Done(); return nil }
-func (f *fakePhone) Ready() <-chan struct{}        { return nil }
-func (f *fakePhone) Addr() netip.AddrPort          { return netip.MustParseAddrPort("127.0.0.1:5060") }
-func (f *fakePhone) Registered() *bool             { return nil }
-
-// played is one Play call.
-type played struct {
-	prompt string
-	to     media.Target
-}
-
-// fakePlayer reports every Play and holds it until its ctx ends, like a
-// prompt that is still playing.
-type fakePlayer struct{ plays chan played }
-
-func (p *fakePlayer) Play(ctx context.Context, pr *media.Prompt, to media.Target) error {
-	p.plays <- played{pr.Name(), to}
-	<-ctx.Done()
-	return ctx.Err()
-}
-
 type rig struct {
 	t       *testing.T
 	cfg     *config.Config
-	ph      *fakePhone
-	pl      *fakePlayer
+	ph      *intercomtest.Phone
+	pl      *intercomtest.Player
 	buttons *hwtest.Buttons
 	leds    *hwtest.LEDs
 	relay   *hwtest.Relay
 	clock   *hwtest.Clock
-	ic      *intercom
+	ic      *Intercom
 }
 
 func newRig(t *testing.T, extra string) *rig {
@@ -195,21 +70,18 @@ action = "toggle"
 	if err != nil {
 		t.Fatal(err)
 	}
-	snd, err := loadSounds(cfg.Sounds)
+	snd, err := LoadSounds(cfg.Sounds)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk := hwtest.NewClock(time.Unix(1_000_000, 0))
-	r := &rig{t: t, cfg: cfg, ph: newFakePhone(), pl: &fakePlayer{plays: make(chan played, 64)},
+	r := &rig{t: t, cfg: cfg, ph: intercomtest.NewPhone(), pl: intercomtest.NewPlayer(),
 		buttons: hwtest.NewButtons(clk), leds: hwtest.NewLEDs("status", "call", "door"), relay: hwtest.NewRelay(10 * time.Second), clock: clk}
-	r.ic = &intercom{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)), phone: r.ph,
-		buttons: r.buttons.Events(), leds: r.leds, relay: r.relay, sounds: snd, player: r.pl,
-		door:  newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration),
-		clock: clk, faults: map[string]string{}, inject: make(chan func())}
+	r.ic = New(cfg, Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Phone: r.ph, Player: r.pl,
+		Buttons: r.buttons.Events(), LEDs: r.leds, Relay: r.relay, Sounds: snd, Clock: clk})
 	ctx, cancel := context.WithCancel(context.Background())
-	r.ic.root = ctx
 	done := make(chan struct{})
-	go func() { defer close(done); r.ic.run(ctx) }()
+	go func() { defer close(done); r.ic.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	r.waitLED("status", hw.Heartbeat)
 	return r
@@ -221,9 +93,9 @@ const guard = 5 * time.Second
 func (r *rig) expectPlay(prompt string, to media.Target) {
 	r.t.Helper()
 	select {
-	case p := <-r.pl.plays:
-		if p.prompt != prompt || p.to != to {
-			r.t.Fatalf("played %q to %v, want %q to %v", p.prompt, p.to, prompt, to)
+	case p := <-r.pl.Plays:
+		if p.Prompt != prompt || p.To != to {
+			r.t.Fatalf("played %q to %v, want %q to %v", p.Prompt, p.To, prompt, to)
 		}
 	case <-time.After(guard):
 		r.t.Fatalf("%q was never played", prompt)
@@ -236,8 +108,8 @@ func (r *rig) expectPlayBoth(prompt string) {
 	got := map[media.Target]string{}
 	for i := 0; i < 2; i++ {
 		select {
-		case p := <-r.pl.plays:
-			got[p.to] = p.prompt
+		case p := <-r.pl.Plays:
+			got[p.To] = p.Prompt
 		case <-time.After(guard):
 			r.t.Fatalf("%q was not played to both sides: %v", prompt, got)
 		}
@@ -268,7 +140,7 @@ func (r *rig) connect() {
 	r.t.Helper()
 	r.buttons.Press("call")
 	r.expectPlay("doorbell (built-in)", media.ToLocal)
-	r.ph.outcome <- nil
+	r.ph.Outcome <- nil
 	r.waitLED("call", hw.On)
 }
 
@@ -276,15 +148,15 @@ func (r *rig) connect() {
 // events are handled in order, and a state change shows on the call LED.
 func (r *rig) barrier() {
 	r.t.Helper()
-	r.ph.emit(phone.Event{Kind: phone.EventState, State: phone.StateIdle})
+	r.ph.Emit(phone.Event{Kind: phone.EventState, State: phone.StateIdle})
 	r.waitLED("call", hw.Off)
-	r.ph.emit(phone.Event{Kind: phone.EventState, State: phone.StateConnected})
+	r.ph.Emit(phone.Event{Kind: phone.EventState, State: phone.StateConnected})
 	r.waitLED("call", hw.On)
 }
 
 func (r *rig) digits(s string) {
 	for _, d := range s {
-		r.ph.emit(phone.Event{Kind: phone.EventDTMF, Digit: d})
+		r.ph.Emit(phone.Event{Kind: phone.EventDTMF, Digit: d})
 	}
 }
 
@@ -293,10 +165,10 @@ func TestBehaviourCallAnswered(t *testing.T) {
 	r.buttons.Press("call")
 	r.expectPlay("doorbell (built-in)", media.ToLocal) // the visitor hears it while it rings
 	r.waitLED("call", hw.FastBlink)
-	if r.ph.dials[0] != "10.0.0.2" {
-		t.Fatalf("dialled %v, want peer.address", r.ph.dials)
+	if r.ph.Dials()[0] != "10.0.0.2" {
+		t.Fatalf("dialled %v, want peer.address", r.ph.Dials())
 	}
-	r.ph.outcome <- nil
+	r.ph.Outcome <- nil
 	r.waitLED("call", hw.On)
 	r.waitLED("status", hw.Heartbeat)
 }
@@ -317,7 +189,7 @@ func TestBehaviourCallFails(t *testing.T) {
 			r := newRig(t, "")
 			r.buttons.Press("call")
 			r.expectPlay("doorbell (built-in)", media.ToLocal)
-			r.ph.outcome <- tc.err
+			r.ph.Outcome <- tc.err
 			r.expectPlay(tc.prompt, media.ToLocal)
 			r.waitLED("call", hw.Off)
 		})
@@ -326,14 +198,14 @@ func TestBehaviourCallFails(t *testing.T) {
 
 func TestBehaviourIncomingAnswered(t *testing.T) {
 	r := newRig(t, "")
-	r.ph.set(phone.StateIncoming)
-	r.ph.emit(phone.Event{Kind: phone.EventIncoming, Peer: "sip:door@10.0.0.1"})
+	r.ph.Set(phone.StateIncoming)
+	r.ph.Emit(phone.Event{Kind: phone.EventIncoming, Peer: "sip:door@10.0.0.1"})
 	r.expectPlay("ringtone (built-in)", media.ToLocal)
 	r.waitLED("call", hw.FastBlink)
 	r.buttons.Press("answer")
 	r.waitLED("call", hw.On)
-	if r.ph.answers != 1 {
-		t.Fatalf("answers = %d", r.ph.answers)
+	if r.ph.Answers() != 1 {
+		t.Fatalf("answers = %d", r.ph.Answers())
 	}
 }
 
@@ -341,16 +213,16 @@ func TestBehaviourToggleFollowsState(t *testing.T) {
 	r := newRig(t, "")
 	r.buttons.Press("toggle") // idle: call
 	r.expectPlay("doorbell (built-in)", media.ToLocal)
-	r.ph.outcome <- nil
+	r.ph.Outcome <- nil
 	r.waitLED("call", hw.On)
 	r.buttons.Press("toggle") // connected: hang up
 	r.waitLED("call", hw.Off)
-	r.ph.set(phone.StateIncoming)
+	r.ph.Set(phone.StateIncoming)
 	r.waitLED("call", hw.FastBlink)
 	r.buttons.Press("toggle") // incoming: answer
 	r.waitLED("call", hw.On)
-	if r.ph.hangups != 1 || r.ph.answers != 1 || len(r.ph.dials) != 1 {
-		t.Fatalf("hangups %d answers %d dials %d", r.ph.hangups, r.ph.answers, len(r.ph.dials))
+	if r.ph.Hangups() != 1 || r.ph.Answers() != 1 || len(r.ph.Dials()) != 1 {
+		t.Fatalf("hangups %d answers %d dials %d", r.ph.Hangups(), r.ph.Answers(), len(r.ph.Dials()))
 	}
 }
 
@@ -359,7 +231,7 @@ func TestBehaviourMaxDurationWarns(t *testing.T) {
 	r.connect()
 	r.clock.Advance(2*time.Minute - warnBefore - time.Second)
 	select {
-	case p := <-r.pl.plays:
+	case p := <-r.pl.Plays:
 		t.Fatalf("warning too early: %v", p)
 	default:
 	}
@@ -380,7 +252,7 @@ func TestBehaviourDoorCode(t *testing.T) {
 	r.clock.Advance(2 * time.Second)
 	r.waitLED("door", hw.Off)
 	r.expectPlayBoth("door open (built-in)")
-	if r.ph.hangups != 0 {
+	if r.ph.Hangups() != 0 {
 		t.Fatal("hung up although hangup_after_open is 0s")
 	}
 }
@@ -411,7 +283,7 @@ func TestBehaviourHangupAfterOpen(t *testing.T) {
 	r.waitFor("the hang-up timer", func() bool { return r.clock.Pending() > 0 })
 	r.clock.Advance(3 * time.Second)
 	select {
-	case <-r.ph.hungUpCh:
+	case <-r.ph.HungUp:
 	case <-time.After(guard):
 		t.Fatal("no hang-up after opening")
 	}
@@ -421,16 +293,16 @@ func TestBehaviourOpenButtonSendsCode(t *testing.T) {
 	r := newRig(t, "")
 	r.connect()
 	r.buttons.Press("open")
-	r.waitFor("DTMF sent", func() bool { r.ph.mu.Lock(); defer r.ph.mu.Unlock(); return len(r.ph.dtmf) == 1 })
-	if r.ph.dtmf[0] != "1234" {
-		t.Fatalf("sent %q", r.ph.dtmf)
+	r.waitFor("DTMF sent", func() bool { return len(r.ph.DTMF()) == 1 })
+	if r.ph.DTMF()[0] != "1234" {
+		t.Fatalf("sent %q", r.ph.DTMF())
 	}
 }
 
 func TestBehaviourFaultShowsOnStatusLED(t *testing.T) {
 	r := newRig(t, "")
-	r.ic.reportFault("audio", errors.New("device stopped"))
+	r.ic.ReportFault("audio", errors.New("device stopped"))
 	r.waitLED("status", hw.Error)
-	r.ic.reportFault("audio", nil)
+	r.ic.ReportFault("audio", nil)
 	r.waitLED("status", hw.Heartbeat)
 }

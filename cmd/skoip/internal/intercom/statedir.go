@@ -1,4 +1,4 @@
-package main
+package intercom
 
 import (
 	"errors"
@@ -9,12 +9,12 @@ import (
 	"github.com/skoip/skoip/config"
 )
 
-// stateDir is the folder for what must survive a restart: state.dir (dir),
+// StateDir is the folder for what must survive a restart: state.dir (dir),
 // else $STATE_DIRECTORY (the unit's StateDirectory=skoip: /var/lib/skoip),
 // else $XDG_STATE_HOME/skoip, else $HOME/.local/state/skoip. getenv reads
 // the environment (os.Getenv). A folder on the FAT /boot partition is
 // refused: replacing a file there is not atomic.
-func stateDir(dir string, getenv func(string) string) (string, error) {
+func StateDir(dir string, getenv func(string) string) (string, error) {
 	switch {
 	case dir != "":
 	case getenv("STATE_DIRECTORY") != "":

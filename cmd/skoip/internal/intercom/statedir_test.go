@@ -1,4 +1,4 @@
-package main
+package intercom
 
 import (
 	"os"
@@ -24,7 +24,7 @@ func TestStateDir(t *testing.T) {
 		{"relative XDG_STATE_HOME", "", map[string]string{"XDG_STATE_HOME": "state"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := stateDir(tc.dir, func(k string) string { return tc.env[k] })
+			got, err := StateDir(tc.dir, func(k string) string { return tc.env[k] })
 			if tc.want == "" {
 				if err == nil {
 					t.Fatalf("got %q, want an error", got)

@@ -1,4 +1,4 @@
-package main
+package control
 
 import (
 	"bytes"
@@ -60,11 +60,11 @@ func (b *syncBuffer) String() string {
 
 // testControl listens on a socket in a temporary folder with one command,
 // ping, and the fake clock clk; serve runs until the test ends.
-func testControl(t *testing.T, clk *hwtest.Clock, logs *syncBuffer, wrap func(net.Listener) net.Listener) (*controlServer, func()) {
+func testControl(t *testing.T, clk *hwtest.Clock, logs *syncBuffer, wrap func(net.Listener) net.Listener) (*Server, func()) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ctl.sock")
-	h := map[string]handler{"ping": func(context.Context, []string) (any, error) { return map[string]string{"pong": "yes"}, nil }}
-	s, err := listenControl(path, h, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	h := map[string]Handler{"ping": func(context.Context, []string) (any, error) { return map[string]string{"pong": "yes"}, nil }}
+	s, err := Listen(path, h, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +74,12 @@ func testControl(t *testing.T, clk *hwtest.Clock, logs *syncBuffer, wrap func(ne
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); s.serve(ctx) }()
+	go func() { defer close(done); s.Serve(ctx) }()
 	return s, func() { cancel(); <-done }
 }
+
+// guard bounds every wait: it only guards against a hang.
+const guard = 5 * time.Second
 
 // waitUntil polls cond; the deadline only guards against a hang.
 func waitUntil(t *testing.T, what string, cond func() bool) {
@@ -94,7 +97,7 @@ func ping(t *testing.T, path string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
-	reply, err := ctlRequest(ctx, path, "ping")
+	reply, err := Request(ctx, path, "ping")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,19 +1,21 @@
-package main
+package intercom
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/skoip/skoip/config"
 )
 
-func feedAll(d *doorCode, s string, now time.Time) []doorResult {
+func feedAll(d *DoorCode, s string, now time.Time) []doorResult {
 	var out []doorResult
 	for _, r := range s {
 		out = append(out, d.feed(r, now))
@@ -84,14 +86,14 @@ func testLog(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, 
 func TestDoorLockoutSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Unix(1_800_000_000, 0)
-	d := openDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
+	d := OpenDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
 	feedAll(d, "00000000", t0)
 	if got := feedAll(d, "0000", t0); got[3] != doorLockedNow {
 		t.Fatalf("3rd wrong code must lock: %v", got)
 	}
 	// A restart one minute later: still locked for the 4 minutes left.
 	var logs syncBuffer
-	d = openDoorCode(lockoutDoor, dir, t0.Add(time.Minute), testLog(&logs))
+	d = OpenDoorCode(lockoutDoor, dir, t0.Add(time.Minute), testLog(&logs))
 	if !strings.Contains(logs.String(), "lockout continues after the restart") {
 		t.Errorf("the restored lockout is not logged:\n%s", logs.String())
 	}
@@ -113,17 +115,17 @@ func TestDoorLockoutSurvivesRestart(t *testing.T) {
 func TestDoorWrongCountSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Unix(1_800_000_000, 0)
-	d := openDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
+	d := OpenDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
 	feedAll(d, "00000000", t0) // two wrong codes
-	d = openDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
+	d = OpenDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
 	if got := feedAll(d, "0000", t0); got[3] != doorLockedNow {
 		t.Fatalf("the 3rd wrong code, after a restart, must lock: %v", got)
 	}
 	// A right code clears the count, also on disk.
 	dir = t.TempDir()
-	d = openDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
+	d = OpenDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
 	feedAll(d, "000000001234", t0)
-	d = openDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
+	d = OpenDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
 	if got := feedAll(d, "00000000", t0); got[7] != doorWrong {
 		t.Fatalf("count not cleared by the right code before the restart: %v", got)
 	}
@@ -135,17 +137,17 @@ func TestDoorWrongCountSurvivesRestart(t *testing.T) {
 func TestDoorLockoutWallClock(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Unix(1_800_000_000, 0)
-	d := openDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
+	d := OpenDoorCode(lockoutDoor, dir, t0, testLog(io.Discard))
 	feedAll(d, "000000000000", t0)
 	boot := time.Unix(0, 0) // 1970: no time is taken to have passed
-	d = openDoorCode(lockoutDoor, dir, boot, testLog(io.Discard))
+	d = OpenDoorCode(lockoutDoor, dir, boot, testLog(io.Discard))
 	if got := feedAll(d, "1234", boot.Add(5*time.Minute-time.Second)); got[3] != doorLocked {
 		t.Fatalf("clock behind: %v", got)
 	}
 	if got := feedAll(d, "1234", boot.Add(5*time.Minute)); got[3] != doorOpen {
 		t.Fatalf("clock behind, after the lockout: %v", got)
 	}
-	d = openDoorCode(lockoutDoor, dir, t0.Add(time.Hour), testLog(io.Discard))
+	d = OpenDoorCode(lockoutDoor, dir, t0.Add(time.Hour), testLog(io.Discard))
 	if got := feedAll(d, "1234", t0.Add(time.Hour)); got[3] != doorOpen {
 		t.Fatalf("an hour later: %v", got)
 	}
@@ -170,7 +172,7 @@ func TestDoorLockoutClamped(t *testing.T) {
 				t0.UTC().Format(time.RFC3339), tc.until.UTC().Format(time.RFC3339)))
 			door := lockoutDoor
 			door.LockoutTime.Duration = tc.lockout
-			d := openDoorCode(door, dir, t0, testLog(io.Discard))
+			d := OpenDoorCode(door, dir, t0, testLog(io.Discard))
 			if tc.max > 0 {
 				if got := feedAll(d, "1234", t0.Add(tc.max-time.Second)); got[3] != doorLocked {
 					t.Fatalf("before %v: %v", tc.max, got)
@@ -199,7 +201,7 @@ func TestDoorLockoutBadFile(t *testing.T) {
 			dir := t.TempDir()
 			writeLockout(t, dir, body)
 			var logs syncBuffer
-			d := openDoorCode(lockoutDoor, dir, t0, testLog(&logs))
+			d := OpenDoorCode(lockoutDoor, dir, t0, testLog(&logs))
 			if !strings.Contains(logs.String(), "lockout state unreadable") {
 				t.Errorf("not logged:\n%s", logs.String())
 			}
@@ -220,7 +222,7 @@ func TestDoorLockoutUnwritableFolder(t *testing.T) {
 	writeFile(t, file, "not a folder")
 	t0 := time.Unix(1_800_000_000, 0)
 	var logs syncBuffer
-	d := openDoorCode(lockoutDoor, filepath.Join(file, "state"), t0, testLog(&logs))
+	d := OpenDoorCode(lockoutDoor, filepath.Join(file, "state"), t0, testLog(&logs))
 	if got := feedAll(d, "000000000000", t0); got[11] != doorLockedNow {
 		t.Fatalf("no lockout in memory: %v", got)
 	}
@@ -242,4 +244,23 @@ func writeFile(t *testing.T, path, body string) {
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// syncBuffer is a log destination that the intercom's goroutines write and
+// the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

@@ -1,4 +1,4 @@
-package main
+package intercom
 
 import (
 	"log/slog"
@@ -9,11 +9,11 @@ import (
 	"github.com/skoip/skoip/config"
 )
 
-// doorCode checks DTMF digits against the door code: the last len(code)
+// DoorCode checks DTMF digits against the door code: the last len(code)
 // digits are compared once that many have arrived. After lockoutAttempts
 // wrong codes in a row, digits are ignored for lockoutTime. With a store,
-// the count and the lockout survive a restart (doorstate.go).
-type doorCode struct {
+// the count and the lockout survive a restart (doorlockout.go).
+type DoorCode struct {
 	code            string
 	lockoutAttempts int
 	lockoutTime     time.Duration
@@ -35,14 +35,14 @@ const (
 	doorLockedNow                   // this wrong code started the lockout
 )
 
-func newDoorCode(code string, attempts int, lockout time.Duration) *doorCode {
-	return &doorCode{code: code, lockoutAttempts: attempts, lockoutTime: lockout}
+func newDoorCode(code string, attempts int, lockout time.Duration) *DoorCode {
+	return &DoorCode{code: code, lockoutAttempts: attempts, lockoutTime: lockout}
 }
 
-// openDoorCode is newDoorCode for door, its state kept in the folder dir
+// OpenDoorCode is newDoorCode for door, its state kept in the folder dir
 // and restored from it as of now; dir "" keeps it in memory only. Without
 // a door code there is nothing to keep.
-func openDoorCode(door config.Door, dir string, now time.Time, log *slog.Logger) *doorCode {
+func OpenDoorCode(door config.Door, dir string, now time.Time, log *slog.Logger) *DoorCode {
 	d := newDoorCode(door.Code, door.LockoutAttempts, door.LockoutTime.Duration)
 	if d.code == "" || dir == "" {
 		return d
@@ -53,7 +53,7 @@ func openDoorCode(door config.Door, dir string, now time.Time, log *slog.Logger)
 }
 
 // feed takes one digit received at now.
-func (d *doorCode) feed(digit rune, now time.Time) doorResult {
+func (d *DoorCode) feed(digit rune, now time.Time) doorResult {
 	if d.code == "" {
 		return doorPending
 	}
@@ -86,4 +86,4 @@ func (d *doorCode) feed(digit rune, now time.Time) doorResult {
 
 // reset forgets partial input (a new call starts clean); the wrong-code
 // count and a lockout survive calls, so that hanging up does not reset them.
-func (d *doorCode) reset() { d.buf.Reset() }
+func (d *DoorCode) reset() { d.buf.Reset() }

@@ -6,9 +6,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
 	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/media"
-	"github.com/skoip/skoip/phone"
 )
 
 // status is the reply to `skoip ctl status`.
@@ -84,20 +84,14 @@ func (a *app) status(ctx context.Context) (status, error) {
 	if r := a.relay; r != nil {
 		st.Relay = &relayStatus{Active: r.Active(), Pulses: r.Pulses()}
 	}
-	err := a.ic.do(ctx, func() error {
-		st.DoorOpened = a.ic.opened
-		st.Faults = make(map[string]string, len(a.ic.faults))
-		for k, v := range a.ic.faults {
-			st.Faults[k] = v
-		}
-		return nil
-	})
+	snap, err := a.ic.Snapshot(ctx)
+	st.DoorOpened, st.Faults = snap.DoorOpened, snap.Faults
 	return st, err
 }
 
-func (a *app) handlers() map[string]handler {
+func (a *app) handlers() map[string]control.Handler {
 	ic := a.ic
-	noArgs := func(f func(ctx context.Context) error) handler {
+	noArgs := func(f func(ctx context.Context) error) control.Handler {
 		return func(ctx context.Context, args []string) (any, error) {
 			if len(args) != 0 {
 				return nil, fmt.Errorf("takes no arguments")
@@ -105,7 +99,7 @@ func (a *app) handlers() map[string]handler {
 			return nil, f(ctx)
 		}
 	}
-	oneArg := func(what string, f func(ctx context.Context, arg string) error) handler {
+	oneArg := func(what string, f func(ctx context.Context, arg string) error) control.Handler {
 		return func(ctx context.Context, args []string) (any, error) {
 			if len(args) != 1 {
 				return nil, fmt.Errorf("needs %s", what)
@@ -113,7 +107,7 @@ func (a *app) handlers() map[string]handler {
 			return nil, f(ctx, args[0])
 		}
 	}
-	h := map[string]handler{
+	h := map[string]control.Handler{
 		"status": func(ctx context.Context, _ []string) (any, error) { return a.status(ctx) },
 		"call": func(ctx context.Context, args []string) (any, error) {
 			if len(args) > 1 {
@@ -124,33 +118,24 @@ func (a *app) handlers() map[string]handler {
 				target = args[0]
 			}
 			// The dial outlives this command: it belongs to the intercom.
-			return nil, ic.do(ctx, func() error { return ic.call(ic.root, target) })
+			return nil, ic.Call(ctx, target)
 		},
-		"answer": noArgs(a.ph.Answer),
-		"hangup": noArgs(func(ctx context.Context) error {
-			return ic.do(ctx, func() error { return ic.hangup(ctx) })
-		}),
-		"open": noArgs(func(ctx context.Context) error {
-			return ic.do(ctx, func() error { return ic.sendDoorCode(ctx) })
-		}),
+		"answer":  noArgs(a.ph.Answer),
+		"hangup":  noArgs(ic.Hangup),
+		"open":    noArgs(ic.SendDoorCode),
 		"mute":    noArgs(func(context.Context) error { a.mic.SetMute(true); return nil }),
 		"unmute":  noArgs(func(context.Context) error { a.mic.SetMute(false); return nil }),
 		"dtmf":    oneArg("DIGITS", a.ph.SendDTMF),
 		"press":   oneArg("a button NAME", a.press),
 		"release": oneArg("a button NAME", a.release),
-		"play":    oneArg("a WAV FILE", a.play),
+		"play":    oneArg("a WAV FILE", ic.Play),
 	}
 	if os.Getenv("SKOIP_DEBUG_HOOKS") == "1" {
 		// debug-hang blocks the intercom's loop (it stops pinging the
 		// systemd watchdog), to test that a hung loop gets restarted.
 		h["debug-hang"] = noArgs(func(ctx context.Context) error {
 			a.log.Warn("debug-hang: blocking the main loop on request")
-			select {
-			case ic.inject <- func() { <-ic.root.Done() }:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+			return ic.HangLoop(ctx)
 		})
 	}
 	return h
@@ -162,41 +147,22 @@ func (a *app) handlers() map[string]handler {
 // a call with a bad target or while another is in progress) is the reply;
 // a simulated press would only log it.
 func (a *app) press(ctx context.Context, name string) error {
-	ic := a.ic
-	err := ic.do(ctx, func() error {
-		if err := ic.checkPress(name); err != nil || a.brd.sim != nil {
-			return err
-		}
-		return ic.press(ic.root, name)
-	})
-	if err != nil || a.brd.sim == nil {
+	if a.brd.sim == nil {
+		return a.ic.Press(ctx, name)
+	}
+	if err := a.ic.CheckPress(ctx, name); err != nil {
 		return err
 	}
-	// Off the loop: the simulated line's event goes to the loop.
+	// The simulated line's event goes to the intercom's loop.
 	return a.brd.sim.Press(name)
 }
 
 func (a *app) release(_ context.Context, name string) error {
-	if _, ok := a.ic.button(name); !ok {
+	if !a.ic.HasButton(name) {
 		return fmt.Errorf("no button %q in the config", name)
 	}
 	if a.brd.sim != nil {
 		return a.brd.sim.Release(name)
 	}
 	return nil
-}
-
-// play sends a WAV file to the remote party during a call.
-func (a *app) play(ctx context.Context, path string) error {
-	if a.ph.Status().State != phone.StateConnected {
-		return errNoCall
-	}
-	p, err := media.LoadPrompt(path, promptRate)
-	if err != nil {
-		return err
-	}
-	return a.ic.do(ctx, func() error {
-		a.ic.playBackground(a.ic.root, p, media.ToRemote)
-		return nil
-	})
 }

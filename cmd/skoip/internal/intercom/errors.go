@@ -1,0 +1,11 @@
+package intercom
+
+import "errors"
+
+var (
+	// ErrNoCall is the answer to Play outside a call.
+	ErrNoCall = errors.New("no call in progress")
+	// ErrStopped is the answer to work handed to an intercom whose Run
+	// has ended.
+	ErrStopped = errors.New("the intercom has stopped")
+)

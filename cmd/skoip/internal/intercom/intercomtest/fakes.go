@@ -1,0 +1,185 @@
+// Package intercomtest has fakes of what package intercom drives: a phone
+// whose calls the test decides and a player that holds every prompt until
+// its context ends.
+package intercomtest
+
+import (
+	"context"
+	"net/netip"
+	"sync"
+
+	"github.com/skoip/skoip/media"
+	"github.com/skoip/skoip/phone"
+)
+
+// Phone is a phone whose calls the test decides: a Dial waits for a value
+// on Outcome (nil: answered) or for its ctx (phone.ErrCancelled).
+type Phone struct {
+	Outcome chan error    // what the pending Dial returns
+	HungUp  chan struct{} // one value per Hangup: the test must read them
+
+	mu      sync.Mutex
+	state   phone.State
+	dials   []string
+	answers int
+	hangups int
+	dtmf    []string
+	subs    []chan phone.Event
+}
+
+// NewPhone returns an idle Phone.
+func NewPhone() *Phone {
+	return &Phone{state: phone.StateIdle, Outcome: make(chan error, 1), HungUp: make(chan struct{}, 8)}
+}
+
+// Set changes the state and tells the subscribers; as *phone.Phone does,
+// it drops the event for a subscriber that is not reading.
+func (f *Phone) Set(s phone.State) {
+	f.mu.Lock()
+	f.state = s
+	subs := f.subs
+	f.mu.Unlock()
+	for _, c := range subs {
+		select {
+		case c <- phone.Event{Kind: phone.EventState, State: s}:
+		default:
+		}
+	}
+}
+
+// Emit sends ev to the subscribers, waiting for room.
+func (f *Phone) Emit(ev phone.Event) {
+	f.mu.Lock()
+	subs := f.subs
+	f.mu.Unlock()
+	for _, c := range subs {
+		c <- ev
+	}
+}
+
+// Dials returns the targets dialled so far.
+func (f *Phone) Dials() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.dials...)
+}
+
+// Answers returns how many times Answer was called.
+func (f *Phone) Answers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.answers
+}
+
+// Hangups returns how many times Hangup was called.
+func (f *Phone) Hangups() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hangups
+}
+
+// DTMF returns the digit strings sent so far.
+func (f *Phone) DTMF() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.dtmf...)
+}
+
+// Dial records target, goes to outgoing and waits for the outcome.
+func (f *Phone) Dial(ctx context.Context, target string) error {
+	f.mu.Lock()
+	f.dials = append(f.dials, target)
+	f.mu.Unlock()
+	f.Set(phone.StateOutgoing)
+	var err error
+	select {
+	case err = <-f.Outcome:
+	case <-ctx.Done():
+		err = phone.ErrCancelled
+	}
+	if err == nil {
+		f.Set(phone.StateConnected)
+	} else {
+		f.Set(phone.StateIdle)
+	}
+	return err
+}
+
+// Answer connects an incoming call; else it is phone.ErrNoCall.
+func (f *Phone) Answer(context.Context) error {
+	f.mu.Lock()
+	st := f.state
+	f.answers++
+	f.mu.Unlock()
+	if st != phone.StateIncoming {
+		return phone.ErrNoCall
+	}
+	f.Set(phone.StateConnected)
+	return nil
+}
+
+// Hangup goes idle and sends on HungUp.
+func (f *Phone) Hangup(context.Context) error {
+	f.mu.Lock()
+	f.hangups++
+	f.mu.Unlock()
+	f.Set(phone.StateIdle)
+	f.HungUp <- struct{}{}
+	return nil
+}
+
+// SendDTMF records digits.
+func (f *Phone) SendDTMF(_ context.Context, digits string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dtmf = append(f.dtmf, digits)
+	return nil
+}
+
+// Status reports the state only.
+func (f *Phone) Status() phone.Status {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return phone.Status{State: f.state}
+}
+
+// Subscribe returns a channel of 64 events.
+func (f *Phone) Subscribe() (<-chan phone.Event, func()) {
+	c := make(chan phone.Event, 64)
+	f.mu.Lock()
+	f.subs = append(f.subs, c)
+	f.mu.Unlock()
+	return c, func() {}
+}
+
+// Run waits for ctx.
+func (f *Phone) Run(ctx context.Context) error { <-ctx.Done(); return nil }
+
+// Ready is never closed: the fake does not listen.
+func (f *Phone) Ready() <-chan struct{} { return nil }
+
+// Addr is 127.0.0.1:5060.
+func (f *Phone) Addr() netip.AddrPort { return netip.MustParseAddrPort("127.0.0.1:5060") }
+
+// Registered is nil: no account.
+func (f *Phone) Registered() *bool { return nil }
+
+// Played is one Play call.
+type Played struct {
+	Prompt string
+	To     media.Target
+}
+
+// Player reports every Play on Plays and holds it until its ctx ends, like
+// a prompt that is still playing.
+type Player struct{ Plays chan Played }
+
+// NewPlayer returns a Player whose Plays holds 64 reports.
+func NewPlayer() *Player { return &Player{Plays: make(chan Played, 64)} }
+
+// Play reports p and waits for ctx.
+func (p *Player) Play(ctx context.Context, pr *media.Prompt, to media.Target) error {
+	p.Plays <- Played{pr.Name(), to}
+	<-ctx.Done()
+	return ctx.Err()
+}
