@@ -64,7 +64,7 @@ func (s *Sender) Next() (Packet, bool) {
 		}
 	}
 	pkt := Packet{Marker: first, TS: s.ts}
-	_, _ = p.MarshalTo(pkt.Payload[:])
+	_, _ = p.MarshalTo(pkt.Payload[:]) // cannot fail: Payload is PayloadSize bytes
 	return pkt, true
 }
 

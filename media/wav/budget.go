@@ -51,17 +51,17 @@ func (b *Budget) Open(path string) (f *File, index int, err error) {
 	}
 	st, err := f.Info()
 	if err != nil {
-		_ = f.Close()
+		_ = f.Close() // read-only: nothing to lose; the stat error is the one to report
 		return nil, 0, &Error{Path: path, Msg: fmt.Sprintf("cannot stat: %v", err), Err: err}
 	}
 	for i, s := range b.seen {
 		if os.SameFile(s, st) {
-			_ = f.Close()
+			_ = f.Close() // read-only: a second opening of a file already loaded
 			return nil, i, nil
 		}
 	}
 	if err := b.charge(f.Duration()); err != nil {
-		_ = f.Close()
+		_ = f.Close() // read-only: nothing to lose; over budget is the error to report
 		return nil, 0, named(path, err)
 	}
 	b.seen = append(b.seen, st)

@@ -28,7 +28,7 @@ func Open(path string) (*File, error) {
 	}
 	r, err := NewReader(f, st.Size())
 	if err != nil {
-		_ = f.Close()
+		_ = f.Close() // read-only: nothing to lose; NewReader's error is the one to report
 		return nil, named(path, err)
 	}
 	return &File{Reader: r, f: f}, nil
@@ -56,7 +56,7 @@ func openRegular(path string) (*os.File, os.FileInfo, error) {
 		err = &Error{Path: path, Msg: fmt.Sprintf("%d bytes, over the limit of %d (32 MiB)", st.Size(), MaxFileSize), Err: ErrTooLarge}
 	}
 	if err != nil {
-		_ = f.Close()
+		_ = f.Close() // read-only: nothing to lose; err says why the file is refused
 		return nil, nil, err
 	}
 	return f, st, nil
