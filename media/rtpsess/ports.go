@@ -43,12 +43,12 @@ func bindAny(local netip.Addr) (*net.UDPConn, *net.UDPConn, error) {
 		}
 		port := a.LocalAddr().(*net.UDPAddr).Port
 		if port%2 != 0 || port == 65535 {
-			_ = a.Close()
+			_ = a.Close() // unused, never written: try another port
 			continue
 		}
 		b, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(local, uint16(port+1))))
 		if err != nil {
-			_ = a.Close()
+			_ = a.Close() // unused, never written: the next port is taken, try another pair
 			continue
 		}
 		return a, b, nil
@@ -63,7 +63,7 @@ func tryPair(local netip.Addr, port int) (*net.UDPConn, *net.UDPConn, error) {
 	}
 	b, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(local, uint16(port+1))))
 	if err != nil {
-		_ = a.Close()
+		_ = a.Close() // unused, never written: the listen error is the one to report
 		return nil, nil, err
 	}
 	return a, b, nil

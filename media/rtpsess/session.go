@@ -102,7 +102,7 @@ func New(cfg Config) (*Session, error) {
 	if cfg.Polled && pollSupported {
 		pc, err := newPolledConn(a) // closes a, also on error
 		if err != nil {
-			_ = b.Close()
+			_ = b.Close() // unused, never written: newPolledConn's error is the one to report
 			return nil, err
 		}
 		s.rtpConn, s.rtpIO, s.poller = nil, pc, pc
@@ -127,7 +127,7 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Rand == nil {
 		var seed [32]byte
-		_, _ = crand.Read(seed[:])
+		_, _ = crand.Read(seed[:]) // never fails: it crashes the program instead (Go 1.24)
 		cfg.Rand = rand.New(rand.NewChaCha8(seed))
 	}
 	if cfg.CNAME == "" {

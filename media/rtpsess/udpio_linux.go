@@ -54,17 +54,17 @@ const pollSupported = true
 func newPolledConn(c *net.UDPConn) (*polledConn, error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
-		_ = c.Close()
+		_ = c.Close() // unused, never written: the first error is the one to report
 		return nil, fmt.Errorf("rtpsess: %w", err)
 	}
 	fd := -1
 	var serr error
 	if err := rc.Control(func(f uintptr) { fd, serr = unix.FcntlInt(f, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || serr != nil {
-		_ = c.Close()
+		_ = c.Close() // unused, never written: the first error is the one to report
 		return nil, fmt.Errorf("rtpsess: dup: %w", errors.Join(err, serr))
 	}
 	if err := c.Close(); err != nil {
-		_ = unix.Close(fd)
+		_ = unix.Close(fd) // unused, never written: the first error is the one to report
 		return nil, fmt.Errorf("rtpsess: %w", err)
 	}
 	p := &polledConn{fd: fd}
@@ -75,11 +75,11 @@ func newPolledConn(c *net.UDPConn) (*polledConn, error) {
 	case *unix.SockaddrInet6:
 		p.family = unix.AF_INET6
 	default:
-		_ = unix.Close(fd)
+		_ = unix.Close(fd) // unused, never written: the first error is the one to report
 		return nil, fmt.Errorf("rtpsess: getsockname: %v %w", sa, err)
 	}
 	if err := unix.SetNonblock(fd, true); err != nil {
-		_ = unix.Close(fd)
+		_ = unix.Close(fd) // unused, never written: the first error is the one to report
 		return nil, fmt.Errorf("rtpsess: %w", err)
 	}
 	p.stamps = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1) == nil
