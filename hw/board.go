@@ -29,8 +29,7 @@ func NewBoard(cfg Config, lines LineOpener, clk Clock, log *slog.Logger) (*Board
 	}
 	b := &Board{relays: make(map[string]*Relay)}
 	if err := b.open(cfg, lines, clk, log); err != nil {
-		_ = b.Close()
-		return nil, err
+		return nil, errors.Join(err, b.Close())
 	}
 	return b, nil
 }
@@ -44,8 +43,7 @@ func (b *Board) open(cfg Config, lines LineOpener, clk Clock, log *slog.Logger) 
 		}
 		r, err := NewRelay(rc.Name, out, rc.MaxPulse, clk, log.With("component", "relay"))
 		if err != nil {
-			_ = out.Close()
-			return fmt.Errorf("hw.NewBoard: %w", err)
+			return errors.Join(fmt.Errorf("hw.NewBoard: %w", err), out.Close())
 		}
 		b.relays[rc.Name] = r
 	}
@@ -66,10 +64,11 @@ func openLEDs(cfgs []LEDConfig, lines LineOpener) (map[string]OutputLine, error)
 	for _, lc := range cfgs {
 		out, err := lines.OpenOutput(lc.Pin, lc.ActiveLow)
 		if err != nil {
+			errs := []error{fmt.Errorf("hw.NewBoard: led %q: %w", lc.Name, err)}
 			for _, o := range outs {
-				_ = o.Close()
+				errs = append(errs, o.Close())
 			}
-			return nil, fmt.Errorf("hw.NewBoard: led %q: %w", lc.Name, err)
+			return nil, errors.Join(errs...)
 		}
 		outs[lc.Name] = out
 	}

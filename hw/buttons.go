@@ -1,6 +1,7 @@
 package hw
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -84,8 +85,11 @@ func (s *ButtonSet) Close() error {
 	}
 	s.closed = true
 	close(s.quit)
+	var halt error
 	for _, l := range s.lines {
-		_ = l.Halt()
+		if err := l.Halt(); err != nil && halt == nil {
+			halt = fmt.Errorf("hw.ButtonSet.Close: halt: %w", err)
+		}
 	}
 	s.wg.Wait()
 	for _, d := range s.debs {
@@ -93,7 +97,7 @@ func (s *ButtonSet) Close() error {
 	}
 	err := s.closeLines()
 	close(s.events)
-	return err
+	return errors.Join(halt, err)
 }
 
 func (s *ButtonSet) closeLines() error {
