@@ -107,7 +107,7 @@ func (s *alsaStream) release() {
 		s.dev = nil
 	}
 	if s.ctx != nil {
-		_ = s.ctx.Uninit()
+		_ = s.ctx.Uninit() // ma_context_uninit fails only for a nil context
 		s.ctx.Free()
 		s.ctx = nil
 	}

@@ -82,7 +82,7 @@ func newWAVWriter(path string, rate, frames int, log *slog.Logger) (*wavWriter, 
 		return nil, fmt.Errorf("audio: playback file: %w", err)
 	}
 	if _, err := f.Write(wavHeader(rate, 0)); err != nil {
-		_ = f.Close()
+		_ = f.Close() // the write error is the one to report
 		return nil, fmt.Errorf("audio: playback file: %w", err)
 	}
 	// 4 KiB: the file trails what was played by at most 256 ms at 8 kHz
@@ -139,7 +139,7 @@ func createPlayback(path string) (*os.File, error) {
 		err = fmt.Errorf("%s: not a regular file (%v); want a file", path, st.Mode().Type())
 	}
 	if err != nil {
-		_ = f.Close()
+		_ = f.Close() // not written to: err says why the file is refused
 		return nil, err
 	}
 	return f, nil

@@ -22,7 +22,7 @@ func ListDevices() ([]DeviceInfo, error) {
 		return nil, nil // no libasound: no ALSA devices
 	}
 	defer func() {
-		_ = ctx.Uninit()
+		_ = ctx.Uninit() // ma_context_uninit fails only for a nil context
 		ctx.Free()
 	}()
 	var out []DeviceInfo

@@ -82,7 +82,7 @@ func newPacer(period time.Duration) (*timerfd.Timer, error) {
 		return nil, err
 	}
 	if err := t.Set(period, period); err != nil {
-		_ = t.Close()
+		_ = t.Close() // the Set error is the one to report
 		return nil, err
 	}
 	return t, nil

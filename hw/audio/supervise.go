@@ -120,7 +120,7 @@ func (r *resilient) Close() error {
 	r.mu.Unlock()
 	close(r.quit)
 	<-r.done
-	_ = r.Stop()
+	_ = r.Stop() // never fails: it only removes the consumer
 	r.dropCurrent()
 	return nil
 }

@@ -54,7 +54,7 @@ func New() (*Timer, error) {
 	f := os.NewFile(uintptr(fd), "timerfd") // non-blocking: pollable
 	rc, err := f.SyscallConn()
 	if err != nil {
-		_ = f.Close()
+		_ = f.Close() // the SyscallConn error is the one to report
 		return nil, fmt.Errorf("timerfd: %w", err)
 	}
 	t := &Timer{fd: fd, f: f, rc: rc, due: math.MaxInt64}
