@@ -130,7 +130,7 @@ func (a *app) open(ctx context.Context) error {
 		}
 	}
 	door := intercom.OpenDoorCode(cfg.Door, doorStateDir(cfg, log), time.Now(), log.With("component", "door"))
-	// Device faults reach the intercom's loop (status LED) once it runs.
+	// Device faults reach the intercom (status LED) once it is built.
 	if a.dev, err = op.audio(cfg, a.health.report, log); err != nil {
 		return fmt.Errorf("audio: %w", err)
 	}
@@ -151,6 +151,7 @@ func (a *app) open(ctx context.Context) error {
 		d.Relay = a.relay
 	}
 	a.ic = intercom.New(cfg, d)
+	a.health.set(func(e error) { a.ic.ReportFault("audio", e) })
 	return nil
 }
 
@@ -178,9 +179,10 @@ func (a *app) close() error {
 }
 
 // faultRelay passes device faults on to a handler that is set once the
-// intercom's loop runs; the device may report from its own goroutine at
-// any time. What is reported before the handler is set is kept (the
-// latest report) and passed on when it is set.
+// intercom is built (after the device: the intercom plays through it); the
+// device may report from its own goroutine at any time. What is reported
+// before the handler is set is kept (the latest report) and passed on when
+// it is set.
 type faultRelay struct {
 	mu      sync.Mutex
 	fn      func(error)
@@ -245,7 +247,6 @@ func (a *app) serve(ctx context.Context) error {
 	wg.Add(2)
 	go func() { defer wg.Done(); a.ic.Run(ctx) }()
 	go func() { defer wg.Done(); ctl.Serve(ctx) }()
-	a.health.set(func(e error) { a.ic.ReportFault("audio", e) })
 	select {
 	case <-ctx.Done():
 		return nil

@@ -30,10 +30,11 @@
 //     intercom's state (timers, the dial's cancel, faults, the door code,
 //     the count of door openings) and drives the LEDs, the relay and the
 //     prompts. Every exported method hands its work to the loop through
-//     one channel and waits for the answer within its ctx (ReportFault
-//     waits only until the loop takes it); timers and the dial's goroutine
-//     post their follow-up to the loop the same way. Nothing else takes a
-//     lock on the intercom's state: it has none.
+//     one channel and waits for the answer within its ctx; timers and the
+//     dial's goroutine post their follow-up to the loop the same way.
+//     ReportFault, called from a device's goroutine, never waits: it
+//     leaves the report in a mailbox of 16 that the loop empties. The
+//     intercom's state has no lock: only the loop touches it.
 //   - Every goroutine has an owner. Dials and prompts run in goroutines
 //     that only the loop starts, only while Run's ctx lasts, and that Run
 //     waits for before it returns; work handed to a stopped loop is

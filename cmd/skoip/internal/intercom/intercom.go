@@ -82,6 +82,8 @@ type Intercom struct {
 	inject chan func()
 	// done is closed when the loop stops taking work.
 	done chan struct{}
+	// reports are the fault reports waiting for the loop (ReportFault).
+	reports faultMailbox
 
 	// The loop's own: touched only by functions that run on the loop.
 	root       context.Context // Run's: background work lives in it
@@ -104,7 +106,8 @@ func New(cfg *config.Config, d Deps) *Intercom {
 	}
 	return &Intercom{cfg: cfg, log: d.Log, phone: d.Phone, player: d.Player, buttons: d.Buttons,
 		leds: d.LEDs, relay: d.Relay, sounds: d.Sounds, clock: d.Clock, door: door,
-		faults: map[string]string{}, inject: make(chan func()), done: make(chan struct{})}
+		faults: map[string]string{}, inject: make(chan func()), done: make(chan struct{}),
+		reports: faultMailbox{ready: make(chan struct{}, 1)}}
 }
 
 // SetNotify makes the loop tell the service manager its state and
@@ -137,6 +140,8 @@ func (i *Intercom) Run(ctx context.Context) {
 			i.tell("WATCHDOG=1")
 		case f := <-i.inject:
 			f()
+		case <-i.reports.ready:
+			i.takeReports()
 		case <-ctx.Done():
 			close(i.done)
 			i.stopTimers()

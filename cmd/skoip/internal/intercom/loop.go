@@ -2,6 +2,7 @@ package intercom
 
 import (
 	"context"
+	"sync"
 
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
@@ -117,10 +118,49 @@ func (i *Intercom) Snapshot(ctx context.Context) (Snapshot, error) {
 }
 
 // ReportFault hands a fault of component (err != nil) or its end to the
-// loop, which shows it on the status LEDs. The audio device calls it from
-// its own goroutine; it waits until the loop takes it or has stopped.
+// loop, which logs it and shows it on the status LEDs. The audio device
+// calls it from its own goroutine, so it never waits for the loop: the
+// report goes into a mailbox of at most maxReports (the oldest is dropped
+// when it is full) that the loop empties.
 func (i *Intercom) ReportFault(component string, err error) {
-	i.post(func() { i.setFault(component, err) })
+	i.reports.mu.Lock()
+	if len(i.reports.queue) == maxReports {
+		i.reports.queue = i.reports.queue[1:]
+	}
+	i.reports.queue = append(i.reports.queue, faultReport{component, err})
+	i.reports.mu.Unlock()
+	select {
+	case i.reports.ready <- struct{}{}:
+	default: // the loop has been told already
+	}
+}
+
+// maxReports bounds the fault reports waiting for the loop.
+const maxReports = 16
+
+// faultReport is one ReportFault.
+type faultReport struct {
+	component string
+	err       error
+}
+
+// faultMailbox holds fault reports until the loop takes them: it is not
+// the loop's state but a queue to it, like inject.
+type faultMailbox struct {
+	mu    sync.Mutex
+	queue []faultReport
+	ready chan struct{} // one value: reports are waiting
+}
+
+// takeReports runs on the loop: it shows the waiting reports in order.
+func (i *Intercom) takeReports() {
+	i.reports.mu.Lock()
+	q := i.reports.queue
+	i.reports.queue = nil
+	i.reports.mu.Unlock()
+	for _, r := range q {
+		i.setFault(r.component, r.err)
+	}
 }
 
 // HangLoop blocks the loop until Run's ctx ends: it stops pinging the
