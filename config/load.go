@@ -210,7 +210,7 @@ func typeErr(s string) (line int, key, msg string, ok bool) {
 	if n == 0 {
 		return 0, "", "", false
 	}
-	line, _ = strconv.Atoi(rest[:n])
+	line, _ = strconv.Atoi(rest[:n]) // digits only: past the largest int it gives that int
 	if rest, ok = strings.CutPrefix(rest[n:], ` (last key "`); !ok {
 		return 0, "", "", false
 	}
