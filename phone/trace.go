@@ -80,6 +80,7 @@ func (c *tracedPacketConn) read(b []byte) (int, net.Addr, error) {
 		if !full {
 			return c.PacketConn.ReadFrom(b)
 		}
+		// SetReadDeadline fails only on a closed socket, which ReadFrom reports.
 		_ = c.PacketConn.SetReadDeadline(time.Now().Add(recycleQuiet))
 		n, addr, err := c.PacketConn.ReadFrom(b)
 		_ = c.PacketConn.SetReadDeadline(time.Time{})
