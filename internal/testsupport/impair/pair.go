@@ -20,7 +20,7 @@ func NewPair(cfg Config, target netip.AddrPort) (*Pair, error) {
 	}
 	oa, ob, err := evenPair()
 	if err != nil {
-		_, _ = la.Close(), lb.Close()
+		_, _ = la.Close(), lb.Close() // unused, never written: evenPair's error is the one to report
 		return nil, err
 	}
 	rtcpTarget := netip.AddrPortFrom(target.Addr(), target.Port()+1)
@@ -48,12 +48,12 @@ func evenPair() (*net.UDPConn, *net.UDPConn, error) {
 		}
 		p := port(a)
 		if p%2 != 0 || p == 65535 {
-			_ = a.Close()
+			_ = a.Close() // unused, never written: try another port
 			continue
 		}
 		b, err := listenLocal(p + 1)
 		if err != nil {
-			_ = a.Close()
+			_ = a.Close() // unused, never written: the next port is taken, try another pair
 			continue
 		}
 		return a, b, nil

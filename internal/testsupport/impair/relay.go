@@ -68,7 +68,7 @@ func New(cfg Config, target netip.AddrPort) (*Relay, error) {
 	}
 	o, err := listenLocal(0)
 	if err != nil {
-		_ = l.Close()
+		_ = l.Close() // unused, never written: the listen error is the one to report
 		return nil, err
 	}
 	return newRelay(cfg, l, o, target), nil
@@ -172,7 +172,7 @@ func (r *Relay) sendLoop() {
 		r.stats.Forwarded += uint64(len(due))
 		r.mu.Unlock()
 		for _, it := range due {
-			_, _ = it.via.WriteToUDPAddrPort(it.b, it.dst)
+			_, _ = it.via.WriteToUDPAddrPort(it.b, it.dst) // a failed send is a loss, as on a network
 		}
 		t.Reset(wait)
 		select {
