@@ -120,7 +120,7 @@ func (i *Intercom) SetNotify(notify func(state string)) { i.notify = notify }
 func (i *Intercom) SetWatchdog(d time.Duration) { i.watchdog = d }
 
 // Run handles events and the work handed to it until ctx ends, then stops
-// its timers and waits for its goroutines.
+// its timers and waits for its goroutines. It can be called once.
 func (i *Intercom) Run(ctx context.Context) {
 	i.root = ctx
 	events, unsubscribe := i.phone.Subscribe()
@@ -143,13 +143,7 @@ func (i *Intercom) Run(ctx context.Context) {
 		case <-i.reports.ready:
 			i.takeReports()
 		case <-ctx.Done():
-			close(i.done)
-			i.stopTimers()
-			if i.tidyTimer != nil {
-				i.tidyTimer.Stop()
-			}
-			i.stopRing()
-			i.bg.Wait() // nothing adds to bg now: only the loop starts goroutines
+			i.stop()
 			return
 		case ev, ok := <-events:
 			if !ok {
@@ -170,6 +164,18 @@ func (i *Intercom) Run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// stop refuses further work, stops the timers and the ring and waits for
+// the background goroutines.
+func (i *Intercom) stop() {
+	close(i.done)
+	i.stopTimers()
+	if i.tidyTimer != nil {
+		i.tidyTimer.Stop()
+	}
+	i.stopRing()
+	i.bg.Wait() // nothing adds to bg now: only the loop starts goroutines
 }
 
 func (i *Intercom) tell(state string) {
