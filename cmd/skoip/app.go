@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net/netip"
 	"os"
 	"runtime/debug"
@@ -285,47 +284,4 @@ func closeInto(err *error, what string, close func() error) {
 	if cerr := close(); cerr != nil && *err == nil {
 		*err = fmt.Errorf("%s: close: %w", what, cerr)
 	}
-}
-
-func mediaConfig(cfg *config.Config, log *slog.Logger) media.Config {
-	m := cfg.Media
-	return media.Config{
-		PortMin: m.RTPPorts.First, PortMax: m.RTPPorts.Last,
-		RTPTimeout: m.RTPTimeout.Duration,
-		JitterMin:  m.JitterMin.Duration, JitterMax: m.JitterMax.Duration,
-		VAD: media.VADConfig{Enabled: cfg.VAD.Enabled, ThresholdDB: cfg.VAD.ThresholdDB,
-			MinLevelDB: cfg.VAD.MinLevelDB, Hangover: cfg.VAD.Hangover.Duration},
-		HighPass: cfg.Audio.HighPass, AGC: cfg.Audio.AGC, NoiseGate: cfg.Audio.NoiseGate,
-		CaptureGain:  math.Pow(10, cfg.Audio.CaptureGainDB/20),
-		PlaybackGain: math.Pow(10, cfg.Audio.PlaybackGainDB/20),
-		Logger:       log,
-	}
-}
-
-func phoneConfig(cfg *config.Config, log *slog.Logger) phone.Config {
-	return phone.Config{
-		Listen: cfg.SIP.Listen, Transport: cfg.SIP.Transport, PublicAddr: cfg.SIP.PublicAddress,
-		DeviceName: "skoip", UserAgent: "SKOIP/" + version,
-		Codecs: cfg.Media.Codecs, PTime: cfg.Media.PTime.Duration, DTMF: cfg.Media.DTMF,
-		CN:         cfg.VAD.Enabled, // silence is suppressed only with VAD: then send comfort noise
-		AutoAnswer: cfg.Calls.AutoAnswer, AutoAnswerDelay: cfg.Calls.AutoAnswerDelay.Duration,
-		RingTimeout: cfg.Calls.RingTimeout.Duration, MaxDuration: cfg.Calls.MaxDuration.Duration,
-		Allow: cfg.Calls.Allow,
-		Account: phone.Account{Registrar: cfg.SIP.Account.Registrar, Username: cfg.SIP.Account.Username,
-			Password: cfg.SIP.Account.Password, Expires: cfg.SIP.Account.Expires.Duration},
-		DirectAuth: phone.Credentials{User: cfg.Calls.AuthUser, Password: cfg.Calls.AuthPassword},
-		Fallback:   cfg.Peer.Fallback,
-		Logger:     log,
-	}
-}
-
-// engineMedia adapts *media.Engine to phone.Media.
-type engineMedia struct{ e *media.Engine }
-
-func (m engineMedia) NewStream(local netip.Addr) (phone.Stream, error) {
-	s, err := m.e.NewStream(local)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
 }

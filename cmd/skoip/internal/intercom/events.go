@@ -116,6 +116,9 @@ func (i *Intercom) showDoor(p hw.Pattern) {
 	}
 }
 
+// warnBefore is how long before calls.max_duration the warning prompt plays.
+const warnBefore = 15 * time.Second
+
 // armWarning plays the warning prompt shortly before max_duration ends the call.
 func (i *Intercom) armWarning(ctx context.Context) {
 	max := i.cfg.Calls.MaxDuration.Duration

@@ -37,9 +37,6 @@ type Pulser interface {
 	Pulse(d time.Duration) error
 }
 
-// warnBefore is how long before calls.max_duration the warning prompt plays.
-const warnBefore = 15 * time.Second
-
 // Deps are what an Intercom drives and listens to.
 type Deps struct {
 	Log     *slog.Logger
