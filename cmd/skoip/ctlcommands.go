@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -84,10 +85,24 @@ func (a *app) status(ctx context.Context) (status, error) {
 	if r := a.relay; r != nil {
 		st.Relay = &relayStatus{Active: r.Active(), Pulses: r.Pulses()}
 	}
-	snap, err := a.ic.Snapshot(ctx)
-	st.DoorOpened, st.Faults = snap.DoorOpened, snap.Faults
-	return st, err
+	// The door count and the faults are the loop's: it is asked, but a
+	// hung loop must not silence status, the first thing one reads then.
+	lctx, cancel := context.WithTimeout(ctx, loopAnswer)
+	defer cancel()
+	snap, err := a.ic.Snapshot(lctx)
+	switch {
+	case err == nil:
+		st.DoorOpened, st.Faults = snap.DoorOpened, snap.Faults
+	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
+		st.Faults = map[string]string{"intercom": fmt.Sprintf("the main loop has not answered for %v", loopAnswer)}
+	default:
+		return st, err
+	}
+	return st, nil
 }
+
+// loopAnswer bounds how long status waits for the intercom's loop.
+const loopAnswer = 2 * time.Second
 
 func (a *app) handlers() map[string]control.Handler {
 	ic := a.ic

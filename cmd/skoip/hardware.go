@@ -49,8 +49,7 @@ func openBoard(cfg *config.Config, log *slog.Logger) (*board, error) {
 		log.Debug("LED and button timers on Go timers", "err", err)
 	}
 	if err := brd.open(hwConfig(cfg), clk, log); err != nil {
-		_ = brd.closeClock()
-		return nil, err
+		return nil, errors.Join(err, brd.closeClock())
 	}
 	return brd, nil
 }

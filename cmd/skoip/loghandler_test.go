@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestTraceHandlerPrintsMessagesAsTheSeed(t *testing.T) {
+func TestTraceHandlerPrintsMultiLineMessages(t *testing.T) {
 	var b bytes.Buffer
 	log := slog.New(newTraceHandler(&b, &slog.HandlerOptions{Level: slog.LevelDebug})).With("component", "sip")
 	log.Debug("===== 10.0.0.2:5060 | SIP Sent =====\r\nINVITE sip:10.0.0.2 SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n")

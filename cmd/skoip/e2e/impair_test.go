@@ -38,12 +38,12 @@ func freeEvenPair(t *testing.T) int {
 }
 
 // TestImpairedCall: the same call as TestCallTalkOpenHangup with RTP through
-// media/impair (5% loss, 30 +/- 10 ms delay each way). The relay binds only
+// internal/testsupport/impair (5% loss, 30 +/- 10 ms delay each way). The relay binds only
 // 127.0.0.1, so both units run on loopback; a SIP gateway in the test
 // rewrites the SDP so that the media goes through the relay.
 func TestImpairedCall(t *testing.T) {
 	t.Parallel()
-	t.Log("loopback only: media/impair binds 127.0.0.1")
+	t.Log("loopback only: the impairment relay binds 127.0.0.1")
 	rtp := freeEvenPair(t)
 	lo := host{ip: "127.0.0.1"}
 	inside := startNode(t, "inside", lo, testdata("inside.wav"), settings{
