@@ -81,9 +81,9 @@ func (c *tracedPacketConn) read(b []byte) (int, net.Addr, error) {
 			return c.PacketConn.ReadFrom(b)
 		}
 		// SetReadDeadline fails only on a closed socket, which ReadFrom reports.
-		_ = c.PacketConn.SetReadDeadline(time.Now().Add(recycleQuiet))
+		_ = c.PacketConn.SetReadDeadline(time.Now().Add(recycleQuiet)) // fails only closed: ReadFrom says so
 		n, addr, err := c.PacketConn.ReadFrom(b)
-		_ = c.PacketConn.SetReadDeadline(time.Time{})
+		_ = c.PacketConn.SetReadDeadline(time.Time{}) // likewise
 		if !errors.Is(err, os.ErrDeadlineExceeded) {
 			return n, addr, err
 		}
