@@ -153,9 +153,12 @@
 // table of per-address buckets holds 256 addresses, the oldest evicted.
 // Under 30,000 refused INVITEs at 3,000 a second the heap in use stays
 // under 5 MB (it reached 124 MB before the gate) while a call from an
-// allowed address connects. TCP is not gated (sipgo frames the stream
-// itself): at most 64 connections are open at once, 8 per peer IP, each
-// bounded by sipgo's 64 KB message limit.
+// allowed address connects. TCP messages are not gated one by one (sipgo
+// frames the stream itself): at most 64 connections are open at once, 8
+// per peer IP, and what they send is limited in bytes before sipgo parses
+// it, 8 KiB a second (burst 32 KiB) per peer IP and 16 KiB a second (burst
+// 64 KiB) in all, about 50 requests a second; a connection past that is
+// closed (tcp_budget.go).
 //
 // # Tracing
 //

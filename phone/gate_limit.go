@@ -14,16 +14,21 @@ type bucket struct {
 
 // take spends one token if there is one.
 func (b *bucket) take(now time.Time, rate, burst float64) bool {
+	return b.takeN(now, 1, rate, burst)
+}
+
+// takeN spends n tokens if there are n.
+func (b *bucket) takeN(now time.Time, n, rate, burst float64) bool {
 	if b.last.IsZero() {
 		b.tokens = burst
 	} else if dt := now.Sub(b.last).Seconds(); dt > 0 {
 		b.tokens = min(burst, b.tokens+dt*rate)
 	}
 	b.last = now
-	if b.tokens < 1 {
+	if b.tokens < n {
 		return false
 	}
-	b.tokens--
+	b.tokens -= n
 	return true
 }
 
@@ -52,12 +57,15 @@ func newPerAddr(size int, lim limit) *perAddr {
 }
 
 // take spends one token of ip's bucket.
-func (t *perAddr) take(ip netip.Addr, now time.Time) bool {
+func (t *perAddr) take(ip netip.Addr, now time.Time) bool { return t.takeN(ip, 1, now) }
+
+// takeN spends n tokens of ip's bucket.
+func (t *perAddr) takeN(ip netip.Addr, n float64, now time.Time) bool {
 	s, ok := t.slots[ip]
 	if !ok {
 		s = t.insert(ip)
 	}
-	return s.take(now, t.lim.rate, t.lim.burst)
+	return s.takeN(now, n, t.lim.rate, t.lim.burst)
 }
 
 func (t *perAddr) insert(ip netip.Addr) *addrSlot {

@@ -49,6 +49,7 @@ type Phone struct {
 	tcp    bool           // TCP listener present
 	laddr  sip.Addr       // UDP listening socket, so requests leave from it
 	gate   *gate          // the UDP front door (gate.go); nil without UDP
+	tcpIn  *tcpBudget     // what TCP peers may send (tcp_budget.go)
 	public netip.Addr     // Config.PublicAddr, when set
 }
 
@@ -83,6 +84,7 @@ func New(ctx context.Context, cfg Config, m Media) (*Phone, error) {
 		subs:  make(map[int]chan Event),
 		ready: make(chan struct{}),
 		quit:  make(chan struct{}),
+		tcpIn: newTCPBudget(),
 	}
 	if cfg.PublicAddr != "" {
 		p.public = netip.MustParseAddr(cfg.PublicAddr).Unmap()

@@ -195,14 +195,21 @@ func (c *tracedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// traceStreamRead is sipgo's read filter: it traces stream (TCP) reads; UDP
-// is traced on the socket.
+// traceStreamRead is sipgo's read filter: it traces stream (TCP) reads
+// (UDP is traced on the socket) and spends them from the TCP byte budget;
+// a connection past it is closed.
 func (p *Phone) traceStreamRead(info sip.TransportReadProps, data []byte) ([]byte, error) {
 	if p.stopping() {
 		return nil, nil
 	}
 	if info.Transport != "UDP" && info.RemoteAddr != nil {
 		p.trace(info.RemoteAddr.String(), false, data)
+		ap, _ := netip.ParseAddrPort(info.RemoteAddr.String()) // an invalid address shares one budget
+		if err := p.tcpIn.spend(ap.Addr().Unmap(), len(data), time.Now()); err != nil {
+			p.warnLimited("TCP connection closed: over its byte budget", "from", info.RemoteAddr.String(),
+				"per_ip_bytes_per_s", tcpPerIP.rate, "all_bytes_per_s", tcpAll.rate)
+			return nil, err
+		}
 	}
 	return data, nil
 }
