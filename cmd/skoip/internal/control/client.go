@@ -21,11 +21,14 @@ func Request(ctx context.Context, sock, line string) (string, error) {
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
 	defer stop()
-	if _, err := fmt.Fprintf(conn, "%s\n", line); err != nil {
-		return "", fmt.Errorf("ctl: %w", err)
-	}
+	// A server that refuses the connection (busy) may answer and close
+	// before the line is written: its reply is still there to read.
+	_, werr := fmt.Fprintf(conn, "%s\n", line)
 	r := bufio.NewReader(conn)
 	reply, err := r.ReadString('\n')
+	if err != nil && werr != nil {
+		return "", fmt.Errorf("ctl: %w", werr)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("ctl: no answer: %w", ctx.Err())
