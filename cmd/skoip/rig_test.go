@@ -36,52 +36,12 @@ type rig struct {
 	path    string // the control socket
 }
 
-// rigConfig has a door code, a warning before max_duration, LEDs and a
-// button of each action.
-const rigConfig = `
-[peer]
-address = "10.0.0.2"
-[door]
-code = "1234"
-pulse = "2s"
-[calls]
-max_duration = "2m"
-[[leds]]
-name = "status"
-pin = "GPIO22"
-show = "status"
-[[leds]]
-name = "call"
-pin = "GPIO23"
-show = "call"
-[[leds]]
-name = "door"
-pin = "GPIO20"
-show = "door"
-[[buttons]]
-name = "call"
-pin = "GPIO5"
-action = "call"
-[[buttons]]
-name = "answer"
-pin = "GPIO6"
-action = "answer"
-[[buttons]]
-name = "open"
-pin = "GPIO13"
-action = "open"
-[[buttons]]
-name = "toggle"
-pin = "GPIO19"
-action = "toggle"
-`
-
 // newRig runs the rig until the test ends. With simulated, presses go
 // through simulated GPIO lines as on a PC; else they run the button's
 // action on the loop, as on real GPIO.
 func newRig(t *testing.T, simulated bool) *rig {
 	t.Helper()
-	cfg, err := config.Parse("t.toml", []byte(rigConfig))
+	cfg, err := config.Parse("t.toml", []byte(intercomtest.Config))
 	if err != nil {
 		t.Fatal(err)
 	}
