@@ -1,0 +1,45 @@
+package stoi
+
+import (
+	"math"
+	"math/bits"
+)
+
+// fft transforms re+j*im in place (forward when inverse is false); the
+// length must be a power of two. The inverse is not scaled by 1/n.
+func fft(re, im []float64, inverse bool) {
+	n := len(re)
+	shift := 64 - uint(bits.TrailingZeros(uint(n)))
+	for i := 1; i < n; i++ {
+		if j := int(bits.Reverse64(uint64(i)) >> shift); j > i {
+			re[i], re[j] = re[j], re[i]
+			im[i], im[j] = im[j], im[i]
+		}
+	}
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	for size := 2; size <= n; size <<= 1 {
+		half := size / 2
+		step := sign * 2 * math.Pi / float64(size)
+		for k := 0; k < half; k++ {
+			wr, wi := math.Cos(step*float64(k)), math.Sin(step*float64(k))
+			for i := k; i < n; i += size {
+				j := i + half
+				tr := wr*re[j] - wi*im[j]
+				ti := wr*im[j] + wi*re[j]
+				re[j], im[j] = re[i]-tr, im[i]-ti
+				re[i], im[i] = re[i]+tr, im[i]+ti
+			}
+		}
+	}
+}
+
+// nextPow2 returns the smallest power of two >= n (and >= 1).
+func nextPow2(n int) int {
+	if n <= 1 {
+		return 1
+	}
+	return 1 << bits.Len(uint(n-1))
+}
