@@ -107,6 +107,7 @@ const (
 	BackendFile     = "file"
 	BackendLoopback = "loopback"
 	BackendNull     = "null"
+	BackendRoom     = "room"
 )
 
 // Audio is the sound device and the microphone's enhancement.
@@ -121,6 +122,58 @@ type Audio struct {
 	HighPass       bool     `toml:"high_pass"`
 	AGC            bool     `toml:"agc"`
 	NoiseGate      bool     `toml:"noise_gate"`
+	EchoCancel     bool     `toml:"echo_cancel"`
+	EchoTail       Duration `toml:"echo_tail"`
+	NoiseSuppress  string   `toml:"noise_suppress"`
+	HalfDuplex     bool     `toml:"half_duplex"`
+	Room           Room     `toml:"room"`
+}
+
+// Noise suppression levels (audio.noise_suppress).
+const (
+	NoiseOff      = "off"
+	NoiseLow      = "low"
+	NoiseModerate = "moderate"
+	NoiseHigh     = "high"
+	NoiseVeryHigh = "very_high"
+)
+
+// Generated noises of the simulated room (audio.room.noise); anything else
+// non-empty is a WAV file.
+const (
+	RoomNoiseWhite   = "white"
+	RoomNoisePink    = "pink"
+	RoomNoiseBabble  = "babble"
+	RoomNoiseTraffic = "traffic"
+)
+
+// Room is the simulated door box of audio.backend = "room": what the
+// microphone captures is the talker, plus noise, plus what the speaker
+// played passed through an echo path.
+type Room struct {
+	Delay        Duration `toml:"delay"`
+	T60          Duration `toml:"t60"`
+	EchoGainDB   float64  `toml:"echo_gain_db"`
+	Clip         float64  `toml:"clip"`
+	DriftPPM     float64  `toml:"drift_ppm"`
+	ChangeAt     Duration `toml:"change_at"`
+	ChangeGainDB float64  `toml:"change_gain_db"`
+	Talker       string   `toml:"talker"`
+	TalkerLoop   bool     `toml:"talker_loop"`
+	TalkerGainDB float64  `toml:"talker_gain_db"`
+	Noise        string   `toml:"noise"`
+	SNRDB        float64  `toml:"snr_db"`
+	Seed         int64    `toml:"seed"`
+}
+
+// NoiseIsFile reports whether audio.room.noise names a WAV file rather
+// than a generated noise.
+func (r Room) NoiseIsFile() bool {
+	switch r.Noise {
+	case "", RoomNoiseWhite, RoomNoisePink, RoomNoiseBabble, RoomNoiseTraffic:
+		return false
+	}
+	return true
 }
 
 // Media is RTP and the codecs.

@@ -102,6 +102,14 @@ func TestRelativeSoundPathsFollowTheConfigFile(t *testing.T) {
 	if cfg.Sounds.Doorbell != filepath.Join(dir, "bell.wav") {
 		t.Errorf("doorbell = %q", cfg.Sounds.Doorbell)
 	}
+	room := "[audio]\nbackend = \"room\"\n[audio.room]\ntalker = \"bell.wav\"\nnoise = \"bell.wav\"\n"
+	cfg, err = Parse(filepath.Join(dir, "skoip.toml"), []byte(room))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Audio.Room; r.Talker != filepath.Join(dir, "bell.wav") || r.Noise != r.Talker {
+		t.Errorf("room talker %q, noise %q", r.Talker, r.Noise)
+	}
 }
 
 func TestFourProblemsAtOnce(t *testing.T) {

@@ -14,10 +14,11 @@
 // MaxKeyParts (4) parts, and arrays and inline tables to MaxNesting (4)
 // levels, the shapes that made the decoder take seconds and gigabytes.
 //
-// The files the configuration names for SKOIP to read ([sounds] and, with
-// audio.backend = "file", audio.capture) are checked by media/wav exactly
+// The files the configuration names for SKOIP to read ([sounds]; with
+// audio.backend = "file", audio.capture; with "room", audio.room.talker and
+// a recorded audio.room.noise) are checked by media/wav exactly
 // as `skoip run` opens them (files.go): regular files of at most 32 MiB,
 // whole structure checked against the real size, a prompt at most 60 s,
-// the distinct prompts at most 180 s together, a capture file at most
-// 5 minutes.
+// the distinct prompts at most 180 s together, a capture, talker or noise
+// file at most 5 minutes.
 package config

@@ -21,6 +21,9 @@ func checkFiles(c *checker, cfg *Config) {
 		}
 	}
 	a := &cfg.Audio
+	if a.Backend == BackendRoom {
+		checkRoomFiles(c, &a.Room)
+	}
 	if a.Backend != BackendFile {
 		return
 	}
@@ -33,6 +36,17 @@ func checkFiles(c *checker, cfg *Config) {
 		c.bad("audio.playback", "must name the WAV file to write with backend \"file\"")
 	} else if st, err := os.Stat(a.Playback); err == nil && st.Mode()&(os.ModeNamedPipe|os.ModeSocket|os.ModeDir) != 0 {
 		c.bad("audio.playback", "%q is %s; want a file to write (or /dev/null)", a.Playback, wav.FileKind(st.Mode()))
+	}
+}
+
+// checkRoomFiles checks the simulated room's talker and noise recordings,
+// read like a capture file.
+func checkRoomFiles(c *checker, r *Room) {
+	if r.Talker != "" {
+		c.err("audio.room.talker", openWAV(wav.CaptureBudget(), r.Talker))
+	}
+	if r.NoiseIsFile() {
+		c.err("audio.room.noise", openWAV(wav.CaptureBudget(), r.Noise))
 	}
 }
 

@@ -251,13 +251,26 @@ func resolvePaths(cfg *Config, name string) {
 			*p.path = filepath.Join(dir, *p.path)
 		}
 	}
-	if cfg.Audio.Backend == BackendFile {
-		for _, p := range []*string{&cfg.Audio.Capture, &cfg.Audio.Playback} {
-			if *p != "" && !filepath.IsAbs(*p) {
-				*p = filepath.Join(dir, *p)
-			}
+	for _, p := range audioPaths(&cfg.Audio) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
 		}
 	}
+}
+
+// audioPaths are the files the audio backend reads or writes: capture and
+// playback of "file", the talker and a recorded noise of "room".
+func audioPaths(a *Audio) []*string {
+	switch a.Backend {
+	case BackendFile:
+		return []*string{&a.Capture, &a.Playback}
+	case BackendRoom:
+		if a.Room.NoiseIsFile() {
+			return []*string{&a.Room.Talker, &a.Room.Noise}
+		}
+		return []*string{&a.Room.Talker}
+	}
+	return nil
 }
 
 type soundPath struct {

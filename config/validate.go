@@ -125,7 +125,7 @@ func checkDoor(c *checker, d *Door) {
 }
 
 func checkAudio(c *checker, a *Audio) {
-	c.oneOf("audio.backend", a.Backend, BackendALSA, BackendFile, BackendLoopback, BackendNull)
+	c.oneOf("audio.backend", a.Backend, BackendALSA, BackendFile, BackendLoopback, BackendNull, BackendRoom)
 	switch a.Backend {
 	case BackendFile: // the files: checkFiles
 	case BackendALSA:
@@ -141,6 +141,29 @@ func checkAudio(c *checker, a *Audio) {
 	c.duration("audio.period", a.Period, 5*time.Millisecond, 100*time.Millisecond)
 	c.number("audio.capture_gain_db", a.CaptureGainDB, -30, 30)
 	c.number("audio.playback_gain_db", a.PlaybackGainDB, -30, 30)
+	c.duration("audio.echo_tail", a.EchoTail, 50*time.Millisecond, 500*time.Millisecond)
+	c.oneOf("audio.noise_suppress", a.NoiseSuppress, NoiseOff, NoiseLow, NoiseModerate, NoiseHigh, NoiseVeryHigh)
+	if a.Backend == BackendRoom {
+		checkRoom(c, &a.Room)
+	}
+}
+
+// checkRoom checks the simulated room's numbers (its files: checkFiles).
+func checkRoom(c *checker, r *Room) {
+	c.duration("audio.room.delay", r.Delay, 0, 500*time.Millisecond)
+	if r.T60.err != nil || r.T60.Duration != 0 {
+		c.duration("audio.room.t60", r.T60, 100*time.Millisecond, time.Second)
+	}
+	c.number("audio.room.echo_gain_db", r.EchoGainDB, -40, 20)
+	c.number("audio.room.clip", r.Clip, 0, 20)
+	c.number("audio.room.drift_ppm", r.DriftPPM, -1000, 1000)
+	c.duration("audio.room.change_at", r.ChangeAt, 0, 24*time.Hour)
+	c.number("audio.room.change_gain_db", r.ChangeGainDB, -20, 20)
+	c.number("audio.room.talker_gain_db", r.TalkerGainDB, -40, 20)
+	c.number("audio.room.snr_db", r.SNRDB, -20, 60)
+	if r.Seed < 0 {
+		c.bad("audio.room.seed", "%d is negative", r.Seed)
+	}
 }
 
 // Codecs lists the codec names media.codecs accepts.
