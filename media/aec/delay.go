@@ -12,6 +12,7 @@ const (
 	estGuard     = 10   // blocks around the peak left out of the ratio
 	estFirst     = 2    // agreeing decisions for the first lock
 	estMove      = 4    // agreeing decisions to move a lock
+	estBeat      = 1.2  // a move's peak over the correlation at the locked lag
 )
 
 // delayEstimator finds the bulk delay between the loudspeaker and the
@@ -95,10 +96,18 @@ func (d *delayEstimator) decide() {
 	if !d.locked {
 		need = estFirst
 	}
+	if d.agree >= need && d.locked && abs(best-d.lag()) > 1 && d.norm(best, d.c[best]) < estBeat*d.norm(d.lag(), d.c[d.lag()]) {
+		return // not clearly better than the locked lag
+	}
 	if d.agree >= need {
 		d.locked = true
 		d.delay = d.refine(best) * float64(d.ref.blk)
 	}
+}
+
+// lag is the locked delay's nearest lag.
+func (d *delayEstimator) lag() int {
+	return min(int(d.delay/float64(d.ref.blk)+0.5), d.lags-1)
 }
 
 // peak returns the lag of the largest normalised correlation when it

@@ -17,6 +17,7 @@ type engineParams struct {
 	rate, frame, tail int // Hz, samples per 10 ms, filter length in samples
 	echo              bool
 	noiseDB           int // 0 = off
+	sup, supActive    int // residual echo suppression, dB: far end alone, double talk
 }
 
 // newEngine builds the engine named by cfg.Engine.

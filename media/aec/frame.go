@@ -4,23 +4,25 @@ import "time"
 
 // process handles one 10 ms frame in place.
 func (p *Processor) process(mic []int16) {
-	micMS := energy(mic)
-	far := false
+	micMS, refMS := energy(mic), 0.0
 	if p.cfg.EchoCancel {
 		p.keepRefInStep()
 		p.est.mic.push(mic)
 		p.est.advance()
 		p.align()
 		p.ring.read(p.refBuf, p.micPos-p.feed)
-		far = energy(p.refBuf) > activeLevel
+		refMS = energy(p.refBuf)
 	}
 	p.eng.process(mic, p.refBuf, p.outBuf)
 	copy(mic, p.outBuf)
 	p.micPos += int64(p.frame)
+	if p.cfg.EchoCancel {
+		p.gate.apply(mic, energy(mic), refMS)
+	}
 	outMS := energy(mic)
 	floor := p.floor.update(micMS)
 	p.cn.fill(mic, outMS, floor)
-	p.publish(micMS, outMS, floor, far)
+	p.publish(micMS, outMS, floor, refMS > activeLevel)
 }
 
 // keepRefInStep pads a late reference with silence (a stopped or reopened

@@ -35,6 +35,7 @@ type Processor struct {
 	erle           erleMeter
 	floor          noiseFloor
 	cn             comfortNoise
+	gate           residualGate
 	stats          statsBox
 	closed         bool
 }
@@ -47,7 +48,8 @@ func New(cfg Config) (*Processor, error) {
 	cfg = cfg.withDefaults()
 	frame := cfg.Rate / 100
 	tail, maxDelay := samples(cfg.Tail, cfg.Rate), samples(cfg.MaxDelay, cfg.Rate)
-	eng, err := newEngine(cfg.Engine, engineParams{rate: cfg.Rate, frame: frame, tail: tail, echo: cfg.EchoCancel, noiseDB: cfg.NoiseSuppress})
+	eng, err := newEngine(cfg.Engine, engineParams{rate: cfg.Rate, frame: frame, tail: tail, echo: cfg.EchoCancel, noiseDB: cfg.NoiseSuppress,
+		sup: speexEchoSuppress, supActive: speexEchoSuppressActive})
 	if err != nil {
 		return nil, fmt.Errorf("aec.New: %s: %w", cfg.Engine, err)
 	}
@@ -60,6 +62,7 @@ func New(cfg Config) (*Processor, error) {
 		refBuf: make([]int16, frame), outBuf: make([]int16, frame), zeros: make([]int16, frame),
 		fifo: newFramer(frame),
 		cn:   newComfortNoise(cfg.NoiseSuppress),
+		gate: newResidualGate(),
 	}
 	p.erle.reset()
 	return p, nil
@@ -117,6 +120,7 @@ func (p *Processor) resync() {
 // restart resets the canceller's filter and counts a re-convergence.
 func (p *Processor) restart() {
 	p.eng.reset()
+	p.gate.reset()
 	p.erle.reset()
 	p.stats.converged.Store(false)
 	p.stats.resets.Add(1)

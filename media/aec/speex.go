@@ -85,7 +85,7 @@ type speexEngine struct {
 
 func newSpeex(ep engineParams) (engine, error) {
 	s := C.skoip_speex_new(C.int(ep.frame), C.int(ep.tail), C.int(ep.rate),
-		boolInt(ep.echo), C.int(ep.noiseDB), speexEchoSuppress, speexEchoSuppressActive)
+		boolInt(ep.echo), C.int(ep.noiseDB), C.int(ep.sup), C.int(ep.supActive))
 	if s == nil {
 		return nil, ErrInit
 	}
