@@ -8,30 +8,37 @@ import (
 
 // AGCConfig sets up an automatic gain control.
 type AGCConfig struct {
-	TargetDB    float64       // RMS level aimed at, dBFS (e.g. -20)
+	TargetDB    float64       // RMS level of active speech aimed at, dBFS (e.g. -20)
 	MaxGainDB   float64       // most amplification (e.g. 24)
 	MinGainDB   float64       // most attenuation (e.g. -20)
 	LimitDB     float64       // peak ceiling of the output, dBFS (e.g. -1); never exceeded
-	HoldBelowDB float64       // frames quieter than this leave the gain alone (e.g. -55)
-	Attack      time.Duration // time constant for lowering the gain (e.g. 10ms)
-	Release     time.Duration // time constant for raising the gain (e.g. 400ms)
+	HoldBelowDB float64       // frames quieter than this are pauses: they leave level and gain alone (e.g. -55)
+	PauseDB     float64       // frames this far under the speech level are pauses too, dB (e.g. 20)
+	Window      time.Duration // how long the speech level is averaged over (e.g. 2s)
+	Attack      time.Duration // time constant for lowering the gain (e.g. 1s); peaks are the limiter's job
+	Release     time.Duration // time constant for raising the gain (e.g. 500ms)
 }
 
 // DefaultAGCConfig is a speech AGC for a door intercom microphone.
 func DefaultAGCConfig() AGCConfig {
 	return AGCConfig{
-		TargetDB: -20, MaxGainDB: 24, MinGainDB: -20, LimitDB: -1, HoldBelowDB: -55,
-		Attack: 10 * time.Millisecond, Release: 400 * time.Millisecond,
+		TargetDB: -20, MaxGainDB: 24, MinGainDB: -20, LimitDB: -1,
+		HoldBelowDB: -55, PauseDB: 20, Window: 2 * time.Second,
+		Attack: time.Second, Release: 500 * time.Millisecond,
 	}
 }
 
-// AGC brings speech to a target level: it measures each frame's RMS, moves
-// its gain towards target-level (down quickly, up slowly), and passes the
-// result through a peak limiter with instant attack, so that no output
-// sample exceeds the ceiling.
+// AGC brings speech to a target level without changing its envelope: it
+// measures the level of active speech over a long window, moves its gain
+// slowly towards target-level, interpolates that gain sample by sample,
+// and passes the result through a peak limiter with instant attack, so
+// that no output sample exceeds the ceiling. Syllables and pauses keep
+// their relative levels; only the talker's level is corrected.
 type AGC struct {
 	cfg    AGCConfig
 	rate   float64
+	power  float64 // mean square of active speech, full scale = 1
+	frames float64 // active frames averaged so far, while warming up
 	gainDB float64
 	gain   float32 // linear gain applied at the end of the last frame
 	limit  float32 // ceiling in sample units
@@ -44,8 +51,8 @@ const limiterRelease = 50 * time.Millisecond
 
 // NewAGC returns an AGC for frames at rate Hz.
 func NewAGC(rate int, cfg AGCConfig) (*AGC, error) {
-	if rate <= 0 || cfg.Attack <= 0 || cfg.Release <= 0 || cfg.LimitDB > 0 ||
-		cfg.MinGainDB > cfg.MaxGainDB || cfg.TargetDB >= cfg.LimitDB {
+	if rate <= 0 || cfg.Attack <= 0 || cfg.Release <= 0 || cfg.Window <= 0 || cfg.PauseDB < 0 ||
+		cfg.LimitDB > 0 || cfg.MinGainDB > cfg.MaxGainDB || cfg.TargetDB >= cfg.LimitDB {
 		return nil, fmt.Errorf("dsp.NewAGC %+v at %d Hz: %w", cfg, rate, ErrConfig)
 	}
 	a := &AGC{cfg: cfg, rate: float64(rate)}
@@ -55,18 +62,30 @@ func NewAGC(rate int, cfg AGCConfig) (*AGC, error) {
 	return a, nil
 }
 
-// Reset returns to unity gain.
-func (a *AGC) Reset() { a.gainDB, a.gain, a.lim = 0, 1, 1 }
+// Reset returns to unity gain and forgets the speech level.
+func (a *AGC) Reset() { a.gainDB, a.gain, a.lim, a.power, a.frames = 0, 1, 1, 0, 0 }
 
 // GainDB returns the current AGC gain (before the limiter), in dB.
 func (a *AGC) GainDB() float64 { return a.gainDB }
+
+// LevelDB returns the measured level of active speech, dBFS (SilenceDB
+// before any).
+func (a *AGC) LevelDB() float64 {
+	if a.frames == 0 {
+		return SilenceDB
+	}
+	return 10 * math.Log10(a.power)
+}
 
 // Process applies the AGC to frame in place.
 func (a *AGC) Process(frame []int16) {
 	if len(frame) == 0 {
 		return
 	}
-	a.update(LevelDB(frame), float64(len(frame))/a.rate)
+	dur := float64(len(frame)) / a.rate
+	if a.measure(LevelDB(frame), dur) {
+		a.steer(dur)
+	}
 	from, to := a.gain, float32(DBToGain(a.gainDB))
 	step := (to - from) / float32(len(frame))
 	g := from
@@ -77,12 +96,27 @@ func (a *AGC) Process(frame []int16) {
 	a.gain = to
 }
 
-// update moves the gain towards the one that brings level to the target.
-func (a *AGC) update(level, dur float64) {
-	if level < a.cfg.HoldBelowDB {
-		return
+// measure adds a frame at level dBFS lasting dur seconds to the speech
+// level, unless it is a pause; it reports whether it did. The level is the
+// mean square over the frames so far until they fill the window, then an
+// exponential average with the window as its time constant.
+func (a *AGC) measure(level, dur float64) bool {
+	if level < a.cfg.HoldBelowDB || (a.frames > 0 && level < a.LevelDB()-a.cfg.PauseDB) {
+		return false
 	}
-	want := math.Max(a.cfg.MinGainDB, math.Min(a.cfg.MaxGainDB, a.cfg.TargetDB-level))
+	k := 1 - math.Exp(-dur/a.cfg.Window.Seconds())
+	if a.frames < 1/k {
+		a.frames++
+		k = 1 / a.frames
+	}
+	a.power += (math.Pow(10, level/10) - a.power) * k
+	return true
+}
+
+// steer moves the gain towards the one that brings the speech level to
+// the target.
+func (a *AGC) steer(dur float64) {
+	want := math.Max(a.cfg.MinGainDB, math.Min(a.cfg.MaxGainDB, a.cfg.TargetDB-a.LevelDB()))
 	tau := a.cfg.Release.Seconds()
 	if want < a.gainDB {
 		tau = a.cfg.Attack.Seconds()

@@ -62,21 +62,55 @@ func TestAGCLimitsLoudSignal(t *testing.T) {
 	const rate = 8000
 	cfg := DefaultAGCConfig()
 	agc, _ := NewAGC(rate, cfg)
-	// Two seconds of quiet speech let the gain climb to about +20 dB, then a
-	// full-scale burst arrives: the limiter must hold it under the ceiling.
-	x := append(voiced(rate, -40, 2*rate), voiced(rate, -1, rate)...)
+	// Two seconds of quiet speech let the gain climb to about +20 dB, then
+	// full-scale speech arrives. The gain comes down at the AGC's slow pace
+	// (a fast gain would follow syllables and cost intelligibility), so the
+	// limiter alone must hold every peak under the ceiling until it has.
+	x := append(voiced(rate, -40, 2*rate), voiced(rate, -1, 5*rate)...)
 	levels := runFrames(x, rate, agc.Process)
 	limit := int(math.Floor(32767 * DBToGain(cfg.LimitDB)))
 	if m := maxAbs(x); m > limit {
 		t.Errorf("peak %d exceeds the limit %d", m, limit)
 	}
+	t.Logf("level 0.1, 1, 2, 3, 5 s into the burst: %.1f %.1f %.1f %.1f %.1f dBFS; gain %.1f dB",
+		levels[105], levels[150], levels[200], levels[250], levels[349], agc.GainDB())
 	if agc.GainDB() > -15 {
-		t.Errorf("gain %.1f dB after a loud second, want about -19", agc.GainDB())
+		t.Errorf("gain %.1f dB after 5 loud seconds, want about -19", agc.GainDB())
 	}
-	for i, l := range levels[100+10:] { // 200 ms after the burst began
+	for i, l := range levels[300:] { // the last second
 		if l < -22 || l > -18 {
-			t.Fatalf("frame %d ms into the burst: %.1f dBFS, want -20 +/- 2", (10+i)*20, l)
+			t.Fatalf("frame %d ms into the burst: %.1f dBFS, want -20 +/- 2", 4000+i*20, l)
 		}
+	}
+}
+
+// The gain follows the talker's level, not the syllables: speech that
+// swings by 30 dB four times a second keeps a steady gain once the level
+// is known, so syllables and pauses keep their relative levels; the
+// quiet quarters (pauses, more than PauseDB under the speech level) do not
+// count in the level.
+func TestAGCKeepsEnvelope(t *testing.T) {
+	const rate = 8000
+	agc, _ := NewAGC(rate, DefaultAGCConfig())
+	x := voiced(rate, -30, 6*rate)
+	for i := range x { // 125 ms loud, 125 ms 30 dB quieter
+		if i/(rate/8)%2 == 1 {
+			x[i] /= 32
+		}
+	}
+	var lo, hi float64 = 100, -100
+	for i := 0; i+160 <= len(x); i += 160 {
+		agc.Process(x[i : i+160])
+		if i >= 3*rate {
+			lo, hi = min(lo, agc.GainDB()), max(hi, agc.GainDB())
+		}
+	}
+	t.Logf("gain over the last 3 s: %.2f to %.2f dB (level %.1f dBFS)", lo, hi, agc.LevelDB())
+	if hi-lo > 0.5 {
+		t.Errorf("gain moved by %.2f dB within steady speech, want < 0.5", hi-lo)
+	}
+	if l := agc.LevelDB(); l < -31.5 || l > -28.5 {
+		t.Errorf("speech level %.1f dBFS, want the loud parts' -30 (pauses left out)", l)
 	}
 }
 
@@ -95,5 +129,10 @@ func TestAGCConfig(t *testing.T) {
 	cfg.LimitDB = 3
 	if _, err := NewAGC(8000, cfg); !errors.Is(err, ErrConfig) {
 		t.Errorf("limit above full scale: err = %v, want ErrConfig", err)
+	}
+	cfg = DefaultAGCConfig()
+	cfg.Window = 0
+	if _, err := NewAGC(8000, cfg); !errors.Is(err, ErrConfig) {
+		t.Errorf("no level window: err = %v, want ErrConfig", err)
 	}
 }

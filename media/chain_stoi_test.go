@@ -1,0 +1,128 @@
+package media
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/skoip/skoip/internal/testsupport/stoi"
+	"github.com/skoip/skoip/media/dsp"
+	"github.com/skoip/skoip/media/wav"
+)
+
+// chainTalker reads a test talker from testdata/e2e (8 kHz mono).
+func chainTalker(t *testing.T, name string) []int16 {
+	t.Helper()
+	a, err := wav.ReadFile(filepath.Join("..", "testdata", "e2e", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Rate != codecRate {
+		t.Fatalf("%s: %d Hz, want %d", name, a.Rate, codecRate)
+	}
+	return a.Samples
+}
+
+// chainActiveDB is the RMS level, dBFS, over the 20 ms frames of x that
+// are no more than 30 dB under its loudest frame.
+func chainActiveDB(x []int16) float64 {
+	const n = codecRate / 50
+	loudest := dsp.SilenceDB
+	for i := 0; i+n <= len(x); i += n {
+		loudest = max(loudest, dsp.LevelDB(x[i:i+n]))
+	}
+	var sum float64
+	var count int
+	for i := 0; i+n <= len(x); i += n {
+		if dsp.LevelDB(x[i:i+n]) >= loudest-30 {
+			for _, v := range x[i : i+n] {
+				sum += float64(v) * float64(v)
+			}
+			count += n
+		}
+	}
+	return 10 * math.Log10(sum/float64(count)/(32768*32768))
+}
+
+// chainAtLevel returns x scaled so that its active level is db dBFS.
+func chainAtLevel(x []int16, db float64) []int16 {
+	g := dsp.DBToGain(db - chainActiveDB(x))
+	y := make([]int16, len(x))
+	for i, v := range x {
+		y[i] = int16(math.Max(-32768, math.Min(32767, math.Round(g*float64(v)))))
+	}
+	return y
+}
+
+// chainRun runs x through a capture chain built from cfg in 20 ms
+// frames and returns the output.
+func chainRun(t *testing.T, cfg Config, x []int16) []int16 {
+	t.Helper()
+	c, err := newCapture(cfg.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = codecRate / 50
+	y := append([]int16(nil), x...)
+	for i := 0; i+n <= len(y); i += n {
+		c.process(y[i : i+n])
+	}
+	return y[:len(y)/n*n]
+}
+
+// The capture chain keeps clean speech intelligible while it levels the
+// talker: each stage alone and the whole chain score STOI >= 0.99 against
+// their input for both test talkers at -40, -26 and -10 dBFS (STOI ignores
+// a constant gain, so the AGC's levelling costs nothing; gain that moves
+// within words, clipping and chopped word tails do), and with the AGC the
+// active speech level after the first 2 s lands within 3 dB of its -20
+// dBFS target.
+//
+// Measured (door.wav / inside.wav), worst of the three levels:
+//
+//	stage                  before         after
+//	high-pass 100 Hz       0.9950/0.9913  0.9973/0.9945 (at -10 dBFS; 0.9988 at -26)
+//	noise gate             0.9975/0.9961  0.9992/0.9991 (at -40 dBFS)
+//	AGC                    0.9294/0.9429  0.9983/0.9950
+//	high-pass + gate + AGC 0.9273/0.9369  0.9959/0.9930
+//
+// Before, the AGC followed each 20 ms frame's level (10 ms attack, 400 ms
+// release) and so flattened the syllables; it now follows the level of
+// active speech over 2 s with slow gain changes, and leaves peaks to its
+// limiter.
+func TestCaptureChainSTOI(t *testing.T) {
+	const target = -20.0 // dsp.DefaultAGCConfig().TargetDB
+	stages := []struct {
+		name string
+		cfg  Config
+	}{
+		{"high-pass", Config{HighPass: true}},
+		{"gate", Config{NoiseGate: true}},
+		{"AGC", Config{AGC: true}},
+		{"high-pass+AGC", Config{HighPass: true, AGC: true}},
+		{"high-pass+gate+AGC", Config{HighPass: true, NoiseGate: true, AGC: true}},
+	}
+	for _, name := range []string{"door.wav", "inside.wav"} {
+		src := chainTalker(t, name)
+		for _, level := range []float64{-40, -26, -10} {
+			in := chainAtLevel(src, level)
+			for _, s := range stages {
+				out := chainRun(t, s.cfg, in)
+				d, err := stoi.Int16(in[:len(out)], out, codecRate)
+				if err != nil {
+					t.Fatal(err)
+				}
+				settled := chainActiveDB(out[2*codecRate:])
+				t.Logf("%s at %+.0f dBFS, %-18s STOI %.4f, out %.1f dBFS (%.1f after 2 s)",
+					name, level, s.name, d, chainActiveDB(out), settled)
+				if d < 0.99 {
+					t.Errorf("%s at %+.0f dBFS through %s: STOI %.4f, want >= 0.99", name, level, s.name, d)
+				}
+				if s.cfg.AGC && math.Abs(settled-target) > 3 {
+					t.Errorf("%s at %+.0f dBFS through %s: %.1f dBFS after 2 s, want %.0f +/- 3",
+						name, level, s.name, settled, target)
+				}
+			}
+		}
+	}
+}
