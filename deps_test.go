@@ -45,7 +45,7 @@ func layer(rel string) (string, bool) {
 	switch {
 	case rel == "":
 		return "", true
-	case rel == "media/wav", rel == "media/dsp":
+	case rel == "media/wav", rel == "media/dsp", rel == "media/room":
 		return "leaf", true
 	case strings.HasPrefix(rel, "internal/testsupport/"):
 		return "testsupport", true

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/hw"
+	"github.com/skoip/skoip/media/room"
 )
 
 // Backend names accepted in Config.Backend.
@@ -13,6 +14,7 @@ const (
 	BackendFile     = "file"
 	BackendLoopback = "loopback"
 	BackendNull     = "null"
+	BackendRoom     = "room"
 )
 
 // DefaultPeriod is the period used when Config.Period is 0.
@@ -23,14 +25,17 @@ const DefaultSampleRate = 8000
 
 // Config selects and sets up an audio device.
 type Config struct {
-	Backend string // "alsa", "file", "loopback" or "null"
+	Backend string // "alsa", "file", "loopback", "null" or "room"
 	// Capture and Playback: ALSA PCM names ("default", "plughw:CARD=Device,DEV=0"; "" = "default";
 	// "none" = no such direction) for "alsa", WAV paths for "file" ("" = silence in, or output discarded).
 	Capture, Playback string
 	SampleRate        int           // 8000, 16000, 44100 or 48000; 0 = 8000
 	Period            time.Duration // callback period; 0 = 10 ms; must be a whole number of samples
+	// Room is the simulated room of the "room" backend (required there,
+	// ignored elsewhere); its Rate is taken from SampleRate.
+	Room *room.Config
 
-	// Clock paces the file, loopback and null backends and times the alsa
+	// Clock paces the file, loopback, null and room backends and times the alsa
 	// backend's watchdog and reopen backoff; nil = hw.SystemClock(), except
 	// that with nil, on Linux, the paced backends wait on a kernel timer
 	// (timerfd) rather than a Go timer: far fewer wake-ups per period, but
@@ -62,13 +67,14 @@ func (c Config) withDefaults() Config {
 // frames returns the samples per period.
 func (c Config) frames() int { return int(int64(c.SampleRate) * int64(c.Period) / int64(time.Second)) }
 
-// Validate checks the backend, rate and period.
+// Validate checks the backend, rate and period, and the room of the
+// "room" backend.
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	switch c.Backend {
-	case BackendALSA, BackendFile, BackendLoopback, BackendNull:
+	case BackendALSA, BackendFile, BackendLoopback, BackendNull, BackendRoom:
 	default:
-		return fmt.Errorf("%w: backend %q: want alsa, file, loopback or null", ErrConfig, c.Backend)
+		return fmt.Errorf("%w: backend %q: want alsa, file, loopback, null or room", ErrConfig, c.Backend)
 	}
 	switch c.SampleRate {
 	case 8000, 16000, 44100, 48000:
@@ -81,5 +87,20 @@ func (c Config) Validate() error {
 	if int64(c.SampleRate)*int64(c.Period)%int64(time.Second) != 0 {
 		return fmt.Errorf("%w: period %v is not a whole number of samples at %d Hz", ErrConfig, c.Period, c.SampleRate)
 	}
+	if c.Backend == BackendRoom {
+		if c.Room == nil {
+			return fmt.Errorf("%w: backend room: no room settings", ErrConfig)
+		}
+		if err := c.roomConfig().Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrConfig, err)
+		}
+	}
 	return nil
+}
+
+// roomConfig is the "room" backend's room at the device's rate.
+func (c Config) roomConfig() room.Config {
+	rc := *c.Room
+	rc.Rate = c.SampleRate
+	return rc
 }

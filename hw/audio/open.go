@@ -26,6 +26,8 @@ func Open(cfg Config, log *slog.Logger) (Device, error) {
 		d, err = newFile(cfg, log)
 	case BackendALSA:
 		d, err = newResilient(cfg, openALSA(cfg), log)
+	case BackendRoom:
+		d, err = newRoom(cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("audio.Open: %w", err)
