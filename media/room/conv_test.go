@@ -10,6 +10,7 @@ import (
 // direct convolution on random data, for responses shorter than one
 // block, of a few blocks and of hundreds.
 func TestConvolverMatchesDirect(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{1, 10, 16, 17, 100, 1000, 3000} {
 		h := make([]float32, n)

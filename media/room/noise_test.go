@@ -41,6 +41,7 @@ func TestActiveLevel(t *testing.T) {
 // TestSNR: over the calibration window (10 s) each noise is SNR dB below
 // the talker's active level (±1 dB), or below -26 dBFS with no talker.
 func TestSNR(t *testing.T) {
+	t.Parallel()
 	const rate = 8000
 	talker := speechLike(rate, 2*rate)
 	rec := randomSignal(3, 12345, 500)
@@ -68,6 +69,7 @@ func TestSNR(t *testing.T) {
 // TestNoiseSpectra: pink falls by about 3 dB per octave; traffic and
 // babble have most of their power low, white is flat.
 func TestNoiseSpectra(t *testing.T) {
+	t.Parallel()
 	const rate = 16000
 	for _, c := range []struct {
 		noise  string
@@ -79,7 +81,7 @@ func TestNoiseSpectra(t *testing.T) {
 		{NoiseTraffic, -30, -10}, // brown-ish: -12 dB for 1/f² power
 	} {
 		r := mustNew(t, Config{Rate: rate, Noise: c.noise, SNR: 0, Seed: 5})
-		p := run(r, make([]int16, 4*rate), 160)
+		p := run(r, make([]int16, 2*rate), 160)
 		d := 10 * math.Log10(bandPower(p.noise, rate, 4000, 8000)/bandPower(p.noise, rate, 250, 500))
 		if d < c.lo || d > c.hi {
 			t.Errorf("%s: 4-8 kHz is %.1f dB against 250-500 Hz, want %g to %g", c.noise, d, c.lo, c.hi)

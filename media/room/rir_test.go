@@ -87,8 +87,9 @@ func TestDirectPathInReverberantRoom(t *testing.T) {
 // TestT60: the reverberation time read from the Schroeder energy decay
 // curve (a line fitted from -5 to -25 dB, times 3) is within 20% of T60.
 func TestT60(t *testing.T) {
-	for _, t60 := range []time.Duration{300 * time.Millisecond, 600 * time.Millisecond} {
-		for seed := range uint64(2) {
+	t.Parallel()
+	for i, t60 := range []time.Duration{300 * time.Millisecond, 600 * time.Millisecond} {
+		for _, seed := range []uint64{uint64(i), uint64(i) + 7} {
 			g := newGeometry(seed, 0)
 			h, pre := g.response(8000, t60.Seconds())
 			got := schroederT60(h[pre+40:], 8000) // from 5 ms on: the reverberation

@@ -79,10 +79,11 @@ func TestSilenceIsExactZero(t *testing.T) {
 // TestEchoIsPlayedThroughResponse: the echo is what was played convolved
 // with Response, and mic is the rounded sum of the parts.
 func TestEchoIsPlayedThroughResponse(t *testing.T) {
+	t.Parallel()
 	c := Config{Rate: 8000, Delay: 25 * time.Millisecond, T60: 200 * time.Millisecond, EchoGainDB: -3,
 		Talker: randomSignal(2, 3000, 2000), TalkerLoop: true, Noise: NoisePink, SNR: 20, Seed: 3}
 	r := mustNew(t, c)
-	played := randomSignal(1, 8000, 3000)
+	played := randomSignal(1, 5000, 3000)
 	want := convolve(played, r.Response())
 	p := run(r, played, 80)
 	for i := range played {
@@ -102,14 +103,15 @@ func TestEchoIsPlayedThroughResponse(t *testing.T) {
 // response, from ChangeAt plus the 5 ms crossfade through the second,
 // which is another one and ChangeGainDB louder.
 func TestPathChange(t *testing.T) {
+	t.Parallel()
 	c := Config{Rate: 8000, Delay: 10 * time.Millisecond, T60: 200 * time.Millisecond,
-		ChangeAt: 500 * time.Millisecond, ChangeGainDB: 6, Seed: 5}
+		ChangeAt: 300 * time.Millisecond, ChangeGainDB: 6, Seed: 5}
 	r := mustNew(t, c)
-	played := randomSignal(4, 8000, 3000)
+	played := randomSignal(4, 4800, 3000)
 	before := r.Response()
-	p := run(r, played[:4000], 80)
+	p := run(r, played[:2400], 80)
 	after := r.Response()
-	p2 := run(r, played[4000:], 80)
+	p2 := run(r, played[2400:], 80)
 	echo := append(p.echo, p2.echo...)
 	if slices.Equal(before, after) {
 		t.Fatal("Response did not change at ChangeAt")
@@ -120,11 +122,11 @@ func TestPathChange(t *testing.T) {
 	wantBefore, wantAfter := convolve(played, before), convolve(played, after)
 	for i := range echo {
 		switch {
-		case i < 4000:
+		case i < 2400:
 			if math.Abs(float64(echo[i])-wantBefore[i]) > 0.05 {
 				t.Fatalf("sample %d (before the change): echo %g, want %g", i, echo[i], wantBefore[i])
 			}
-		case i >= 4040:
+		case i >= 2440:
 			if math.Abs(float64(echo[i])-wantAfter[i]) > 0.05 {
 				t.Fatalf("sample %d (after the change): echo %g, want %g", i, echo[i], wantAfter[i])
 			}
@@ -140,6 +142,7 @@ func TestPathChange(t *testing.T) {
 // TestDeterministic: the same Seed gives the same capture; another seed
 // another room and another noise.
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	c := Config{Rate: 8000, Delay: 20 * time.Millisecond, T60: 200 * time.Millisecond, DriftPPM: 50,
 		Noise: NoiseBabble, SNR: 10, Seed: 11}
 	played := randomSignal(6, 4000, 3000)
