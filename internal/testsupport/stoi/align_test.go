@@ -6,7 +6,7 @@ import (
 )
 
 func TestAlignBothWays(t *testing.T) {
-	x := speech(t, "inside.wav")
+	x := speech(t, "inside.wav")[:3*8000]
 	for _, lag := range []int{0, 1, 37, 800, -160} {
 		var y []float64
 		if lag >= 0 {

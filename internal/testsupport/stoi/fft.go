@@ -20,15 +20,18 @@ func fft(re, im []float64, inverse bool) {
 	if inverse {
 		sign = 1
 	}
+	wr, wi := make([]float64, n/2), make([]float64, n/2)
+	for k := range wr {
+		wr[k], wi[k] = math.Cos(2*math.Pi*float64(k)/float64(n)), sign*math.Sin(2*math.Pi*float64(k)/float64(n))
+	}
 	for size := 2; size <= n; size <<= 1 {
-		half := size / 2
-		step := sign * 2 * math.Pi / float64(size)
-		for k := 0; k < half; k++ {
-			wr, wi := math.Cos(step*float64(k)), math.Sin(step*float64(k))
-			for i := k; i < n; i += size {
-				j := i + half
-				tr := wr*re[j] - wi*im[j]
-				ti := wr*im[j] + wi*re[j]
+		half, stride := size/2, n/size
+		for start := 0; start < n; start += size {
+			for k := range half {
+				i, j := start+k, start+k+half
+				c, s := wr[k*stride], wi[k*stride]
+				tr := c*re[j] - s*im[j]
+				ti := c*im[j] + s*re[j]
 				re[j], im[j] = re[i]-tr, im[i]-ti
 				re[i], im[i] = re[i]+tr, im[i]+ti
 			}
