@@ -25,7 +25,8 @@ const (
 
 // Config describes a simulated door-box room. The zero value (with Rate
 // set) is an anechoic room whose echo has the played level, no delay, no
-// talker and no noise.
+// talker and no noise. The Room reads Talker and NoiseSamples as it runs
+// (they are not copied): do not change them meanwhile.
 type Config struct {
 	Rate         int           // 8000, 16000, 44100 or 48000
 	Delay        time.Duration // bulk delay speaker to microphone (device buffering): 0 to 500ms
@@ -40,7 +41,7 @@ type Config struct {
 	TalkerGainDB float64       // gain applied to Talker: -60 to +40 dB
 	Noise        string        // "" (none), "white", "pink", "babble" or "traffic"
 	NoiseSamples []int16       // recorded noise at Rate, looped (instead of Noise)
-	SNR          float64       // noise level below the talker's active level (or below -26 dBFS): -20 to 80 dB
+	SNR          float64       // noise level below the talker's active level (or -26 dBFS without a talker): -20 to 80 dB
 	Seed         uint64        // seeds the room geometry and the noise
 }
 

@@ -39,7 +39,8 @@ func TestActiveLevel(t *testing.T) {
 }
 
 // TestSNR: over the calibration window (10 s) each noise is SNR dB below
-// the talker's active level (±1 dB), or below -26 dBFS with no talker.
+// the talker's active level (±1 dB), or below -26 dBFS with no talker
+// (or a silent one).
 func TestSNR(t *testing.T) {
 	t.Parallel()
 	const rate = 8000
@@ -53,12 +54,13 @@ func TestSNR(t *testing.T) {
 		{NoiseSamples: rec, SNR: 20, Talker: talker, TalkerLoop: true},
 		{Noise: NoiseTraffic, SNR: 10},
 		{Noise: NoisePink, SNR: -5},
+		{Noise: NoiseWhite, SNR: 10, Talker: make([]int16, 800)}, // silent: as if none
 	} {
 		c.Rate, c.Seed = rate, 21
 		p := run(mustNew(t, c), make([]int16, calibrationTime*rate), 80)
 		ref := 32768 * db(-26)
-		if c.Talker != nil {
-			ref = activeLevel(p.near, rate)
+		if a := activeLevel(p.near, rate); a > 0 {
+			ref = a
 		}
 		if got := 20 * math.Log10(ref/rms(p.noise)); math.Abs(got-c.SNR) > 1 {
 			t.Errorf("noise %q%s: SNR %.2f dB, want %g", c.Noise, map[bool]string{true: " (recorded)"}[c.NoiseSamples != nil], got, c.SNR)

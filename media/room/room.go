@@ -52,8 +52,8 @@ func New(c Config) (*Room, error) {
 	}
 	if r.noise = newGenerator(c); r.noise != nil {
 		ref := fullScale * db(refLevelDBFS)
-		if len(c.Talker) > 0 {
-			ref = activeLevel(scaled(c.Talker, float64(r.talkGain)), c.Rate)
+		if a := activeLevel(scaled(c.Talker, float64(r.talkGain)), c.Rate); a > 0 {
+			ref = a // else no talker, or a silent one
 		}
 		if level := noiseRMS(c); level > 0 {
 			r.noiseAmp = ref * db(-c.SNR) / level
