@@ -8,7 +8,7 @@ const (
 	// fractional delays; the response starts sincHalf taps early.
 	sincHalf = 8
 	// earlyTime: images arriving more than 50 ms after the direct path
-	// (thousands per millisecond by then) get a 4-tap cubic Lagrange
+	// (60 per millisecond at 50 ms, 2000 at 300 ms) get a 4-tap cubic Lagrange
 	// kernel instead, 4 times cheaper, whose gentle high-frequency loss
 	// stands in for air absorption.
 	earlyTime = 0.050
@@ -43,7 +43,7 @@ func (g geometry) response(rate int, t60 float64) (h []float32, pre int) {
 	xs := axisImages(g.spk[0], g.mic[0], g.size[0], rmax)
 	ys := axisImages(g.spk[1], g.mic[1], g.size[1], rmax)
 	zs := axisImages(g.spk[2], g.mic[2], g.size[2], rmax)
-	pow := make([]float64, xs[len(xs)-1].order+ys[len(ys)-1].order+zs[len(zs)-1].order+3)
+	pow := make([]float64, maxOrder(xs)+maxOrder(ys)+maxOrder(zs)+1)
 	for i := range pow {
 		pow[i] = math.Pow(beta, float64(i))
 	}
@@ -65,11 +65,12 @@ func (g geometry) response(rate int, t60 float64) (h []float32, pre int) {
 				if r2 > r2max {
 					break
 				}
-				r := math.Sqrt(r2)
-				if r == r0 && x.order+y.order+z.order == 0 {
+				order := x.order + y.order + z.order
+				if order == 0 {
 					continue // the direct path
 				}
-				a, t := r0/r*pow[x.order+y.order+z.order], sincHalf+r/soundSpeed*fs
+				r := math.Sqrt(r2)
+				a, t := r0/r*pow[order], sincHalf+r/soundSpeed*fs
 				if r <= early {
 					addSinc(acc, t, a)
 				} else {
@@ -83,6 +84,14 @@ func (g geometry) response(rate int, t60 float64) (h []float32, pre int) {
 		acc[i] += v
 	}
 	return toFloat32(acc), sincHalf
+}
+
+func maxOrder(images []image) int {
+	m := 0
+	for _, im := range images {
+		m = max(m, im.order)
+	}
+	return m
 }
 
 // highPass filters x in place by a second-order Butterworth high-pass at
