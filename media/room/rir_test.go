@@ -139,3 +139,31 @@ func TestRoomsDiffer(t *testing.T) {
 		}
 	}
 }
+
+// TestResponseLength: the response lasts Delay plus T60 (at most 800 ms),
+// plus the direct path's 0.25 ms at most and the sinc's 10 taps, and has
+// decayed by then: its last 10% holds less than -45 dB of its
+// energy.
+func TestResponseLength(t *testing.T) {
+	for _, c := range []Config{
+		{Rate: 8000, Delay: 50 * time.Millisecond, T60: 100 * time.Millisecond},
+		{Rate: 44100, Delay: 10 * time.Millisecond, T60: 100 * time.Millisecond},
+		{Rate: 8000, Delay: 0, T60: time.Second},
+	} {
+		h := mustNew(t, c).Response()
+		want := (c.Delay + min(c.T60, 800*time.Millisecond)).Seconds() * float64(c.Rate)
+		if d := float64(len(h)) - want; d < 0 || d > 0.00025*float64(c.Rate)+11 {
+			t.Errorf("%d Hz, delay %v, T60 %v: %d taps, want %.0f (+0.25 ms and 10 taps)", c.Rate, c.Delay, c.T60, len(h), want)
+		}
+		var all, last float64
+		for i, v := range h {
+			all += float64(v) * float64(v)
+			if i >= len(h)*9/10 {
+				last += float64(v) * float64(v)
+			}
+		}
+		if r := 10 * math.Log10(last/all); r > -45 {
+			t.Errorf("%d Hz, T60 %v: the last 10%% holds %.1f dB of the energy", c.Rate, c.T60, r)
+		}
+	}
+}
