@@ -74,7 +74,7 @@
 // T60 of 0.3 s, 0.5 s for 0.8 s with a path change (two responses; the
 // late images, about 4.6 million of them, dominate), on an x86-64 server.
 // A Step allocates nothing. A 10 ms period with drift, clipping, babble
-// and a talker took, on one core of a shared, loaded 2-core x86-64
+// and a talker took, on one core of a busy 2-core x86-64
 // server: 0.02 to 0.05 ms at 8 kHz, 0.06 to 0.1 ms at 16 kHz, 0.25 ms
 // (T60 0.3 s) to 0.3-0.5 ms (T60 0.8 s) at 48 kHz (BenchmarkStep), half
 // of it in the frequency-domain multiply-adds of the convolution.
