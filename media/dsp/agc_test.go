@@ -114,6 +114,23 @@ func TestAGCKeepsEnvelope(t *testing.T) {
 	}
 }
 
+// A loud talker followed, without a pause, by one 30 dB quieter: the
+// quiet one's frames first look like pauses in the loud one's speech, but
+// after two level windows (4 s) the level is measured afresh and the gain
+// climbs.
+func TestAGCFollowsQuieterTalker(t *testing.T) {
+	const rate = 8000
+	agc, _ := NewAGC(rate, DefaultAGCConfig())
+	x := append(voiced(rate, -10, 3*rate), voiced(rate, -40, 9*rate)...)
+	levels := runFrames(x, rate, agc.Process)
+	t.Logf("gain %.1f dB, level %.1f dBFS at the end", agc.GainDB(), agc.LevelDB())
+	for i, l := range levels[len(levels)-50:] { // the last second
+		if l < -22 || l > -18 {
+			t.Fatalf("frame at %d ms: %.1f dBFS, want -20 +/- 2", 11000+20*i, l)
+		}
+	}
+}
+
 func TestAGCHoldsGainInSilence(t *testing.T) {
 	agc, _ := NewAGC(8000, DefaultAGCConfig())
 	runFrames(voiced(8000, -30, 8000), 8000, agc.Process)
