@@ -11,7 +11,8 @@ import (
 )
 
 // The import rules of SKOIP's packages, read from `go list`. Imports point
-// one way: cmd -> phone -> media -> the leaves media/wav and media/dsp;
+// one way: cmd -> phone -> media -> the leaves media/wav, media/dsp
+// and media/room;
 // hw and config import only their own tree and the leaves; systemd, image
 // and internal/testsupport only their own tree.
 // Tests may import across layers (a media test drives hw's fake sound

@@ -27,7 +27,8 @@ const DefaultSampleRate = 8000
 type Config struct {
 	Backend string // "alsa", "file", "loopback", "null" or "room"
 	// Capture and Playback: ALSA PCM names ("default", "plughw:CARD=Device,DEV=0"; "" = "default";
-	// "none" = no such direction) for "alsa", WAV paths for "file" ("" = silence in, or output discarded).
+	// "none" = no such direction) for "alsa", WAV paths for "file" ("" = silence in, or output discarded);
+	// "room" may record its Playback to a WAV file too.
 	Capture, Playback string
 	SampleRate        int           // 8000, 16000, 44100 or 48000; 0 = 8000
 	Period            time.Duration // callback period; 0 = 10 ms; must be a whole number of samples

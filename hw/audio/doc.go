@@ -14,13 +14,22 @@
 //     prompts and of check-config (LoadCapture): a regular file of at most
 //     32 MiB and 5 minutes, any format media/wav accepts, mixed down to mono
 //     and resampled to the device rate; a damaged file is refused with an
-//     error that names it. (hw imports no other part of media.) The
-//     playback file is created without blocking: a FIFO is refused.
+//     error that names it. The playback file is created without blocking:
+//     a FIFO is refused.
 //   - "loopback": what is played comes back as capture one period later,
 //     paced in real time (like baresip's auloop).
 //   - "null": silence in, output discarded, paced in real time.
+//   - "room": a simulated door box (media/room, Config.Room): the capture
+//     is a talker, noise and the echo of what was played through a room
+//     (bulk delay, reverberation, loudspeaker clipping, clock drift, an
+//     echo path change), paced in real time; what is played may also be
+//     written to the WAV file Config.Playback. For the echo canceller's
+//     tests and demonstrations.
 //
-// The paced backends (file, loopback, null) wait on a Linux timerfd when
+// hw imports, of media, only the leaves media/wav (the WAV decoder),
+// media/dsp and media/room.
+//
+// The paced backends (file, loopback, null, room) wait on a Linux timerfd when
 // Config.Clock is nil: one wake-up of the process per period, where a Go
 // timer cost four to six (runtime sysmon and idle threads). With a Clock
 // set (tests, synctest bubbles, other systems) they wait on its timers.

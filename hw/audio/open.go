@@ -27,7 +27,7 @@ func Open(cfg Config, log *slog.Logger) (Device, error) {
 	case BackendALSA:
 		d, err = newResilient(cfg, openALSA(cfg), log)
 	case BackendRoom:
-		d, err = newRoom(cfg)
+		d, err = newRoom(cfg, log)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("audio.Open: %w", err)

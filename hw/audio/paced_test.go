@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // mediaAudioDevice is media.AudioDevice, restated: hw imports no media
-// package but the leaves media/wav and media/dsp.
+// package but the leaves media/wav, media/dsp and media/room.
 type mediaAudioDevice interface {
 	SampleRate() int
 	Start(fn func(in, out []int16)) error

@@ -3,6 +3,9 @@ package audio_test
 import (
 	"errors"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -15,11 +18,13 @@ import (
 
 // TestRoomEchoesWhatWasPlayed: noise played into a room device comes back
 // in the capture one period plus the room's delay (plus 5 to 8 cm of air:
-// 1 to 2 samples at 8 kHz) later, at the room's echo gain.
+// 1 to 2 samples at 8 kHz) later, at the room's echo gain; and what was
+// played is recorded to the Playback file.
 func TestRoomEchoesWhatWasPlayed(t *testing.T) {
+	rec := filepath.Join(t.TempDir(), "played.wav")
 	synctest.Test(t, func(t *testing.T) {
 		const period, delay = 80, 240 // samples: 10 ms and 30 ms at 8 kHz
-		d, err := audio.Open(audio.Config{Backend: audio.BackendRoom, Clock: hw.SystemClock(),
+		d, err := audio.Open(audio.Config{Backend: audio.BackendRoom, Clock: hw.SystemClock(), Playback: rec,
 			Room: &room.Config{Delay: 30 * time.Millisecond, EchoGainDB: -6, Seed: 3}}, quiet())
 		if err != nil {
 			t.Fatal(err)
@@ -57,6 +62,13 @@ func TestRoomEchoesWhatWasPlayed(t *testing.T) {
 		}
 		if best < 0.3 || best > 0.6 {
 			t.Errorf("echo gain %.2f at the peak, want about 0.5 (-6 dB less the fraction of a sample)", best)
+		}
+		b, err := os.ReadFile(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := audio.DecodeWAV(b); err != nil || !slices.Equal(got, played) {
+			t.Errorf("recorded playback: %d samples (err %v), want the %d played", len(got), err, len(played))
 		}
 	})
 }
