@@ -24,22 +24,23 @@ func TestAlignBothWays(t *testing.T) {
 }
 
 func TestResampleKeepsTone(t *testing.T) {
-	// A 1 kHz tone at 8 kHz comes out at 10 kHz with the same amplitude
-	// and phase: the filter is zero-phase with unity passband gain.
-	const n = 8000
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = math.Sin(2 * math.Pi * 1000 * float64(i) / 8000)
-	}
-	y := resample(x, 8000, 10000)
-	if len(y) != 10000 {
-		t.Fatalf("%d samples out, want 10000", len(y))
-	}
-	var worst float64
-	for i := 100; i < len(y)-100; i++ {
-		worst = max(worst, math.Abs(y[i]-math.Sin(2*math.Pi*1000*float64(i)/10000)))
-	}
-	if worst > 1e-3 {
-		t.Errorf("largest error %.2g, want < 1e-3", worst)
+	// A 1 kHz tone comes out at 10 kHz with the same amplitude and phase,
+	// from any rate: the filter is zero-phase with unity passband gain.
+	for _, from := range []int{8000, 16000, 44100, 48000} {
+		x := make([]float64, from)
+		for i := range x {
+			x[i] = math.Sin(2 * math.Pi * 1000 * float64(i) / float64(from))
+		}
+		y := resample(x, from, 10000)
+		if len(y) != 10000 {
+			t.Fatalf("%d Hz: %d samples out, want 10000", from, len(y))
+		}
+		var worst float64
+		for i := 200; i < len(y)-200; i++ {
+			worst = max(worst, math.Abs(y[i]-math.Sin(2*math.Pi*1000*float64(i)/10000)))
+		}
+		if worst > 1e-3 {
+			t.Errorf("%d Hz: largest error %.2g, want < 1e-3", from, worst)
+		}
 	}
 }
