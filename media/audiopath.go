@@ -14,6 +14,7 @@ type audioPath struct {
 	down    *dsp.Resampler // device -> 8 kHz
 	up      *dsp.Resampler // 8 kHz -> device
 	capt    *capture
+	echo    *echoPath
 	vad     *dsp.VAD
 
 	capFIFO  []int16 // 8 kHz capture waiting to fill a frame
@@ -44,8 +45,12 @@ func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
 	if err != nil {
 		return nil, err
 	}
+	echo, err := newEchoPath(cfg)
+	if err != nil {
+		return nil, err
+	}
 	return &audioPath{
-		devRate: devRate, down: down, up: up, capt: capt, vad: vad,
+		devRate: devRate, down: down, up: up, capt: capt, echo: echo, vad: vad,
 		capFIFO:  make([]int16, 0, 8192),
 		playFIFO: make([]int16, 0, 8192+up.MaxOut(playChunk)),
 		frame:    make([]int16, 0, 1920),
@@ -66,19 +71,22 @@ func (e *Engine) callback(in, out []int16) {
 		s.poll() // the RTP that arrived since the last period, before it is played
 	}
 	now := time.Now()
+	p.echo.begin(s != nil || len(p.prompts) > 0, now)
 	e.captureSide(p, s, in)
 	e.playSide(p, s, out, now)
 	e.reapPrompts(p.prompts)
 	clear(p.prompts) // drop references until the next period
 }
 
-// captureSide resamples the period to 8 kHz and sends every full frame.
+// captureSide resamples the period to 8 kHz and sends every full frame,
+// echo-cancelled and enhanced.
 func (e *Engine) captureSide(p *audioPath, s *Stream, in []int16) {
 	p.capFIFO = p.down.Process(p.capFIFO, in)
 	n := frameSamples(s)
 	for len(p.capFIFO) >= n {
 		f := append(p.frame[:0], p.capFIFO[:n]...)
 		p.capFIFO = p.capFIFO[:copy(p.capFIFO, p.capFIFO[n:])]
+		p.echo.capture(f)
 		p.capt.process(f)
 		if e.mute.Load() {
 			clear(f)
@@ -104,6 +112,7 @@ func (e *Engine) playSide(p *audioPath, s *Stream, out []int16, now time.Time) {
 		if g := float32(e.cfg.PlaybackGain); g != 1 {
 			dsp.ApplyGain(c, g)
 		}
+		p.echo.playback(c)
 		p.playFIFO = p.up.Process(p.playFIFO, c)
 	}
 	copy(out, p.playFIFO)

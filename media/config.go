@@ -18,8 +18,12 @@ type Config struct {
 	VAD                  VADConfig     // silence suppression on send when enabled
 	HighPass, AGC        bool          // capture enhancement
 	NoiseGate            bool
-	CaptureGain          float64 // linear, 0 = 1
-	PlaybackGain         float64 // linear, 0 = 1
+	EchoCancel           bool          // acoustic echo cancellation (media/aec)
+	EchoTail             time.Duration // the canceller's filter length; 0 = its default
+	NoiseSuppress        int           // dB of steady noise removed; 0 = off
+	HalfDuplex           bool          // talk-over switching (halfduplex.go)
+	CaptureGain          float64       // linear, 0 = 1
+	PlaybackGain         float64       // linear, 0 = 1
 	Logger               *slog.Logger
 }
 

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -11,8 +12,10 @@ import (
 )
 
 // Engine owns the audio device and runs the per-period audio path: capture
-// -> resample to 8 kHz -> enhancement -> prompts -> VAD -> encode -> RTP,
-// and RTP -> playout buffer -> decode -> prompts -> resample -> playback.
+// -> resample to 8 kHz -> echo cancellation and noise suppression ->
+// enhancement -> prompts -> VAD -> encode -> RTP, and RTP -> playout buffer
+// -> decode -> prompts -> gain -> (the canceller's reference) -> resample
+// -> playback.
 // At most one started Stream gets the device at a time.
 type Engine struct {
 	cfg Config
@@ -41,7 +44,7 @@ func NewEngine(cfg Config, dev AudioDevice) (*Engine, error) {
 	}
 	e.path = p
 	if err := dev.Start(e.callback); err != nil {
-		return nil, fmt.Errorf("AudioDevice.Start: %w", err)
+		return nil, errors.Join(fmt.Errorf("AudioDevice.Start: %w", err), p.echo.close())
 	}
 	return e, nil
 }
@@ -61,9 +64,9 @@ func (e *Engine) Close() error {
 		p.finish(false)
 	}
 	if err := e.dev.Stop(); err != nil {
-		return fmt.Errorf("AudioDevice.Stop: %w", err)
+		return fmt.Errorf("AudioDevice.Stop: %w", err) // the callback may still run: keep the canceller
 	}
-	return nil
+	return e.path.echo.close()
 }
 
 // SetMute mutes (true) or unmutes the microphone; prompts still go out.

@@ -100,5 +100,7 @@ func (s *Stream) Stats() Stats {
 	s.mu.Lock()
 	out.CNRx, out.CNTx = s.cnRx.received, s.cnTx.sent
 	s.mu.Unlock()
+	es := s.e.path.echo.stats()
+	out.ERLE, out.EchoDelay, out.NoiseDB = es.ERLEdB, es.Delay, es.NoiseDB
 	return out
 }

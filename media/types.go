@@ -41,6 +41,12 @@ type Stats struct {
 	Late             uint64
 	Discarded        uint64
 	CNRx, CNTx       uint64 // RFC 3389 comfort noise packets
+	// The echo canceller (zero when it is off): echo return loss
+	// enhancement in dB, the bulk echo delay it found, and the noise level
+	// at the microphone in dBFS.
+	ERLE      float64
+	EchoDelay time.Duration
+	NoiseDB   float64
 }
 
 // Event is something the stream tells phone about.
