@@ -1,6 +1,7 @@
 package phone
 
 import (
+	"math"
 	"net/netip"
 	"sync"
 	"time"
@@ -171,7 +172,9 @@ func (p *Phone) logQuality(c *call, d time.Duration, s media.Stats) {
 	p.log.Info("call quality", "call_id", c.id, "duration", d.Round(time.Millisecond),
 		"rtp_rx", s.RTPRx, "rtp_tx", s.RTPTx, "lost", s.Lost, "jitter", s.Jitter.Round(10*time.Microsecond),
 		"rtt", s.RTT.Round(10*time.Microsecond), "playout_delay", s.PlayoutDelay.Round(100*time.Microsecond),
-		"underruns", s.Underruns, "concealed", s.Concealed, "late", s.Late, "foreign_dropped", s.ForeignDropped)
+		"underruns", s.Underruns, "concealed", s.Concealed, "late", s.Late, "foreign_dropped", s.ForeignDropped,
+		"erle_db", math.Round(s.ERLE*10)/10, "echo_delay", s.EchoDelay.Round(100*time.Microsecond),
+		"noise_dbfs", math.Round(s.NoiseDB*10)/10)
 }
 
 // transitionLocked runs the state machine for c and tells subscribers.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -48,6 +49,12 @@ type mediaStatus struct {
 	ForeignDropped uint64  `json:"foreign_dropped"`
 	CNRx           uint64  `json:"cn_rx"`
 	CNTx           uint64  `json:"cn_tx"`
+	// The echo canceller, 0 when it is off: echo return loss enhancement
+	// (how many dB of the echo it removes), the echo delay it found, and
+	// the noise level at the microphone.
+	ERLEDB      float64 `json:"erle_db"`
+	EchoDelayMS float64 `json:"echo_delay_ms"`
+	NoiseDBFS   float64 `json:"noise_dbfs"`
 }
 
 func newMediaStatus(s *media.Stats) *mediaStatus {
@@ -57,8 +64,12 @@ func newMediaStatus(s *media.Stats) *mediaStatus {
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return &mediaStatus{Lost: s.Lost, JitterMS: ms(s.Jitter), RTTMS: ms(s.RTT), PlayoutDelayMS: ms(s.PlayoutDelay),
 		Underruns: s.Underruns, Concealed: s.Concealed, Late: s.Late, Discarded: s.Discarded,
-		ForeignDropped: s.ForeignDropped, CNRx: s.CNRx, CNTx: s.CNTx}
+		ForeignDropped: s.ForeignDropped, CNRx: s.CNRx, CNTx: s.CNTx,
+		ERLEDB: round1(s.ERLE), EchoDelayMS: ms(s.EchoDelay), NoiseDBFS: round1(s.NoiseDB)}
 }
+
+// round1 rounds to one decimal place.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 type relayStatus struct {
 	Active bool `json:"active"`

@@ -10,6 +10,7 @@ import (
 	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/hw/gpio"
 	"github.com/skoip/skoip/hw/sim"
+	"github.com/skoip/skoip/media/room"
 )
 
 const doorRelay = "door"
@@ -99,8 +100,36 @@ func openAudio(cfg *config.Config, onHealth func(error), log *slog.Logger) (audi
 		Period:     cfg.Audio.Period.Duration,
 		OnHealth:   onHealth,
 	}
-	if ac.Backend == config.BackendALSA {
+	switch ac.Backend {
+	case config.BackendALSA:
 		return audio.OpenOrFallback(ac, log)
+	case config.BackendRoom:
+		rc, err := roomConfig(&cfg.Audio.Room, ac.SampleRate)
+		if err != nil {
+			return nil, err
+		}
+		ac.Room = rc
 	}
 	return audio.Open(ac, log)
+}
+
+// roomConfig is the simulated door box of [audio.room], with its
+// recordings read and resampled to the device's rate.
+func roomConfig(r *config.Room, rate int) (*room.Config, error) {
+	rc := &room.Config{Rate: rate, Delay: r.Delay.Duration, T60: r.T60.Duration,
+		EchoGainDB: r.EchoGainDB, Clip: r.Clip, DriftPPM: r.DriftPPM,
+		ChangeAt: r.ChangeAt.Duration, ChangeGainDB: r.ChangeGainDB,
+		TalkerLoop: r.TalkerLoop, TalkerGainDB: r.TalkerGainDB, SNR: r.SNRDB, Seed: uint64(r.Seed)}
+	var err error
+	if r.Talker != "" {
+		if rc.Talker, err = audio.LoadCapture(r.Talker, rate); err != nil {
+			return nil, fmt.Errorf("audio.room.talker: %w", err)
+		}
+	}
+	if !r.NoiseIsFile() {
+		rc.Noise = r.Noise
+	} else if rc.NoiseSamples, err = audio.LoadCapture(r.Noise, rate); err != nil {
+		return nil, fmt.Errorf("audio.room.noise: %w", err)
+	}
+	return rc, nil
 }

@@ -20,10 +20,28 @@ func mediaConfig(cfg *config.Config, log *slog.Logger) media.Config {
 		VAD: media.VADConfig{Enabled: cfg.VAD.Enabled, ThresholdDB: cfg.VAD.ThresholdDB,
 			MinLevelDB: cfg.VAD.MinLevelDB, Hangover: cfg.VAD.Hangover.Duration},
 		HighPass: cfg.Audio.HighPass, AGC: cfg.Audio.AGC, NoiseGate: cfg.Audio.NoiseGate,
+		EchoCancel: cfg.Audio.EchoCancel, EchoTail: cfg.Audio.EchoTail.Duration,
+		NoiseSuppress: noiseSuppressDB(cfg.Audio.NoiseSuppress), HalfDuplex: cfg.Audio.HalfDuplex,
 		CaptureGain:  math.Pow(10, cfg.Audio.CaptureGainDB/20),
 		PlaybackGain: math.Pow(10, cfg.Audio.PlaybackGainDB/20),
 		Logger:       log,
 	}
+}
+
+// noiseSuppressDB is how much steady noise an audio.noise_suppress level
+// removes, in dB (0: off).
+func noiseSuppressDB(level string) int {
+	switch level {
+	case config.NoiseLow:
+		return 9
+	case config.NoiseModerate:
+		return 15
+	case config.NoiseHigh:
+		return 21
+	case config.NoiseVeryHigh:
+		return 27
+	}
+	return 0
 }
 
 // phoneConfig is what the phone gets of cfg.
