@@ -10,8 +10,9 @@ import (
 )
 
 // benchSKOIP: a SKOIP caller with the speech file and a SKOIP callee with
-// the "loopback" audio backend (what it plays is captured again and sent back).
-func benchSKOIP(t *testing.T, speech string) benchResult {
+// the "loopback" audio backend (what it plays is captured again and sent
+// back). Microphone processing is off unless dsp turns it on.
+func benchSKOIP(t *testing.T, speech string, dsp settings) benchResult {
 	ts, capture := startCapture(t)
 	lo := host{ip: "127.0.0.1"}
 	calleePort, callerPort := freeUDPPort(t, 0, 0, 1), freeUDPPort(t, 0, 0, 1)
@@ -19,6 +20,9 @@ func benchSKOIP(t *testing.T, speech string) benchResult {
 	callerRTP := freeUDPPort(t, 21400, 21800, 2)
 	common := settings{"audio.agc": "false", "audio.high_pass": "false", "log.level": q("info"),
 		"media.rtp_timeout": q("10s"), "audio.playback": ""}
+	for k, v := range dsp {
+		common[k] = v
+	}
 	with := func(s settings) settings {
 		for k, v := range common {
 			if _, ok := s[k]; !ok {

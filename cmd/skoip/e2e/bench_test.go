@@ -13,7 +13,9 @@ import (
 
 // TestBench is `make bench`: SKOIP and baresip side by side on loopback,
 // each pair making a 30 s G.711 call with the same speech, three runs each;
-// it prints a table of medians. It runs only with SKOIP_BENCH=1 (it takes
+// it prints a table of medians. SKOIP runs twice per run: with the
+// microphone processing off, as compared with baresip (which runs none
+// here), and with the shipped chain on, for its CPU cost. It runs only with SKOIP_BENCH=1 (it takes
 // about 4 minutes and needs baresip and tshark); it is not part of make test.
 func TestBench(t *testing.T) {
 	if os.Getenv("SKOIP_BENCH") != "1" {
@@ -28,11 +30,14 @@ func TestBench(t *testing.T) {
 		runs = n
 	}
 	for run := range runs {
-		for _, impl := range []string{"skoip", "baresip"} {
+		for _, impl := range []string{"skoip", "baresip", "skoip-dsp"} {
 			var r benchResult
-			if impl == "skoip" {
-				r = benchSKOIP(t, speech)
-			} else {
+			switch impl {
+			case "skoip":
+				r = benchSKOIP(t, speech, nil)
+			case "skoip-dsp":
+				r = benchSKOIP(t, speech, shippedDSP)
+			default:
 				r = benchBaresip(t, speech)
 			}
 			t.Logf("run %d %s: %+v", run+1, impl, r)
@@ -41,6 +46,12 @@ func TestBench(t *testing.T) {
 	}
 	printBenchTable(t, results)
 }
+
+// shippedDSP is the microphone chain of the shipped configuration: echo
+// cancellation, noise suppression, high-pass and AGC. Its callee cancels
+// the loopback's echo, so only its CPU figures mean something.
+var shippedDSP = settings{"audio.echo_cancel": "true", "audio.noise_suppress": q("moderate"),
+	"audio.high_pass": "true", "audio.agc": "true"}
 
 const (
 	benchRuns = 3 // SKOIP_BENCH_RUNS overrides

@@ -36,26 +36,29 @@ var portSeq atomic.Int64
 
 // defaults is a config for tests: speech from a WAV file in real time, the
 // playback recorded to a WAV file, 8 kHz, no mic processing (so that the
-// recording can be compared with the source), a short RTP timeout.
+// recording can be compared with the source; the rooms of room_test.go
+// turn it on), a short RTP timeout.
 func defaults(h host, dir, capture string) settings {
 	// A block of RTP ports of its own: loopback nodes share one port space.
 	base := 20000 + 40*int((int64(os.Getpid())*7+portSeq.Add(1))%500)
 	return settings{
-		"sip.listen":         q(h.ip + ":0"),
-		"audio.backend":      q("file"),
-		"audio.capture":      q(capture),
-		"audio.playback":     q(filepath.Join(dir, "playback.wav")),
-		"audio.sample_rate":  "8000",
-		"audio.period":       q(nodePeriod.String()),
-		"audio.agc":          "false",
-		"audio.high_pass":    "false",
-		"media.rtp_ports":    q(fmt.Sprintf("%d-%d", base, base+39)),
-		"media.rtp_timeout":  q("3s"),
-		"calls.ring_timeout": q("20s"),
-		"door.code":          q("1234"),
-		"door.pulse":         q("300ms"),
-		"control.socket":     q(filepath.Join(dir, "ctl.sock")),
-		"log.level":          q("debug"),
+		"sip.listen":           q(h.ip + ":0"),
+		"audio.backend":        q("file"),
+		"audio.capture":        q(capture),
+		"audio.playback":       q(filepath.Join(dir, "playback.wav")),
+		"audio.sample_rate":    "8000",
+		"audio.period":         q(nodePeriod.String()),
+		"audio.agc":            "false",
+		"audio.high_pass":      "false",
+		"audio.echo_cancel":    "false",
+		"audio.noise_suppress": q("off"),
+		"media.rtp_ports":      q(fmt.Sprintf("%d-%d", base, base+39)),
+		"media.rtp_timeout":    q("3s"),
+		"calls.ring_timeout":   q("20s"),
+		"door.code":            q("1234"),
+		"door.pulse":           q("300ms"),
+		"control.socket":       q(filepath.Join(dir, "ctl.sock")),
+		"log.level":            q("debug"),
 	}
 }
 

@@ -60,6 +60,9 @@ type status struct {
 		PlayoutDelayMS float64 `json:"playout_delay_ms"`
 		Underruns      uint64  `json:"underruns"`
 		Concealed      uint64  `json:"concealed"`
+		ERLEDB         float64 `json:"erle_db"`
+		EchoDelayMS    float64 `json:"echo_delay_ms"`
+		NoiseDBFS      float64 `json:"noise_dbfs"`
 	} `json:"media"`
 	Goroutines int   `json:"goroutines"`
 	RSS        int64 `json:"rss_bytes"`
