@@ -2,11 +2,16 @@ package aec
 
 // engine is one canceller implementation working on 10 ms frames.
 type engine interface {
-	// process cancels the echo of ref (aligned by the caller) in mic and
-	// suppresses noise, writing the result to out. All three hold one
-	// frame; out may alias mic.
-	process(mic, ref, out []int16)
-	// reset forgets the echo path and the noise estimate.
+	// cancel removes the echo of ref (aligned by the caller) from mic
+	// into lin. All hold one frame and do not alias.
+	cancel(mic, ref, lin []int16)
+	// linear reports whether lin is an adaptive filter's output, which
+	// the residual echo suppressor is to follow; when false, cancel's
+	// output is final (webrtc suppresses its own residual).
+	linear() bool
+	// denoise suppresses stationary noise in place.
+	denoise(frame []int16)
+	// reset forgets the echo path.
 	reset()
 	// close frees the engine's memory; it is called once.
 	close()
@@ -17,7 +22,6 @@ type engineParams struct {
 	rate, frame, tail int // Hz, samples per 10 ms, filter length in samples
 	echo              bool
 	noiseDB           int // 0 = off
-	sup, supActive    int // residual echo suppression, dB: far end alone, double talk
 }
 
 // newEngine builds the engine named by cfg.Engine.

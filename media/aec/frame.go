@@ -13,15 +13,18 @@ func (p *Processor) process(mic []int16) {
 		p.ring.read(p.refBuf, p.micPos-p.feed)
 		refMS = energy(p.refBuf)
 	}
-	p.eng.process(mic, p.refBuf, p.outBuf)
-	copy(mic, p.outBuf)
-	p.micPos += int64(p.frame)
-	if p.cfg.EchoCancel {
-		p.gate.apply(mic, energy(mic), refMS)
+	p.eng.cancel(mic, p.refBuf, p.linBuf)
+	if p.cfg.EchoCancel && p.eng.linear() && !p.noRES {
+		p.res.process(mic, p.linBuf, p.refBuf, micMS, refMS)
 	}
+	copy(mic, p.linBuf)
+	p.eng.denoise(mic)
+	p.micPos += int64(p.frame)
 	outMS := energy(mic)
 	floor := p.floor.update(micMS)
-	p.cn.fill(mic, outMS, floor)
+	if p.cfg.EchoCancel || p.cfg.NoiseSuppress > 0 {
+		p.cn.fill(mic, outMS, floor)
+	}
 	p.publish(micMS, outMS, floor, refMS > activeLevel)
 }
 
@@ -46,24 +49,20 @@ func (p *Processor) keepRefInStep() {
 	p.restart()
 }
 
-// align moves the reference fed to the canceller to the estimated delay
-// less alignMargin: at once (with a filter reset) for a jump, one sample
-// every stepEvery frames for drift, which the filter follows.
+// align keeps the echo's start (the estimated delay) within the first
+// alignWaste of the filter, re-aligning to alignMargin and restarting the
+// filter when it leaves. Clock drift (200 ppm: 12 ms a minute) moves the
+// echo within the filter, which follows it.
 func (p *Processor) align() {
-	p.frames++
 	if !p.est.locked {
 		return
 	}
-	target := max(int64(p.est.delay+0.5)-p.margin, 0)
-	diff := target - p.feed
-	switch {
-	case abs64(diff) > int64(samples(alignJump, p.cfg.Rate)):
-		p.feed = target
-		p.restart()
-	case abs64(diff) > int64(samples(alignSlack, p.cfg.Rate)) && p.frames >= stepEvery:
-		p.feed += sign(diff)
-		p.frames = 0
+	start := int64(p.est.delay+0.5) - p.feed
+	if start >= 0 && start <= int64(samples(alignWaste, p.cfg.Rate)) {
+		return
 	}
+	p.feed = max(int64(p.est.delay+0.5)-p.margin, 0)
+	p.restart()
 }
 
 // publish updates the atomics read by Stats.
@@ -78,18 +77,4 @@ func (p *Processor) publish(micMS, outMS, floor float64, far bool) {
 	if p.est.locked && p.erle.peak >= 20 {
 		s.converged.Store(true)
 	}
-}
-
-func abs64(x int64) int64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-func sign(x int64) int64 {
-	if x < 0 {
-		return -1
-	}
-	return 1
 }

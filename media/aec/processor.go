@@ -8,11 +8,9 @@ import (
 // Alignment of the reference fed to the canceller (see align).
 const (
 	alignMargin = 10 * time.Millisecond  // the filter starts this much before the estimated delay
-	alignSlack  = 2 * time.Millisecond   // drift below this is left to the filter
-	alignJump   = 12 * time.Millisecond  // moves past this re-align at once and reset
+	alignWaste  = 40 * time.Millisecond  // the most the filter may start before the echo
 	gapReset    = 50 * time.Millisecond  // reference this late is padded with silence
 	aheadReset  = 300 * time.Millisecond // reference this far ahead of the mic resyncs
-	stepEvery   = 10                     // frames between one-sample alignment steps
 )
 
 // Processor cancels the loudspeaker's echo in the microphone signal and
@@ -27,15 +25,15 @@ type Processor struct {
 	micPos int64 // mic samples processed since resync
 	feed   int64 // delay of the reference fed to the canceller, samples
 	margin int64
-	frames int // frames since the last alignment step
 
-	refBuf, outBuf []int16
+	refBuf, linBuf []int16
 	zeros          []int16
 	fifo           framer
 	erle           erleMeter
 	floor          noiseFloor
 	cn             comfortNoise
-	gate           residualGate
+	res            suppressor
+	noRES          bool // tests: the engine alone
 	stats          statsBox
 	closed         bool
 }
@@ -48,8 +46,7 @@ func New(cfg Config) (*Processor, error) {
 	cfg = cfg.withDefaults()
 	frame := cfg.Rate / 100
 	tail, maxDelay := samples(cfg.Tail, cfg.Rate), samples(cfg.MaxDelay, cfg.Rate)
-	eng, err := newEngine(cfg.Engine, engineParams{rate: cfg.Rate, frame: frame, tail: tail, echo: cfg.EchoCancel, noiseDB: cfg.NoiseSuppress,
-		sup: speexEchoSuppress, supActive: speexEchoSuppressActive})
+	eng, err := newEngine(cfg.Engine, engineParams{rate: cfg.Rate, frame: frame, tail: tail, echo: cfg.EchoCancel, noiseDB: cfg.NoiseSuppress})
 	if err != nil {
 		return nil, fmt.Errorf("aec.New: %s: %w", cfg.Engine, err)
 	}
@@ -59,10 +56,10 @@ func New(cfg Config) (*Processor, error) {
 		ring:   newRefRing(maxDelay + tail + samples(aheadReset+time.Second, cfg.Rate)),
 		est:    newDelayEstimator(blk, maxDelay/blk+1),
 		margin: int64(samples(alignMargin, cfg.Rate)),
-		refBuf: make([]int16, frame), outBuf: make([]int16, frame), zeros: make([]int16, frame),
+		refBuf: make([]int16, frame), linBuf: make([]int16, frame), zeros: make([]int16, frame),
 		fifo: newFramer(frame),
 		cn:   newComfortNoise(cfg.NoiseSuppress),
-		gate: newResidualGate(),
+		res:  newSuppressor(cfg.Rate, frame),
 	}
 	p.erle.reset()
 	return p, nil
@@ -113,14 +110,14 @@ func (p *Processor) Close() error {
 func (p *Processor) resync() {
 	p.ring.reset()
 	p.est.reset()
-	p.micPos, p.feed, p.frames = 0, 0, 0
+	p.micPos, p.feed = 0, 0
 	p.restart()
 }
 
 // restart resets the canceller's filter and counts a re-convergence.
 func (p *Processor) restart() {
 	p.eng.reset()
-	p.gate.reset()
+	p.res.reset()
 	p.erle.reset()
 	p.stats.converged.Store(false)
 	p.stats.resets.Add(1)

@@ -126,11 +126,12 @@ func ratioDB[A, B int16 | float64](a []A, b []B, from, to int) float64 {
 }
 
 // projGainDB is the gain of ref within out (least squares) in dB over
-// [from, to): how much of the near-end voice the output keeps.
-func projGainDB(out []int16, ref []float64, from, to int) float64 {
+// [from, to): how much of the near-end voice the output keeps. The output
+// is read lag samples late (the speex preprocessor delays by 10 ms).
+func projGainDB(out []int16, ref []float64, from, to, lag int) float64 {
 	var xy, yy float64
-	for i := from; i < to; i++ {
-		xy += float64(out[i]) * ref[i]
+	for i := from; i < to-lag; i++ {
+		xy += float64(out[i+lag]) * ref[i]
 		yy += ref[i] * ref[i]
 	}
 	return 20 * math.Log10(max(xy/yy, 1e-9))
@@ -144,4 +145,16 @@ func mustNew(t testing.TB, cfg Config) *Processor {
 	}
 	t.Cleanup(func() { _ = p.Close() })
 	return p
+}
+
+// nearGainDB is projGainDB at the lag (0..30 ms) where it is largest, and
+// that lag.
+func nearGainDB(out []int16, near []float64, from, to, rate int) (float64, int) {
+	best, at := -200.0, 0
+	for lag := range 3 * rate / 100 {
+		if g := projGainDB(out, near, from, to, lag); g > best {
+			best, at = g, lag
+		}
+	}
+	return best, at
 }

@@ -25,10 +25,9 @@ static void skoip_speex_set(SpeexPreprocessState *p, int req, int v) {
 	speex_preprocess_ctl(p, req, &v);
 }
 
-// skoip_speex_new builds the canceller (when echo) and the preprocessor
-// (when echo or ns). The preprocessor's gains apply only with denoise on,
-// so it stays on and ns = 0 becomes a 0 dB noise floor.
-static skoip_speex *skoip_speex_new(int frame, int tail, int rate, int echo, int ns, int sup, int supActive) {
+// skoip_speex_new builds the canceller (when echo) and the noise
+// suppressor (when ns > 0 dB).
+static skoip_speex *skoip_speex_new(int frame, int tail, int rate, int echo, int ns) {
 	skoip_speex *s = calloc(1, sizeof *s);
 	if (!s) return NULL;
 	s->frame = frame;
@@ -37,28 +36,26 @@ static skoip_speex *skoip_speex_new(int frame, int tail, int rate, int echo, int
 		if (!s->echo) { skoip_speex_free(s); return NULL; }
 		speex_echo_ctl(s->echo, SPEEX_ECHO_SET_SAMPLING_RATE, &rate);
 	}
-	if (!echo && !ns) return s;
+	if (!ns) return s;
 	s->pre = speex_preprocess_state_init(frame, rate);
 	if (!s->pre) { skoip_speex_free(s); return NULL; }
 	skoip_speex_set(s->pre, SPEEX_PREPROCESS_SET_DENOISE, 1);
 	skoip_speex_set(s->pre, SPEEX_PREPROCESS_SET_NOISE_SUPPRESS, -ns);
 	skoip_speex_set(s->pre, SPEEX_PREPROCESS_SET_AGC, 0);
 	skoip_speex_set(s->pre, SPEEX_PREPROCESS_SET_DEREVERB, 0);
-	if (s->echo) {
-		speex_preprocess_ctl(s->pre, SPEEX_PREPROCESS_SET_ECHO_STATE, s->echo);
-		skoip_speex_set(s->pre, SPEEX_PREPROCESS_SET_ECHO_SUPPRESS, -sup);
-		skoip_speex_set(s->pre, SPEEX_PREPROCESS_SET_ECHO_SUPPRESS_ACTIVE, -supActive);
-	}
 	return s;
 }
 
-static void skoip_speex_run(skoip_speex *s, const spx_int16_t *mic, const spx_int16_t *ref, spx_int16_t *out) {
+static void skoip_speex_cancel(skoip_speex *s, const spx_int16_t *mic, const spx_int16_t *ref, spx_int16_t *lin) {
 	if (s->echo) {
-		speex_echo_cancellation(s->echo, mic, ref, out);
-	} else if (out != mic) {
-		memmove(out, mic, (size_t)s->frame * sizeof *out);
+		speex_echo_cancellation(s->echo, mic, ref, lin);
+	} else {
+		memcpy(lin, mic, (size_t)s->frame * sizeof *lin);
 	}
-	if (s->pre) speex_preprocess_run(s->pre, out);
+}
+
+static void skoip_speex_denoise(skoip_speex *s, spx_int16_t *x) {
+	if (s->pre) speex_preprocess_run(s->pre, x);
 }
 
 static void skoip_speex_reset(skoip_speex *s) {
@@ -69,32 +66,30 @@ import "C"
 
 import "unsafe"
 
-// Residual echo suppression of the speex preprocessor, in dB: with the far
-// end alone, and while the near end talks too.
-const (
-	speexEchoSuppress       = 60
-	speexEchoSuppressActive = 25
-)
-
-// speexEngine is speexdsp's MDF canceller followed by its preprocessor
-// (residual echo and noise suppression; AGC, VAD and dereverb off, the
-// first two by default: setting the VAD prints a warning).
+// speexEngine is speexdsp's MDF adaptive filter and its preprocessor as a
+// noise suppressor (AGC, VAD and dereverb off; the VAD by default: setting
+// it prints a warning). The preprocessor delays the signal by one frame.
 type speexEngine struct {
 	s *C.skoip_speex
 }
 
 func newSpeex(ep engineParams) (engine, error) {
-	s := C.skoip_speex_new(C.int(ep.frame), C.int(ep.tail), C.int(ep.rate),
-		boolInt(ep.echo), C.int(ep.noiseDB), C.int(ep.sup), C.int(ep.supActive))
+	s := C.skoip_speex_new(C.int(ep.frame), C.int(ep.tail), C.int(ep.rate), boolInt(ep.echo), C.int(ep.noiseDB))
 	if s == nil {
 		return nil, ErrInit
 	}
 	return &speexEngine{s: s}, nil
 }
 
-func (e *speexEngine) process(mic, ref, out []int16) {
-	C.skoip_speex_run(e.s, (*C.spx_int16_t)(unsafe.Pointer(&mic[0])),
-		(*C.spx_int16_t)(unsafe.Pointer(&ref[0])), (*C.spx_int16_t)(unsafe.Pointer(&out[0])))
+func (e *speexEngine) cancel(mic, ref, lin []int16) {
+	C.skoip_speex_cancel(e.s, (*C.spx_int16_t)(unsafe.Pointer(&mic[0])),
+		(*C.spx_int16_t)(unsafe.Pointer(&ref[0])), (*C.spx_int16_t)(unsafe.Pointer(&lin[0])))
+}
+
+func (e *speexEngine) linear() bool { return true }
+
+func (e *speexEngine) denoise(x []int16) {
+	C.skoip_speex_denoise(e.s, (*C.spx_int16_t)(unsafe.Pointer(&x[0])))
 }
 
 func (e *speexEngine) reset() { C.skoip_speex_reset(e.s) }

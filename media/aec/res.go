@@ -1,0 +1,213 @@
+package aec
+
+import "math"
+
+// Residual echo suppressor tuning (levels in dB, steps per 10 ms frame).
+const (
+	resBandHz   = 125  // band width
+	resDecay    = 0.85 // energy kept per frame by the reference's reverberation model
+	resStart    = 20   // initial residual level
+	resMax      = 30   // residual level bounds
+	resMin      = -60  //
+	resUp       = 1.8  // level rise when a band is above it, converging (90th percentile)
+	resDown     = 0.2  // level fall when a band is below it
+	resUpLate   = 0.3  // level rise once settled (60th percentile)
+	resSettled  = 150  // frames with the far end active until the filter counts as converged
+	erlUp       = 0.05 // echo level rise (5 dB/s)
+	erlDown     = 0.02 // echo level fall (~70th percentile)
+	resDouble   = 3    // microphone over the echo level that marks the near end
+	resBandDT   = 11   // a band this far over its level holds the near end
+	resOverDT   = 2    // residual over-estimation in double talk
+	resOverST   = 10   // residual over-estimation otherwise
+	resFloorAmp = 0.01 // deepest gain: -40 dB
+)
+
+// suppressor removes the residual echo that the adaptive filter leaves,
+// band by band (125 Hz), in a short-time Fourier transform (sqrt-Hann
+// windows of 20 ms, hop 10 ms: it delays the signal by 10 ms).
+//
+// The filter's echo estimate (microphone minus filter output) tells where
+// the echo is; per band, a residual level follows the filter output over
+// that estimate in frames with the far end active and the near end silent:
+// fast (90th percentile) for the first 1.5 s of far end, then the 60th. The near end is taken to talk when the microphone is 3 dB
+// above the echo level (the microphone over the reference energy, held with
+// an exponential decay, 70th percentile, rising at most 5 dB/s). A band's
+// gain is sqrt(1 - k·level·estimate/output), k = 10 (2 in double talk), at
+// least -40 dB, and never lets a band out louder than the microphone had it
+// (a filter predicting echo that is not there). A band counts as double
+// talk only if the microphone holds at least a quarter of the output's
+// power.
+type suppressor struct {
+	hop, n    int
+	fft       fft
+	win       []float64 // sqrt-Hann, 2*hop
+	lin, est  []float64 // the last 2*hop samples
+	ref       []float64
+	z         []complex128
+	e, r      []complex128
+	olap      []float64
+	binsPer   int
+	level     []float64 // per band: residual over echo estimate, dB
+	levelX    []float64 // per band: residual over reference, dB
+	px        []float64 // per band: reference power, held with a decay
+	x, echo   float64
+	farFrames int // since the reset
+}
+
+func newSuppressor(rate, hop int) suppressor {
+	n := 1
+	for n < 2*hop {
+		n <<= 1
+	}
+	s := suppressor{
+		hop: hop, n: n, fft: newFFT(n), win: make([]float64, 2*hop),
+		lin: make([]float64, 2*hop), est: make([]float64, 2*hop), ref: make([]float64, 2*hop),
+		z: make([]complex128, n), e: make([]complex128, n), r: make([]complex128, n), olap: make([]float64, hop),
+		binsPer: max(1, resBandHz*n/rate),
+	}
+	for i := range s.win {
+		s.win[i] = math.Sqrt(0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(2*hop)))
+	}
+	bands := (n/2)/s.binsPer + 1
+	s.level, s.levelX, s.px = make([]float64, bands), make([]float64, bands), make([]float64, bands)
+	s.reset()
+	return s
+}
+
+func (s *suppressor) reset() {
+	for i := range s.level {
+		s.level[i], s.levelX[i] = resStart, resStart
+	}
+	clear(s.px)
+	clear(s.ref)
+	clear(s.lin)
+	clear(s.est)
+	clear(s.olap)
+	s.x, s.echo, s.farFrames = 0, math.NaN(), 0
+}
+
+// process takes one frame of the filter's input (mic) and output (lin,
+// replaced by the suppressed signal of the previous frame), with the
+// aligned reference's mean square.
+func (s *suppressor) process(mic, lin, ref []int16, micMS, refMS float64) {
+	s.x = max(refMS, s.x*resDecay)
+	far, double := s.x > activeLevel, false
+	if far {
+		double = s.trackEcho(10 * math.Log10(max(micMS, 1)/s.x))
+	}
+	h := s.hop
+	copy(s.lin, s.lin[h:])
+	copy(s.est, s.est[h:])
+	copy(s.ref, s.ref[h:])
+	for i, v := range lin {
+		s.lin[h+i] = float64(v)
+		s.est[h+i] = float64(mic[i]) - float64(v)
+		s.ref[h+i] = float64(ref[i])
+	}
+	s.analyse()
+	if far {
+		s.gains(double)
+	}
+	s.synthesise(lin)
+}
+
+// analyse transforms the windowed filter output into s.e and its echo
+// estimate into s.z's place (two real signals in one complex transform).
+func (s *suppressor) analyse() {
+	clear(s.z)
+	for i, w := range s.win {
+		s.z[i] = complex(w*s.lin[i], w*s.est[i])
+	}
+	s.fft.forward(s.z)
+	clear(s.r)
+	for i, w := range s.win {
+		s.r[i] = complex(w*s.ref[i], 0)
+	}
+	s.fft.forward(s.r)
+	n := s.n
+	for k := 0; k <= n/2; k++ {
+		a, b := s.z[k], conj(s.z[(n-k)%n])
+		s.e[k] = (a + b) / 2
+		y := (a - b) / complex(0, 2)
+		s.z[k] = y // the estimate's spectrum, bins 0..n/2
+	}
+}
+
+// gains scales s.e band by band.
+func (s *suppressor) gains(double bool) {
+	for b := range s.level {
+		lo, hi := b*s.binsPer, min((b+1)*s.binsPer, s.n/2+1)
+		var pe, py, pr, pm float64
+		for k := lo; k < hi; k++ {
+			pe += sq(s.e[k])
+			py += sq(s.z[k])
+			pr += sq(s.r[k])
+			pm += sq(s.e[k] + s.z[k]) // the microphone
+		}
+		s.px[b] = max(pr, s.px[b]*resDecay)
+		ratio := 10 * math.Log10(max(pe, 1)/max(py, 1))
+		ratioX := 10 * math.Log10(max(pe, 1)/max(s.px[b], 1))
+		near := (double || s.settled() && ratio > s.level[b]+resBandDT) && pm >= pe/4
+		if !near {
+			s.track(&s.level[b], ratio)
+			s.track(&s.levelX[b], ratioX)
+		}
+		over := float64(resOverST)
+		if near {
+			over = resOverDT
+		}
+		res := max(math.Pow(10, s.level[b]/10)*py, math.Pow(10, s.levelX[b]/10)*s.px[b])
+		g := math.Sqrt(max(min(1-over*res/max(pe, 1), pm/max(pe, 1)), resFloorAmp*resFloorAmp))
+		for k := lo; k < hi; k++ {
+			s.e[k] *= complex(g, 0)
+		}
+	}
+	s.farFrames++
+}
+
+func (s *suppressor) track(l *float64, ratio float64) {
+	switch {
+	case ratio > *l && s.settled():
+		*l += resUpLate
+	case ratio > *l:
+		*l += resUp
+	default:
+		*l -= resDown
+	}
+	*l = min(max(*l, resMin), resMax)
+}
+
+// synthesise inverts s.e and overlap-adds into out.
+func (s *suppressor) synthesise(out []int16) {
+	n := s.n
+	for k := 1; k < n/2; k++ {
+		s.e[n-k] = conj(s.e[k])
+	}
+	s.fft.inverse(s.e)
+	h := s.hop
+	for i := range h {
+		out[i] = sat(s.olap[i] + real(s.e[i])*s.win[i])
+		s.olap[i] = real(s.e[h+i]) * s.win[h+i]
+	}
+}
+
+// trackEcho folds the microphone-over-x ratio (dB) and reports double talk.
+func (s *suppressor) trackEcho(mic float64) bool {
+	if math.IsNaN(s.echo) {
+		s.echo = mic
+	}
+	double := mic > s.echo+resDouble
+	if mic > s.echo {
+		s.echo += erlUp
+	} else {
+		s.echo -= erlDown
+	}
+	return double
+}
+
+// settled reports whether the filter has had 1.5 s of far end to converge.
+func (s *suppressor) settled() bool { return s.farFrames >= resSettled }
+
+func conj(c complex128) complex128 { return complex(real(c), -imag(c)) }
+
+func sq(c complex128) float64 { return real(c)*real(c) + imag(c)*imag(c) }
