@@ -6,17 +6,17 @@ import "math"
 const (
 	resBandHz   = 125  // band width
 	resDecay    = 0.85 // energy kept per frame by the reference's reverberation model
-	resStart    = 20   // initial residual level
-	resMax      = 30   // residual level bounds
-	resMin      = -60  //
-	resUp       = 1.8  // level rise when a band is above it, converging (90th percentile)
-	resDown     = 0.2  // level fall when a band is below it
-	resUpLate   = 0.3  // level rise once settled (60th percentile)
+	resStart    = 100     // initial residual level (20 dB; levels are power ratios)
+	resMax      = 1000    // residual level bounds: 30 dB
+	resMin      = 1e-6    // -60 dB
+	resUp       = 1.51356 // level rise when a band is above it, converging: 1.8 dB (90th percentile)
+	resDown     = 1.04713 // level fall when a band is below it: 0.2 dB
+	resUpLate   = 1.07152 // level rise once settled: 0.3 dB (60th percentile)
 	resSettled  = 150  // frames with the far end active until the filter counts as converged
 	erlUp       = 0.05 // echo level rise (5 dB/s)
 	erlDown     = 0.02 // echo level fall (~70th percentile)
 	resDouble   = 3    // microphone over the echo level that marks the near end
-	resBandDT   = 11   // a band this far over its level holds the near end
+	resBandDT   = 12.59 // a band this far over its level holds the near end: 11 dB
 	resOverDT   = 2    // residual over-estimation in double talk
 	resOverST   = 10   // residual over-estimation otherwise
 	resFloorAmp = 0.01 // deepest gain: -40 dB
@@ -145,9 +145,9 @@ func (s *suppressor) gains(double bool) {
 			pm += sq(s.e[k] + s.z[k]) // the microphone
 		}
 		s.px[b] = max(pr, s.px[b]*resDecay)
-		ratio := 10 * math.Log10(max(pe, 1)/max(py, 1))
-		ratioX := 10 * math.Log10(max(pe, 1)/max(s.px[b], 1))
-		near := (double || s.settled() && ratio > s.level[b]+resBandDT) && pm >= pe/4
+		ratio := max(pe, 1) / max(py, 1)
+		ratioX := max(pe, 1) / max(s.px[b], 1)
+		near := (double || s.settled() && ratio > s.level[b]*resBandDT) && pm >= pe/4
 		if !near {
 			s.track(&s.level[b], ratio)
 			s.track(&s.levelX[b], ratioX)
@@ -156,7 +156,7 @@ func (s *suppressor) gains(double bool) {
 		if near {
 			over = resOverDT
 		}
-		res := max(math.Pow(10, s.level[b]/10)*py, math.Pow(10, s.levelX[b]/10)*s.px[b])
+		res := max(s.level[b]*py, s.levelX[b]*s.px[b])
 		g := math.Sqrt(max(min(1-over*res/max(pe, 1), pm/max(pe, 1)), resFloorAmp*resFloorAmp))
 		for k := lo; k < hi; k++ {
 			s.e[k] *= complex(g, 0)
@@ -168,11 +168,11 @@ func (s *suppressor) gains(double bool) {
 func (s *suppressor) track(l *float64, ratio float64) {
 	switch {
 	case ratio > *l && s.settled():
-		*l += resUpLate
+		*l *= resUpLate
 	case ratio > *l:
-		*l += resUp
+		*l *= resUp
 	default:
-		*l -= resDown
+		*l /= resDown
 	}
 	*l = min(max(*l, resMin), resMax)
 }
