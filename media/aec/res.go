@@ -4,22 +4,22 @@ import "math"
 
 // Residual echo suppressor tuning (levels in dB, steps per 10 ms frame).
 const (
-	resBandHz   = 125  // band width
-	resDecay    = 0.85 // energy kept per frame by the reference's reverberation model
+	resBandHz   = 125     // band width
+	resDecay    = 0.85    // energy kept per frame by the reference's reverberation model
 	resStart    = 100     // initial residual level (20 dB; levels are power ratios)
 	resMax      = 1000    // residual level bounds: 30 dB
 	resMin      = 1e-6    // -60 dB
 	resUp       = 1.51356 // level rise when a band is above it, converging: 1.8 dB (90th percentile)
 	resDown     = 1.04713 // level fall when a band is below it: 0.2 dB
 	resUpLate   = 1.07152 // level rise once settled: 0.3 dB (60th percentile)
-	resSettled  = 150  // frames with the far end active until the filter counts as converged
-	erlUp       = 0.05 // echo level rise (5 dB/s)
-	erlDown     = 0.02 // echo level fall (~70th percentile)
-	resDouble   = 3    // microphone over the echo level that marks the near end
-	resBandDT   = 12.59 // a band this far over its level holds the near end: 11 dB
-	resOverDT   = 2    // residual over-estimation in double talk
-	resOverST   = 10   // residual over-estimation otherwise
-	resFloorAmp = 0.01 // deepest gain: -40 dB
+	resSettled  = 150     // frames with the far end active until the filter counts as converged
+	erlUp       = 0.05    // echo level rise (5 dB/s)
+	erlDown     = 0.02    // echo level fall (~70th percentile)
+	resDouble   = 3       // microphone over the echo level that marks the near end
+	resBandDT   = 12.59   // a band this far over its level holds the near end: 11 dB
+	resOverDT   = 2       // residual over-estimation in double talk
+	resOverST   = 10      // residual over-estimation otherwise
+	resFloorAmp = 0.01    // deepest gain: -40 dB
 )
 
 // suppressor removes the residual echo that the adaptive filter leaves,
