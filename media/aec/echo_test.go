@@ -90,24 +90,34 @@ func TestEchoPathChange(t *testing.T) {
 
 // TestDrift: the microphone's clock runs 200 ppm fast for 60 s; the
 // attenuation holds.
-var driftPPM = 200.0
-
+// TestDrift: the microphone's clock runs 200 ppm slow, then fast, for 60 s
+// (the echo's delay moves 12 ms); the drift loop follows the filter's peak
+// and the attenuation holds: 28-51 dB per 10 s measured, 35 dB without
+// the loop at 50 ppm and 22 dB at 200 ppm.
 func TestDrift(t *testing.T) {
 	if testing.Short() {
-		t.Skip("60 s of audio")
+		t.Skip("2 × 60 s of audio")
 	}
 	rate, n := 8000, 60*8000
 	far := speech(t, "door", rate, n)
-	echo := newRoom(rate, 0.060, 0.3, 0, 5).echo(stretch(far, 1-driftPPM*1e-6))
-	p := mustNew(t, Config{Rate: rate, EchoCancel: true, NoiseSuppress: 15})
-	out := drive(p, far, mix(n, echo), rate/50)
-	for s := 10; s < 60; s += 10 {
-		if tcl := ratioDB(far, out, s*rate, (s+10)*rate); tcl < 15 {
-			t.Errorf("TCL %d-%d s %.1f dB, want >= 15", s, s+10, tcl)
+	for _, ppm := range []float64{200, -200} {
+		echo := newRoom(rate, 0.060, 0.3, 0, 5).echo(stretch(far, 1-ppm*1e-6))
+		p := mustNew(t, Config{Rate: rate, EchoCancel: true, NoiseSuppress: 15})
+		out := drive(p, far, mix(n, echo), rate/50)
+		for s := 10; s < 60; s += 10 {
+			tcl := ratioDB(far, out, s*rate, (s+10)*rate)
+			t.Logf("%+.0f ppm: TCL %d-%d s: %.1f dB", ppm, s, s+10, tcl)
+			if tcl < 25 {
+				t.Errorf("%+.0f ppm: TCL %d-%d s %.1f dB, want >= 25", ppm, s, s+10, tcl)
+			}
 		}
-	}
-	if d := p.Stats().Delay - 72*time.Millisecond; d.Abs() > 3*time.Millisecond {
-		t.Errorf("delay after 60 s %v, want ~72ms (60 ms and 12 ms of drift)", p.Stats().Delay)
+		want := 60*time.Millisecond + time.Duration(ppm*60e-3*float64(time.Millisecond))
+		if d := p.Stats().Delay - want; d.Abs() > 3*time.Millisecond {
+			t.Errorf("%+.0f ppm: delay after 60 s %v, want %v", ppm, p.Stats().Delay, want)
+		}
+		if r := p.Stats().Resets; r != 1 {
+			t.Errorf("%+.0f ppm: %d resets, want 1 (the first lock)", ppm, r)
+		}
 	}
 }
 

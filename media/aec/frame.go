@@ -10,7 +10,7 @@ func (p *Processor) process(mic []int16) {
 		p.est.mic.push(mic)
 		p.est.advance()
 		p.align()
-		p.ring.read(p.refBuf, p.micPos-p.feed)
+		p.readRef()
 		refMS = energy(p.refBuf)
 	}
 	p.eng.cancel(mic, p.refBuf, p.linBuf)
@@ -57,12 +57,39 @@ func (p *Processor) align() {
 	if !p.est.locked {
 		return
 	}
-	start := int64(p.est.delay+0.5) - p.feed
+	start := int64(p.est.delay+0.5) - p.feed - int64(p.drift.shift)
 	if start >= 0 && start <= int64(samples(alignWaste, p.cfg.Rate)) {
 		return
 	}
 	p.feed = max(int64(p.est.delay+0.5)-p.margin, 0)
 	p.restart()
+}
+
+// readRef fills refBuf with the reference for this frame, read at the
+// drift loop's rate once it has one.
+func (p *Processor) readRef() {
+	d := &p.drift
+	if d.rate == 0 && d.shift == 0 {
+		p.ring.read(p.refBuf, p.micPos-p.feed)
+	} else {
+		start := float64(p.micPos-p.feed) - d.shift
+		p.interp.read(&p.ring, p.refBuf, start, 1-d.rate)
+		d.shift += d.rate * float64(p.frame)
+	}
+	d.frames++
+	if d.frames < driftEvery {
+		return
+	}
+	d.frames = 0
+	if pk, ok := p.eng.(peaker); ok && p.erle.peak >= 20 {
+		pos, share := pk.peak()
+		d.measure(pos, share, driftEvery*p.frame)
+	}
+}
+
+// peaker is an engine whose filter's largest tap can be located.
+type peaker interface {
+	peak() (pos, share float64)
 }
 
 // publish updates the atomics read by Stats.

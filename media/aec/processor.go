@@ -33,6 +33,8 @@ type Processor struct {
 	floor          noiseFloor
 	cn             comfortNoise
 	res            suppressor
+	drift          driftLoop
+	interp         interpolator
 	noRES          bool // tests: the engine alone
 	stats          statsBox
 	closed         bool
@@ -57,9 +59,10 @@ func New(cfg Config) (*Processor, error) {
 		est:    newDelayEstimator(blk, maxDelay/blk+1),
 		margin: int64(samples(alignMargin, cfg.Rate)),
 		refBuf: make([]int16, frame), linBuf: make([]int16, frame), zeros: make([]int16, frame),
-		fifo: newFramer(frame),
-		cn:   newComfortNoise(cfg.NoiseSuppress),
-		res:  newSuppressor(cfg.Rate, frame),
+		fifo:  newFramer(frame),
+		cn:    newComfortNoise(cfg.NoiseSuppress),
+		res:   newSuppressor(cfg.Rate, frame),
+		drift: newDriftLoop(), interp: newInterpolator(),
 	}
 	p.erle.reset()
 	return p, nil
@@ -118,6 +121,7 @@ func (p *Processor) resync() {
 func (p *Processor) restart() {
 	p.eng.reset()
 	p.res.reset()
+	p.drift.restart()
 	p.erle.reset()
 	p.stats.converged.Store(false)
 	p.stats.resets.Add(1)

@@ -4,6 +4,7 @@ package aec
 
 /*
 #cgo LDFLAGS: -l:libspeexdsp.a -lm
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <speex/speex_echo.h>
@@ -13,12 +14,38 @@ typedef struct {
 	SpeexEchoState *echo;
 	SpeexPreprocessState *pre;
 	int frame;
+	spx_int32_t *ir; // impulse response buffer
+	int irLen;
 } skoip_speex;
 
 static void skoip_speex_free(skoip_speex *s) {
 	if (s->echo) speex_echo_state_destroy(s->echo);
 	if (s->pre) speex_preprocess_state_destroy(s->pre);
+	free(s->ir);
 	free(s);
+}
+
+// skoip_speex_peak returns the position of the filter's largest tap, in
+// samples with a parabolic refinement, and its share of the filter's
+// energy in *share; -1 without a filter.
+static double skoip_speex_peak(skoip_speex *s, double *share) {
+	*share = 0;
+	if (!s->echo || !s->ir) return -1;
+	speex_echo_ctl(s->echo, SPEEX_ECHO_GET_IMPULSE_RESPONSE, s->ir);
+	int best = 0;
+	double bv = -1, sum = 0;
+	for (int i = 0; i < s->irLen; i++) {
+		double v = (double)s->ir[i] * (double)s->ir[i];
+		sum += v;
+		if (v > bv) { bv = v; best = i; }
+	}
+	if (sum <= 0) return -1;
+	*share = bv / sum;
+	if (best == 0 || best == s->irLen - 1) return best;
+	double a = fabs((double)s->ir[best-1]), b = fabs((double)s->ir[best]), c = fabs((double)s->ir[best+1]);
+	double den = a - 2*b + c;
+	if (den >= 0) return best;
+	return best + 0.5 * (a - c) / den;
 }
 
 static void skoip_speex_set(SpeexPreprocessState *p, int req, int v) {
@@ -35,6 +62,9 @@ static skoip_speex *skoip_speex_new(int frame, int tail, int rate, int echo, int
 		s->echo = speex_echo_state_init(frame, tail);
 		if (!s->echo) { skoip_speex_free(s); return NULL; }
 		speex_echo_ctl(s->echo, SPEEX_ECHO_SET_SAMPLING_RATE, &rate);
+		speex_echo_ctl(s->echo, SPEEX_ECHO_GET_IMPULSE_RESPONSE_SIZE, &s->irLen);
+		s->ir = calloc((size_t)s->irLen, sizeof *s->ir);
+		if (!s->ir) { skoip_speex_free(s); return NULL; }
 	}
 	if (!ns) return s;
 	s->pre = speex_preprocess_state_init(frame, rate);
@@ -90,6 +120,14 @@ func (e *speexEngine) linear() bool { return true }
 
 func (e *speexEngine) denoise(x []int16) {
 	C.skoip_speex_denoise(e.s, (*C.spx_int16_t)(unsafe.Pointer(&x[0])))
+}
+
+// peak is the position of the filter's largest tap (samples, -1 without
+// a filter) and its share of the filter's energy.
+func (e *speexEngine) peak() (pos, share float64) {
+	var sh C.double
+	pos = float64(C.skoip_speex_peak(e.s, &sh))
+	return pos, float64(sh)
 }
 
 func (e *speexEngine) reset() { C.skoip_speex_reset(e.s) }
