@@ -17,7 +17,7 @@ const (
 	erlDown     = 0.02    // echo level fall (~70th percentile)
 	resDouble   = 3       // microphone over the echo level that marks the near end
 	resBandDT   = 12.59   // a band this far over its level holds the near end: 11 dB
-	resOverDT   = 2       // residual over-estimation in double talk
+	resOverDT   = 1       // residual over-estimation in double talk
 	resOverST   = 10      // residual over-estimation otherwise
 	resFloorAmp = 0.01    // deepest gain: -40 dB
 )
@@ -32,7 +32,7 @@ const (
 // fast (90th percentile) for the first 1.5 s of far end, then the 60th. The near end is taken to talk when the microphone is 3 dB
 // above the echo level (the microphone over the reference energy, held with
 // an exponential decay, 70th percentile, rising at most 5 dB/s). A band's
-// gain is sqrt(1 - k·level·estimate/output), k = 10 (2 in double talk), at
+// gain is sqrt(1 - k·level·estimate/output), k = 10 (1 in double talk), at
 // least -40 dB, and never lets a band out louder than the microphone had it
 // (a filter predicting echo that is not there). A band counts as double
 // talk only if the microphone holds at least a quarter of the output's
