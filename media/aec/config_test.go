@@ -30,17 +30,18 @@ func TestConfigValidate(t *testing.T) {
 		if err := c.Validate(); !errors.Is(err, tc.want) {
 			t.Errorf("%s: Validate() = %v, want %v", tc.name, err, tc.want)
 		}
-		if _, err := New(c); !errors.Is(err, tc.want) && tc.want != nil {
+		p, err := New(c)
+		if tc.want != nil && !errors.Is(err, tc.want) {
 			t.Errorf("%s: New() = %v, want %v", tc.name, err, tc.want)
+		}
+		if err == nil {
+			_ = p.Close()
 		}
 	}
 }
 
 func TestCloseIdempotent(t *testing.T) {
-	p, err := New(Config{Rate: 16000, EchoCancel: true, NoiseSuppress: 15})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustNew(t, Config{Rate: 16000, EchoCancel: true, NoiseSuppress: 15})
 	for range 2 {
 		if err := p.Close(); err != nil {
 			t.Fatal(err)
