@@ -1,0 +1,90 @@
+package aec
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/skoip/skoip/internal/testsupport/stoi"
+	simroom "github.com/skoip/skoip/media/room"
+)
+
+// roomRun plays the far end through a media/room room into the processor
+// (20 ms periods, Capture then Playback as the device callback does) and
+// returns the output with the room's parts at the microphone.
+func roomRun(t *testing.T, rc simroom.Config, cfg Config, far []int16) (out []int16, echo, near []float64) {
+	t.Helper()
+	r, err := simroom.New(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustNew(t, cfg)
+	n, period := len(far), rc.Rate/50
+	out, echo, near = make([]int16, n), make([]float64, n), make([]float64, n)
+	e, s := make([]float32, period), make([]float32, period)
+	for i := 0; i+period <= n; i += period {
+		r.StepParts(far[i:i+period], out[i:i+period], e, s, nil)
+		for j := range period {
+			echo[i+j], near[i+j] = float64(e[j]), float64(s[j])
+		}
+		p.Capture(out[i : i+period])
+		p.Playback(far[i : i+period])
+	}
+	return out, echo, near
+}
+
+// TestRooms runs the canceller in media/room's simulated rooms and logs the
+// figures: TCL (far end over the output) in single talk from 2 s on and in
+// the first seconds; with a near-end talker at the echo's level, its level
+// and STOI in the output.
+func TestRooms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("room simulations")
+	}
+	for _, tc := range []struct {
+		rate       int
+		delay, t60 time.Duration
+		ppm        float64
+		minTCL     float64
+	}{
+		{8000, 40 * time.Millisecond, 300 * time.Millisecond, 0, 30},
+		{8000, 150 * time.Millisecond, 500 * time.Millisecond, 0, 30},
+		{8000, 80 * time.Millisecond, 800 * time.Millisecond, 0, 25},
+		{8000, 80 * time.Millisecond, 300 * time.Millisecond, 200, 25},
+		{16000, 80 * time.Millisecond, 500 * time.Millisecond, 0, 30},
+	} {
+		name := fmt.Sprintf("%d/%v/%v/%+.0fppm", tc.rate, tc.delay, tc.t60, tc.ppm)
+		t.Run(name, func(t *testing.T) {
+			rate, n := tc.rate, 20*tc.rate
+			far := speech(t, "door", rate, n)
+			rc := simroom.Config{Rate: rate, Delay: tc.delay, T60: tc.t60, DriftPPM: tc.ppm, Seed: 1}
+			cfg := Config{Rate: rate, EchoCancel: true, NoiseSuppress: 15}
+			out, _, _ := roomRun(t, rc, cfg, far)
+			tcl := ratioDB(far, out, 2*rate, n)
+			rc.Talker, rc.TalkerLoop = speech(t, "inside", rate, n), true
+			dt, echo, near := roomRun(t, rc, cfg, far)
+			g, lag := nearGainDB(dt, near, 5*rate, n, rate)
+			clean, got := make([]int16, 0, n), make([]int16, 0, n)
+			for i := 5 * rate; i+lag < n; i++ {
+				clean, got = append(clean, sat(near[i])), append(got, dt[i+lag])
+			}
+			score, err := stoi.Int16(clean, got, rate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mic := make([]int16, 0, n) // the microphone unprocessed, for comparison
+			for i := 5 * rate; i+lag < n; i++ {
+				mic = append(mic, sat(near[i]+echo[i]))
+			}
+			base, err := stoi.Int16(clean[:len(mic)], mic, rate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("TCL 2-20 s %.1f dB (0.5-1 s %.1f, 1-2 s %.1f); echo/near %.1f dB; near end %.1f dB, STOI %.2f (microphone %.2f)",
+				tcl, ratioDB(far, out, rate/2, rate), ratioDB(far, out, rate, 2*rate), ratioDB(echo, near, 5*rate, n), g, score, base)
+			if tcl < tc.minTCL {
+				t.Errorf("TCL %.1f dB, want >= %.0f", tcl, tc.minTCL)
+			}
+		})
+	}
+}
