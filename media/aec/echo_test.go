@@ -18,6 +18,7 @@ func TestEchoAttenuation(t *testing.T) {
 			echo := newRoom(rate, 0.060, 0.3, 0, 1).echo(far)
 			p := mustNew(t, Config{Rate: rate, EchoCancel: true, NoiseSuppress: 15})
 			out := drive(p, far, mix(n, echo), rate/50)
+			t.Logf("TCL 1-4 s %.1f dB, 4-12 s %.1f dB", ratioDB(far, out, rate, 4*rate), ratioDB(far, out, 4*rate, n))
 			if tcl := ratioDB(far, out, rate, 4*rate); tcl < 30 {
 				t.Errorf("TCL 1-4 s %.1f dB, want >= 30", tcl)
 			}
@@ -52,7 +53,7 @@ func TestDelayEstimate(t *testing.T) {
 }
 
 // TestDoubleTalk: after 4 s of far end alone, the near end talks at the
-// echo's level; the output keeps it within 4 dB (3.5 dB measured), 20 ms
+// echo's level; the output keeps it within 4 dB (3.7 dB measured), 20 ms
 // late (the suppressor's and the noise suppressor's frames).
 func TestDoubleTalk(t *testing.T) {
 	rate, n := 8000, 12*8000
@@ -94,7 +95,7 @@ func TestEchoPathChange(t *testing.T) {
 // attenuation holds.
 // TestDrift: the microphone's clock runs 200 ppm slow, then fast, for 60 s
 // (the echo's delay moves 12 ms); the drift loop follows the filter's peak
-// and the attenuation holds: 28-51 dB per 10 s measured, 35 dB without
+// and the attenuation holds: 25-54 dB per 10 s measured, 35 dB without
 // the loop at 50 ppm and 22 dB at 200 ppm.
 func TestDrift(t *testing.T) {
 	if testing.Short() {

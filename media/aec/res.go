@@ -16,8 +16,11 @@ const (
 	erlUp       = 0.05    // echo level rise (5 dB/s)
 	erlDown     = 0.02    // echo level fall (~70th percentile)
 	resDouble   = 3       // microphone over the echo level that marks the near end
-	resBandDT   = 12.59   // a band this far over its level holds the near end: 11 dB
+	resBandDT   = 6.31    // a band this far over its level may hold the near end: 8 dB
 	resOverDT   = 1       // residual over-estimation in double talk
+	resBandEcho = 1.41    // a band within 1.5 dB of its echo level holds echo alone
+	erlUpF      = 1.0116  // band echo level rise: 0.05 dB
+	erlDownF    = 1.0046  // band echo level fall: 0.02 dB
 	resOverST   = 10      // residual over-estimation otherwise
 	resFloorAmp = 0.01    // deepest gain: -40 dB
 )
@@ -26,16 +29,20 @@ const (
 // band by band (125 Hz), in a short-time Fourier transform (sqrt-Hann
 // windows of 20 ms, hop 10 ms: it delays the signal by 10 ms).
 //
-// The filter's echo estimate (microphone minus filter output) tells where
-// the echo is; per band, a residual level follows the filter output over
-// that estimate in frames with the far end active and the near end silent:
-// fast (90th percentile) for the first 1.5 s of far end, then the 60th. The near end is taken to talk when the microphone is 3 dB
-// above the echo level (the microphone over the reference energy, held with
-// an exponential decay, 70th percentile, rising at most 5 dB/s). A band's
-// gain is sqrt(1 - k·level·estimate/output), k = 10 (1 in double talk), at
-// least -40 dB, and never lets a band out louder than the microphone had it
-// (a filter predicting echo that is not there). A band counts as double
-// talk only if the microphone holds at least a quarter of the output's
+// Two models give a band's residual echo: a level times the filter's echo
+// estimate (microphone minus filter output), and a level times the
+// reference's power (held with an exponential decay). The levels follow
+// the output over each model in frames with the far end active and the
+// near end silent: fast (90th percentile) for the first 1.5 s of far end,
+// then the 60th. The near end is taken to talk in the whole frame when the
+// microphone is 3 dB above its echo level (the microphone over the held
+// reference energy, 70th percentile, rising at most 5 dB/s), and in a band
+// when the output is 8 dB over its residual level while the microphone is
+// 1.5 dB over the band's own echo level. A band's gain is
+// sqrt(1 - k·residual/output), k = 10 (1 where the near end talks), at
+// least -40 dB, and never lets a band out louder than the microphone had
+// it (a filter predicting echo that is not there); a band counts as near
+// end only if the microphone holds at least a quarter of the output's
 // power.
 type suppressor struct {
 	hop, n    int
@@ -48,7 +55,8 @@ type suppressor struct {
 	olap      []float64
 	binsPer   int
 	level     []float64 // per band: residual over echo estimate, dB
-	levelX    []float64 // per band: residual over reference, dB
+	levelX    []float64 // per band: residual over reference
+	levelM    []float64 // per band: microphone over reference (the echo's level), 0 until set
 	px        []float64 // per band: reference power, held with a decay
 	x, echo   float64
 	farFrames int // since the reset
@@ -70,6 +78,7 @@ func newSuppressor(rate, hop int) suppressor {
 	}
 	bands := (n/2)/s.binsPer + 1
 	s.level, s.levelX, s.px = make([]float64, bands), make([]float64, bands), make([]float64, bands)
+	s.levelM = make([]float64, bands)
 	s.reset()
 	return s
 }
@@ -80,6 +89,7 @@ func (s *suppressor) reset() {
 	}
 	clear(s.px)
 	clear(s.ref)
+	clear(s.levelM)
 	clear(s.lin)
 	clear(s.est)
 	clear(s.olap)
@@ -133,50 +143,6 @@ func (s *suppressor) analyse() {
 	}
 }
 
-// gains scales s.e band by band.
-func (s *suppressor) gains(double bool) {
-	for b := range s.level {
-		lo, hi := b*s.binsPer, min((b+1)*s.binsPer, s.n/2+1)
-		var pe, py, pr, pm float64
-		for k := lo; k < hi; k++ {
-			pe += sq(s.e[k])
-			py += sq(s.z[k])
-			pr += sq(s.r[k])
-			pm += sq(s.e[k] + s.z[k]) // the microphone
-		}
-		s.px[b] = max(pr, s.px[b]*resDecay)
-		ratio := max(pe, 1) / max(py, 1)
-		ratioX := max(pe, 1) / max(s.px[b], 1)
-		near := (double || s.settled() && ratio > s.level[b]*resBandDT) && pm >= pe/4
-		if !near {
-			s.track(&s.level[b], ratio)
-			s.track(&s.levelX[b], ratioX)
-		}
-		over := float64(resOverST)
-		if near {
-			over = resOverDT
-		}
-		res := max(s.level[b]*py, s.levelX[b]*s.px[b])
-		g := math.Sqrt(max(min(1-over*res/max(pe, 1), pm/max(pe, 1)), resFloorAmp*resFloorAmp))
-		for k := lo; k < hi; k++ {
-			s.e[k] *= complex(g, 0)
-		}
-	}
-	s.farFrames++
-}
-
-func (s *suppressor) track(l *float64, ratio float64) {
-	switch {
-	case ratio > *l && s.settled():
-		*l *= resUpLate
-	case ratio > *l:
-		*l *= resUp
-	default:
-		*l /= resDown
-	}
-	*l = min(max(*l, resMin), resMax)
-}
-
 // synthesise inverts s.e and overlap-adds into out.
 func (s *suppressor) synthesise(out []int16) {
 	n := s.n
@@ -189,20 +155,6 @@ func (s *suppressor) synthesise(out []int16) {
 		out[i] = sat(s.olap[i] + real(s.e[i])*s.win[i])
 		s.olap[i] = real(s.e[h+i]) * s.win[h+i]
 	}
-}
-
-// trackEcho folds the microphone-over-x ratio (dB) and reports double talk.
-func (s *suppressor) trackEcho(mic float64) bool {
-	if math.IsNaN(s.echo) {
-		s.echo = mic
-	}
-	double := mic > s.echo+resDouble
-	if mic > s.echo {
-		s.echo += erlUp
-	} else {
-		s.echo -= erlDown
-	}
-	return double
 }
 
 // settled reports whether the filter has had 1.5 s of far end to converge.
