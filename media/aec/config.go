@@ -9,7 +9,7 @@ import (
 const (
 	// DefaultTail is the adaptive filter length when Config.Tail is 0: the
 	// room tail after the bulk delay, which the delay estimator removes.
-	DefaultTail = 200 * time.Millisecond
+	DefaultTail = 150 * time.Millisecond
 	// DefaultMaxDelay is the bulk delay searched when Config.MaxDelay is 0.
 	DefaultMaxDelay = 250 * time.Millisecond
 	minTail         = 50 * time.Millisecond

@@ -20,7 +20,7 @@
 //     decisions 50 ms apart (0.1-0.5 s into the far end's speech), a move
 //     needs 4 and must beat the locked lag's correlation by 1.2.
 //  3. Alignment: the filter's reference is delayed by the estimate less
-//     10 ms, so that the filter (Tail, default 200 ms) holds the room's
+//     10 ms, so that the filter (Tail, default 150 ms) holds the room's
 //     response rather than the bulk delay. While the echo's start stays
 //     within the filter's first 40 ms nothing moves (clock drift of 200 ppm
 //     moves it 12 ms a minute and the filter follows); otherwise the

@@ -48,6 +48,8 @@ type suppressor struct {
 	hop, n    int
 	fft       fft
 	win       []float64 // sqrt-Hann, 2*hop
+	rfft      fft       // half size: the reference's power needs only 62.5 Hz bins
+	rwin      []float64 // Hann, n/2
 	lin, est  []float64 // the last 2*hop samples
 	ref       []float64
 	z         []complex128
@@ -68,10 +70,13 @@ func newSuppressor(rate, hop int) suppressor {
 		n <<= 1
 	}
 	s := suppressor{
-		hop: hop, n: n, fft: newFFT(n), win: make([]float64, 2*hop),
+		hop: hop, n: n, fft: newFFT(n), win: make([]float64, 2*hop), rfft: newFFT(n / 2), rwin: make([]float64, n/2),
 		lin: make([]float64, 2*hop), est: make([]float64, 2*hop), ref: make([]float64, 2*hop),
-		z: make([]complex128, n), e: make([]complex128, n), r: make([]complex128, n), olap: make([]float64, hop),
+		z: make([]complex128, n), e: make([]complex128, n), r: make([]complex128, n/2), olap: make([]float64, hop),
 		binsPer: max(1, resBandHz*n/rate),
+	}
+	for i := range s.rwin {
+		s.rwin[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n/2))
 	}
 	for i := range s.win {
 		s.win[i] = math.Sqrt(0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(2*hop)))
@@ -129,11 +134,11 @@ func (s *suppressor) analyse() {
 		s.z[i] = complex(w*s.lin[i], w*s.est[i])
 	}
 	s.fft.forward(s.z)
-	clear(s.r)
-	for i, w := range s.win {
-		s.r[i] = complex(w*s.ref[i], 0)
+	at := len(s.ref) - len(s.r)
+	for i, w := range s.rwin {
+		s.r[i] = complex(w*s.ref[at+i], 0)
 	}
-	s.fft.forward(s.r)
+	s.rfft.forward(s.r)
 	n := s.n
 	for k := 0; k <= n/2; k++ {
 		a, b := s.z[k], conj(s.z[(n-k)%n])

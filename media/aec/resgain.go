@@ -10,8 +10,10 @@ func (s *suppressor) gains(double bool) {
 		for k := lo; k < hi; k++ {
 			pe += sq(s.e[k])
 			py += sq(s.z[k])
-			pr += sq(s.r[k])
 			pm += sq(s.e[k] + s.z[k]) // the microphone
+		}
+		for k := lo / 2; k < min(hi/2, len(s.r)/2+1); k++ {
+			pr += sq(s.r[k])
 		}
 		s.px[b] = max(pr, s.px[b]*resDecay)
 		ratio := max(pe, 1) / max(py, 1)
