@@ -1,6 +1,9 @@
 package aec
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Residual echo suppressor tuning (levels in dB, steps per 10 ms frame).
 const (
@@ -23,6 +26,8 @@ const (
 	erlDownF    = 1.0046  // band echo level fall: 0.02 dB
 	resOverST   = 10      // residual over-estimation otherwise
 	resFloorAmp = 0.01    // deepest gain: -40 dB
+	resClip     = 32000   // a microphone sample this loud has clipped (-0.2 dBFS)
+	resClipHold = 3       // frames muted from a clipped one on, while the far end is active
 )
 
 // suppressor removes the residual echo that the adaptive filter leaves,
@@ -43,7 +48,9 @@ const (
 // least -40 dB, and never lets a band out louder than the microphone had
 // it (a filter predicting echo that is not there); a band counts as near
 // end only if the microphone holds at least a quarter of the output's
-// power.
+// power. A microphone that clips (a sample at ±32000) while the far end
+// talks holds echo the linear filter cannot follow: that frame and the
+// next two are muted (-40 dB).
 type suppressor struct {
 	hop, n    int
 	fft       fft
@@ -62,6 +69,7 @@ type suppressor struct {
 	px        []float64 // per band: reference power, held with a decay
 	x, echo   float64
 	farFrames int // since the reset
+	clipHold  int // frames left to mute after the microphone clipped
 }
 
 func newSuppressor(rate, hop int) suppressor {
@@ -109,6 +117,9 @@ func (s *suppressor) process(mic, lin, ref []int16, micMS, refMS float64) {
 	far, double := s.x > activeLevel, false
 	if far {
 		double = s.trackEcho(10 * math.Log10(max(micMS, 1)/s.x))
+		if slices.ContainsFunc(mic, func(v int16) bool { return v >= resClip || v <= -resClip }) {
+			s.clipHold = resClipHold
+		}
 	}
 	h := s.hop
 	copy(s.lin, s.lin[h:])
@@ -120,7 +131,13 @@ func (s *suppressor) process(mic, lin, ref []int16, micMS, refMS float64) {
 		s.ref[h+i] = float64(ref[i])
 	}
 	s.analyse()
-	if far {
+	switch {
+	case far && s.clipHold > 0:
+		s.clipHold--
+		for k := range s.e {
+			s.e[k] *= resFloorAmp
+		}
+	case far:
 		s.gains(double)
 	}
 	s.synthesise(lin)
