@@ -52,16 +52,27 @@ func (p *Processor) keepRefInStep() {
 // align keeps the echo's start (the estimated delay) within the first
 // alignWaste of the filter, re-aligning to alignMargin and restarting the
 // filter when it leaves. Clock drift (200 ppm: 12 ms a minute) moves the
-// echo within the filter, which follows it.
+// echo within the filter, which follows it. The reference fed is never
+// newer than what Playback has written: a device callback that captures
+// before it plays (the engine's order) has not written this period's
+// reference yet, and a filter fed silence in its place learns nothing.
+// So the feed is at least one frame more than the microphone is ahead of
+// the written reference.
 func (p *Processor) align() {
 	if !p.est.locked {
 		return
 	}
-	start := int64(p.est.delay+0.5) - p.feed - int64(p.drift.shift)
-	if start >= 0 && start <= int64(samples(alignWaste, p.cfg.Rate)) {
+	need := p.micPos + int64(p.frame) - int64(p.ring.wrote)
+	delay := int64(p.est.delay + 0.5)
+	start := delay - p.feed - int64(p.drift.shift)
+	if p.feed >= need && start >= 0 && start <= int64(samples(alignWaste, p.cfg.Rate)) {
 		return
 	}
-	p.feed = max(int64(p.est.delay+0.5)-p.margin, 0)
+	feed := max(delay-p.margin, need+int64(p.frame), 0)
+	if feed == p.feed {
+		return // an echo closer than the reference allows: as near as it gets
+	}
+	p.feed = feed
 	p.restart()
 }
 
