@@ -25,6 +25,9 @@ type Processor struct {
 	micPos int64 // mic samples processed since resync
 	feed   int64 // delay of the reference fed to the canceller, samples
 	margin int64
+	// quiet counts the frames since the aligned reference last sounded;
+	// past tailFrames (the filter's length and 50 ms) no echo can remain.
+	quiet, tailFrames int
 
 	refBuf, linBuf []int16
 	zeros          []int16
@@ -55,10 +58,11 @@ func New(cfg Config) (*Processor, error) {
 	blk := cfg.Rate / 500
 	p := &Processor{
 		cfg: cfg, eng: eng, frame: frame,
-		ring:   newRefRing(maxDelay + tail + samples(aheadReset+time.Second, cfg.Rate)),
-		est:    newDelayEstimator(blk, maxDelay/blk+1),
-		margin: int64(samples(alignMargin, cfg.Rate)),
-		refBuf: make([]int16, frame), linBuf: make([]int16, frame), zeros: make([]int16, frame),
+		ring:       newRefRing(maxDelay + tail + samples(aheadReset+time.Second, cfg.Rate)),
+		est:        newDelayEstimator(blk, maxDelay/blk+1),
+		margin:     int64(samples(alignMargin, cfg.Rate)),
+		tailFrames: (tail+samples(50*time.Millisecond, cfg.Rate))/frame + 1,
+		refBuf:     make([]int16, frame), linBuf: make([]int16, frame), zeros: make([]int16, frame),
 		fifo:  newFramer(frame),
 		cn:    newComfortNoise(cfg.NoiseSuppress),
 		res:   newSuppressor(cfg.Rate, frame),
