@@ -55,7 +55,7 @@ func TestHalfDuplexDucksTheMicrophoneWhileTheFarEndTalks(t *testing.T) {
 	if h.state != duplexFar {
 		t.Errorf("within the hangover the far end lost the line (state %d)", h.state)
 	}
-	mic, spk = duplexRun(h, 25, -200, 0, -20) // the visitor talks
+	mic, _ = duplexRun(h, 25, -200, 0, -20) // the visitor talks
 	if mic < -0.1 || h.state != duplexNear {
 		t.Errorf("visitor talking after the far end stopped: microphone %+.1f dB (state %d), want 0 dB", mic, h.state)
 	}
