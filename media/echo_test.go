@@ -82,3 +82,39 @@ func TestEngineCancelsItsSpeakersEcho(t *testing.T) {
 		})
 	}
 }
+
+// TestEchoPathStartsOverAfterADeviceStall: periods 20 ms apart keep the
+// canceller; a stall of more than gapReset (the device was lost and
+// reopened) resets it; idle periods (nothing to play or send) skip it
+// without a reset.
+func TestEchoPathStartsOverAfterADeviceStall(t *testing.T) {
+	ep, err := newEchoPath(Config{EchoCancel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ep.close()
+	resets := func() uint64 { return ep.stats().Resets }
+	at := time.Unix(1000, 0)
+	frame := make([]int16, 160)
+	period := func(busy bool, gap time.Duration) {
+		at = at.Add(gap)
+		ep.begin(busy, at)
+		ep.capture(frame)
+		ep.playback(frame)
+	}
+	period(true, 0)
+	base := resets()
+	for range 50 {
+		period(true, 20*time.Millisecond)
+	}
+	for range 50 {
+		period(false, 20*time.Millisecond)
+	}
+	if got := resets(); got != base {
+		t.Fatalf("%d resets over steady and idle periods, want none", got-base)
+	}
+	period(true, gapReset+time.Millisecond)
+	if got := resets(); got != base+1 {
+		t.Errorf("%d resets after a stall of %v, want 1", got-base, gapReset+time.Millisecond)
+	}
+}
