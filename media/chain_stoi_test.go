@@ -117,6 +117,7 @@ func shippedChain() Config {
 // noise. Chains with the suppressor are held to 0.985 each and 0.99 in
 // median.
 func TestCaptureChainSTOI(t *testing.T) {
+	measurement(t)
 	const target = -20.0 // dsp.DefaultAGCConfig().TargetDB
 	stages := []struct {
 		name string
@@ -177,6 +178,7 @@ func TestCaptureChainSTOI(t *testing.T) {
 // AGC on (0.9266 with the per-frame AGC, Butterworth high-pass and short
 // gate hold this replaced).
 func TestCallChainSTOI(t *testing.T) {
+	measurement(t)
 	in := chainAtLevel(chainTalker(t, "door.wav"), -26)
 	mic := append(append([]int16(nil), in...), make([]int16, codecRate)...) // 1 s of silence before it loops
 	for _, c := range []struct {
@@ -212,4 +214,17 @@ func toFloats(s []int16) []float64 {
 		f[i] = float64(v) / 32768
 	}
 	return f
+}
+
+// measurement marks a test that scores seconds of speech with STOI. Under
+// the race detector those take minutes of CPU that the real-time tests
+// running beside them need (and a loaded machine disturbs the call they
+// run through), and the detector has nothing to find in them that other
+// tests do not exercise: `make test` runs them without it, alone, in its
+// measure step.
+func measurement(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("measurement: run without -race by `make measure` (part of `make test`)")
+	}
 }

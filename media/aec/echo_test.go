@@ -11,6 +11,7 @@ import (
 // TestEchoAttenuation: single talk, echo as loud as the far end, 60 ms bulk
 // delay, T60 0.3 s: 30 dB from 1 s on, 40 dB after convergence.
 func TestEchoAttenuation(t *testing.T) {
+	measurement(t)
 	for _, rate := range []int{8000, 16000} {
 		t.Run(fmt.Sprint(rate), func(t *testing.T) {
 			n := 12 * rate
@@ -36,6 +37,7 @@ func TestEchoAttenuation(t *testing.T) {
 // TestDelayEstimate: bulk delays 10..150 ms are found within 2 ms, and the
 // echo is attenuated whatever the delay.
 func TestDelayEstimate(t *testing.T) {
+	measurement(t)
 	rate, n := 8000, 8*8000
 	far := speech(t, "door", rate, n)
 	for _, ms := range []int{10, 30, 60, 100, 150} {
@@ -76,6 +78,7 @@ func TestDoubleTalk(t *testing.T) {
 // TestEchoPathChange: at 6 s the delay moves from 40 to 100 ms and the echo
 // path is new; the canceller re-aligns and is back to 30 dB within 1 s.
 func TestEchoPathChange(t *testing.T) {
+	measurement(t)
 	rate, n := 8000, 12*8000
 	far := speech(t, "door", rate, n)
 	a := newRoom(rate, 0.040, 0.3, 0, 3).echo(far)
@@ -98,6 +101,7 @@ func TestEchoPathChange(t *testing.T) {
 // and the attenuation holds: 25-54 dB per 10 s measured, 35 dB without
 // the loop at 50 ppm and 22 dB at 200 ppm.
 func TestDrift(t *testing.T) {
+	measurement(t)
 	if testing.Short() {
 		t.Skip("2 × 60 s of audio")
 	}

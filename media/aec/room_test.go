@@ -38,6 +38,7 @@ func roomRun(t *testing.T, rc simroom.Config, cfg Config, far []int16) (out []in
 // the first seconds; with a near-end talker at the echo's level, its level
 // and STOI in the output.
 func TestRooms(t *testing.T) {
+	measurement(t)
 	if testing.Short() {
 		t.Skip("room simulations")
 	}
@@ -94,6 +95,7 @@ func TestRooms(t *testing.T) {
 // an echo already as loud as the far end clips the microphone: 15-25 dB in
 // the second after the step, 40 dB after.
 func TestRoomPathChange(t *testing.T) {
+	measurement(t)
 	if testing.Short() {
 		t.Skip("room simulations")
 	}
@@ -116,6 +118,7 @@ func TestRoomPathChange(t *testing.T) {
 // are muted while the far end talks. Measured TCL from 2 s: 51 (+3 dB),
 // 43 (+6 dB), 31 dB (+10 dB), against 23, 14 and 8 dB without the mute.
 func TestRoomLoudEcho(t *testing.T) {
+	measurement(t)
 	if testing.Short() {
 		t.Skip("room simulations")
 	}

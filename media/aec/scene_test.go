@@ -162,3 +162,16 @@ func nearGainDB(out []int16, near []float64, from, to, rate int) (float64, int) 
 	}
 	return best, at
 }
+
+// measurement marks a test that measures the canceller over seconds of
+// simulated rooms. Under the race detector those take 5 minutes of CPU
+// that the real-time tests running beside them need, and the detector has
+// nothing to find in them that the other tests do not exercise (one
+// goroutine, the same code paths): `make test` runs them without it, in
+// its measure step.
+func measurement(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("measurement: run without -race by `make measure` (part of `make test`)")
+	}
+}

@@ -122,6 +122,7 @@ func (f figures) median(name string) float64 {
 // suppressor that makes up for it also takes from the near end). The
 // figures are logged per scene, for the README.
 func TestTargets(t *testing.T) {
+	measurement(t)
 	f := figures{}
 	var table strings.Builder
 	for _, sc := range scenes {
