@@ -4,6 +4,10 @@ import "math"
 
 // gains scales s.e band by band.
 func (s *suppressor) gains(double bool) {
+	s.coh.update(s.e, s.z)
+	if s.settled() && s.micOver > cohMicDB && s.coh.share(0, s.n/2+1) < cohFrame {
+		double = true
+	}
 	for b := range s.level {
 		lo, hi := b*s.binsPer, min((b+1)*s.binsPer, s.n/2+1)
 		var pe, py, pr, pm float64
@@ -20,7 +24,7 @@ func (s *suppressor) gains(double bool) {
 		ratioX := max(pe, 1) / max(s.px[b], 1)
 		echoed := s.trackBandEcho(b, max(pm, 1)/max(s.px[b], 1))
 		near := (double || s.settled() && ratio > s.level[b]*resBandDT && !echoed) && pm >= pe/4
-		if !near {
+		if !near && (!s.settled() || s.coh.share(lo, hi) >= cohLearn) {
 			s.track(&s.level[b], ratio)
 			s.track(&s.levelX[b], ratioX)
 		}
@@ -72,6 +76,7 @@ func (s *suppressor) trackEcho(mic float64) bool {
 		s.echo = mic
 	}
 	double := mic > s.echo+resDouble
+	s.micOver = mic - s.echo
 	if mic > s.echo {
 		s.echo += erlUp
 	} else {
