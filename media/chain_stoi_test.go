@@ -176,36 +176,60 @@ func TestCaptureChainSTOI(t *testing.T) {
 // A's capture chain keeps the talker (door.wav at -26 dBFS) intelligible
 // at B: STOI 0.9996 with the chain off, 0.9983 with high-pass, gate and
 // AGC on (0.9266 with the per-frame AGC, Butterworth high-pass and short
-// gate hold this replaced).
+// gate hold this replaced), 0.9932 with the shipped chain (echo canceller,
+// noise suppressor, high-pass, AGC).
 func TestCallChainSTOI(t *testing.T) {
 	measurement(t)
 	in := chainAtLevel(chainTalker(t, "door.wav"), -26)
 	mic := append(append([]int16(nil), in...), make([]int16, codecRate)...) // 1 s of silence before it loops
-	for _, c := range []struct {
+	chains := []struct {
 		name string
 		cfg  Config
 	}{
 		{"off", Config{}},
 		{"high-pass+gate+AGC", Config{HighPass: true, NoiseGate: true, AGC: true}},
 		{"shipped", shippedChain()},
-	} {
-		l := newLink(t, c.cfg, Config{}, mic, nil, linkParams())
-		l.step(len(mic) / (codecRate / 100))
-		out := toFloats(l.devB.Played())
-		clean := toFloats(in)
-		lag := stoi.Align(clean, out, codecRate/2)
-		if lag < 0 {
-			t.Fatalf("chain %s: B plays A %d samples early", c.name, -lag)
-		}
-		d, err := stoi.STOI(clean, out[lag:], codecRate)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("chain %s: %d ms from A's microphone to B's speaker, STOI %.4f", c.name, lag/8, d)
-		if d < 0.99 {
-			t.Errorf("chain %s: STOI %.4f at B, want >= 0.99", c.name, d)
-		}
 	}
+	// The playout buffer reads the wall clock: a machine busy enough to
+	// hold up the lockstep makes it conceal or stretch, and the chain off
+	// then scores 0.94-0.98. Such a run measures the machine, and is tried
+	// again (three times at most).
+	for try := 1; ; try++ {
+		scores := make([]float64, len(chains))
+		for i, c := range chains {
+			scores[i] = callSTOI(t, c.cfg, mic, in)
+			t.Logf("try %d, chain %s: STOI %.4f", try, c.name, scores[i])
+		}
+		if scores[0] < 0.99 && try < 3 {
+			t.Logf("the chain off scored %.4f: the link was disturbed; again", scores[0])
+			continue
+		}
+		for i, c := range chains {
+			if scores[i] < 0.99 {
+				t.Errorf("chain %s: STOI %.4f at B, want >= 0.99", c.name, scores[i])
+			}
+		}
+		return
+	}
+}
+
+// callSTOI is the STOI at B of in, captured at A through cfg's chain (mic
+// is in and what follows it), lined up with stoi.Align.
+func callSTOI(t *testing.T, cfg Config, mic, in []int16) float64 {
+	t.Helper()
+	l := newLink(t, cfg, Config{}, mic, nil, linkParams())
+	l.step(len(mic) / (codecRate / 100))
+	out := toFloats(l.devB.Played())
+	clean := toFloats(in)
+	lag := stoi.Align(clean, out, codecRate/2)
+	if lag < 0 {
+		t.Fatalf("B plays A %d samples early", -lag)
+	}
+	d, err := stoi.STOI(clean, out[lag:], codecRate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func toFloats(s []int16) []float64 {

@@ -93,7 +93,7 @@ func runFlood(tb testing.TB, allow []string, total, rate int, msg floodMsg, want
 	<-half
 	if len(allow) > 0 {
 		p := newPeer(tb, tp.Addr())
-		d := connect(tb, tp, p)
+		d := connectRetransmitting(tb, tp, p)
 		p.inDialog(d, "BYE", "", "")
 		p.response(200, sip.BYE)
 		tp.waitEnded(tb)
@@ -242,4 +242,26 @@ func vmRSS() uint64 {
 		}
 	}
 	return 0
+}
+
+// connectRetransmitting is connect with the INVITE retransmitted as a real
+// UDP client does (RFC 3261 timer A: after 0.5, 1, 2 and 4 s): in a flood
+// the kernel may drop the datagram from a full socket buffer before SKOIP
+// reads it, and a loaded machine makes that likelier.
+func connectRetransmitting(tb testing.TB, tp *testPhone, p *peer) *dialog {
+	tb.Helper()
+	d := newDialog("call")
+	invite := p.req(d, "INVITE", d.branch, d.cseq, "application/sdp", offerSDP)
+	deadline := time.Now().Add(wait)
+	for interval := 500 * time.Millisecond; ; interval = min(2*interval, 4*time.Second) {
+		p.send(invite)
+		if ok := p.responseWithin(200, sip.INVITE, interval); ok != nil {
+			p.ack(d, ok)
+			tp.waitState(tb, phone.StateConnected)
+			return d
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("no 200 response to INVITE in %v, with retransmissions", wait)
+		}
+	}
 }

@@ -192,7 +192,16 @@ func (p *peer) send(msg string) {
 // other message is skipped).
 func (p *peer) response(code int, method sip.RequestMethod) *sip.Response {
 	p.t.Helper()
-	timeout := time.After(wait)
+	r := p.responseWithin(code, method, wait)
+	if r == nil {
+		p.t.Fatalf("no %d response to %s", code, method)
+	}
+	return r
+}
+
+// responseWithin is response that returns nil after d.
+func (p *peer) responseWithin(code int, method sip.RequestMethod, d time.Duration) *sip.Response {
+	timeout := time.After(d)
 	for {
 		select {
 		case m := <-p.msgs:
@@ -200,7 +209,7 @@ func (p *peer) response(code int, method sip.RequestMethod) *sip.Response {
 				return r
 			}
 		case <-timeout:
-			p.t.Fatalf("no %d response to %s", code, method)
+			return nil
 		}
 	}
 }
