@@ -9,28 +9,11 @@ import (
 	simroom "github.com/skoip/skoip/media/room"
 )
 
-// roomRun plays the far end through a media/room room into the processor
-// (20 ms periods, Capture then Playback as the device callback does) and
-// returns the output with the room's parts at the microphone.
+// roomRun is runScene with the output, the echo and the near end.
 func roomRun(t *testing.T, rc simroom.Config, cfg Config, far []int16) (out []int16, echo, near []float64) {
 	t.Helper()
-	r, err := simroom.New(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := mustNew(t, cfg)
-	n, period := len(far), rc.Rate/50
-	out, echo, near = make([]int16, n), make([]float64, n), make([]float64, n)
-	e, s := make([]float32, period), make([]float32, period)
-	for i := 0; i+period <= n; i += period {
-		r.StepParts(far[i:i+period], out[i:i+period], e, s, nil)
-		for j := range period {
-			echo[i+j], near[i+j] = float64(e[j]), float64(s[j])
-		}
-		p.Capture(out[i : i+period])
-		p.Playback(far[i : i+period])
-	}
-	return out, echo, near
+	r := runScene(t, rc, cfg, far)
+	return r.out, r.echo, r.near
 }
 
 // TestRooms runs the canceller in media/room's simulated rooms and logs the

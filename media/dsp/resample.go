@@ -104,7 +104,7 @@ func (r *Resampler) Process(dst, src []int16) []int16 {
 			break
 		}
 		p := r.t - i*r.l
-		dst = append(dst, saturate(dot(r.coef[p*r.taps:(p+1)*r.taps], r.buf[i+1-r.taps:i+1])))
+		dst = append(dst, saturate(Dot(r.coef[p*r.taps:(p+1)*r.taps], r.buf[i+1-r.taps:i+1])))
 		r.t += r.m
 	}
 	drop := len(r.buf) - (r.taps - 1)
@@ -114,7 +114,8 @@ func (r *Resampler) Process(dst, src []int16) []int16 {
 	return dst
 }
 
-func dot(a, b []float32) float32 {
+// Dot is the inner product of a and b[:len(a)], summed in four lanes.
+func Dot(a, b []float32) float32 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3 float32
 	i := 0

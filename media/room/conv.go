@@ -1,6 +1,10 @@
 package room
 
-import "math"
+import (
+	"math"
+
+	"github.com/skoip/skoip/media/dsp"
+)
 
 // convolver is a zero-latency FIR filter for long responses: the first
 // block of b taps is convolved directly, sample by sample; the taps from b
@@ -72,7 +76,7 @@ func (c *convolver) process(x float32) float32 {
 	if c.hpos == c.b {
 		c.hpos = 0
 	}
-	y := dot(c.head, c.hist[c.hpos:c.hpos+c.b])
+	y := dsp.Dot(c.head, c.hist[c.hpos:c.hpos+c.b])
 	if c.rf == nil {
 		return y
 	}
@@ -107,23 +111,6 @@ func (c *convolver) block() {
 		}
 	}
 	c.rf.inverse(acc, c.tail)
-}
-
-// dot is the inner product of two slices of the same length.
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // macc adds h·x, bin by bin, to acc. (Spelt out in real and imaginary

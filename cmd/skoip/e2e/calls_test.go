@@ -102,11 +102,7 @@ func TestCallTalkOpenHangup(t *testing.T) {
 	door.waitState("idle", setupTimeout)
 	inside.waitState("idle", setupTimeout)
 
-	for _, n := range []*node{door, inside} {
-		if err := n.stop(); err != nil {
-			t.Errorf("%s: exit after SIGTERM: %v", n.name, err)
-		}
-	}
+	stopNodes(t, door, inside)
 	checkHears(t, door, doorSpan, testdata("inside.wav"), testdata("door.wav"), clean)
 	checkHears(t, inside, insideSpan, testdata("door.wav"), testdata("inside.wav"), clean)
 }

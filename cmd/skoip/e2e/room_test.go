@@ -54,10 +54,7 @@ func TestRoomsTalkWithoutHowling(t *testing.T) {
 	}
 	stopNodes(t, door, inside)
 	for i, n := range []*node{door, inside} {
-		far, own := testdata("inside.wav"), testdata("door.wav")
-		if n == inside {
-			far, own = own, far
-		}
+		far, own := talkers(n == inside)
 		loudest := checkNoHowl(t, n, spans[i])
 		hear, self := voices(t, n, spans[i], far, own)
 		t.Logf("%s: loudest second %.1f dBFS; hears the far side at %.3f, its own voice at %.3f", n.name, loudest, hear, self)
@@ -83,10 +80,7 @@ func TestRoomsEchoWithoutCanceller(t *testing.T) {
 	door, inside, spans := roomCall(t, false, 15*time.Second)
 	stopNodes(t, door, inside)
 	for i, n := range []*node{door, inside} {
-		far, own := testdata("inside.wav"), testdata("door.wav")
-		if n == inside {
-			far, own = own, far
-		}
+		far, own := talkers(n == inside)
 		loudest := loudestSecond(t, n, spans[i])
 		hear, self := voices(t, n, spans[i], far, own)
 		t.Logf("%s without a canceller: loudest second %.1f dBFS; hears the far side at %.3f, its own voice at %.3f",
@@ -129,6 +123,15 @@ func voices(t *testing.T, n *node, span [2]int, far, own string) (hear, self flo
 	slices.Sort(pieces)
 	self, _ = voiceMatch(rec, span, ownSrc, 0, 8000)
 	return pieces[len(pieces)/2], self
+}
+
+// talkers are the far side's and the own talker's WAV files of the door
+// unit, or of the inside unit.
+func talkers(inside bool) (far, own string) {
+	if inside {
+		return testdata("door.wav"), testdata("inside.wav")
+	}
+	return testdata("inside.wav"), testdata("door.wav")
 }
 
 // roomCall starts two room nodes, calls from the door, answers inside and
