@@ -23,7 +23,7 @@ DEB_PACKAGES := gcc libc6-dev libasound2 libasound2-plugins alsa-utils pulseaudi
 # echo canceller, speexdsp, is linked in statically).
 RUN_PACKAGES := gcc libc6-dev libasound2 libspeexdsp-dev
 
-.PHONY: all build run test deps deps-run fmt fmt-check vet staticcheck gotest realtime measure cross qemu-check clean
+.PHONY: all build run test deps deps-run deps-cross fmt fmt-check vet staticcheck gotest realtime measure cross qemu-check clean
 all: build
 
 build: deps-run
@@ -71,7 +71,14 @@ measure:
 realtime:
 	SKOIP_REALTIME_TESTS=1 $(GO) test -count=1 -run 'TestALSAPacedByPulse' -v ./hw/audio
 
-cross: dist/skoip-linux-arm64 dist/skoip-linux-armv7
+# The cross builds link speexdsp (the echo canceller) statically from Debian's multiarch packages.
+CROSS_PACKAGES := gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross \
+	libspeexdsp-dev:arm64 libspeexdsp-dev:armhf
+
+deps-cross:
+	@.ci/deps.sh $(CROSS_PACKAGES)
+
+cross: deps-cross dist/skoip-linux-arm64 dist/skoip-linux-armv7
 
 dist/skoip-linux-arm64: FORCE
 	GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc $(GO) build -buildmode=pie -trimpath -ldflags '$(LDFLAGS)' -o $@ $(PKG)
