@@ -65,7 +65,7 @@ func chainRun(t *testing.T, cfg Config, x []int16) []int16 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep, err := newEchoPath(cfg)
+	ep, err := newEchoPath(cfg.withDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}

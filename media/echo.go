@@ -1,6 +1,7 @@
 package media
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,6 +41,12 @@ func newEchoPath(cfg Config) (*echoPath, error) {
 	}
 	p, err := aec.New(aec.Config{Rate: codecRate, EchoCancel: cfg.EchoCancel, Tail: cfg.EchoTail,
 		NoiseSuppress: cfg.NoiseSuppress})
+	if errors.Is(err, aec.ErrUnavailable) {
+		// A build without cgo has no speexdsp: the unit still talks.
+		cfg.Logger.Warn("echo cancellation and noise suppression are not in this build (no cgo): the microphone goes out as it is",
+			"component", "media")
+		return ep, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("aec.New: %w", err)
 	}
