@@ -68,8 +68,14 @@ func newMediaStatus(s *media.Stats) *mediaStatus {
 		ERLEDB: round1(s.ERLE), EchoDelayMS: ms(s.EchoDelay), NoiseDBFS: round1(s.NoiseDB)}
 }
 
-// round1 rounds to one decimal place.
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
+// round1 rounds to one decimal place; a NaN or an infinity (which JSON
+// cannot carry) is 0.
+func round1(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return math.Round(v*10) / 10
+}
 
 type relayStatus struct {
 	Active bool `json:"active"`
