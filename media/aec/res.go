@@ -185,7 +185,7 @@ func (s *suppressor) analyse() {
 		a, b := s.z[k], conj(s.z[(n-k)%n])
 		s.e[k] = (a + b) * 0.5
 		y := (a - b) * complex(0, -0.5) // (a - b) / 2i, without a complex division
-		s.z[k] = y // the estimate's spectrum, bins 0..n/2
+		s.z[k] = y                      // the estimate's spectrum, bins 0..n/2
 	}
 }
 
