@@ -184,8 +184,9 @@ func (s *suppressor) analyse() {
 	for k := 0; k <= n/2; k++ {
 		a, b := s.z[k], conj(s.z[(n-k)%n])
 		s.e[k] = (a + b) * 0.5
-		y := (a - b) * complex(0, -0.5) // (a - b) / 2i, without a complex division
-		s.z[k] = y                      // the estimate's spectrum, bins 0..n/2
+		// The estimate's spectrum, bins 0..n/2: (a - b) / 2i, multiplied
+		// rather than divided.
+		s.z[k] = (a - b) * complex(0, -0.5)
 	}
 }
 
