@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"path/filepath"
 	"strings"
@@ -50,7 +51,7 @@ func (c *checker) duration(key string, d Duration, lo, hi time.Duration) {
 }
 
 func (c *checker) number(key string, v, lo, hi float64) {
-	if v < lo || v > hi {
+	if math.IsNaN(v) || v < lo || v > hi {
 		c.bad(key, "%g is out of range (%g to %g)", v, lo, hi)
 	}
 }

@@ -80,6 +80,8 @@ func TestEveryRule(t *testing.T) {
 		{"[audio]\nbackend = \"room\"\n[audio.room]\ndrift_ppm = 5000.0", "audio.room.drift_ppm", "5000 is out of range (-1000 to 1000)"},
 		{"[audio]\nbackend = \"room\"\n[audio.room]\nchange_at = \"-1s\"", "audio.room.change_at", "is out of range"},
 		{"[audio]\nbackend = \"room\"\n[audio.room]\nsnr_db = 99.0", "audio.room.snr_db", "99 is out of range (-20 to 60)"},
+		{"[audio]\nbackend = \"room\"\n[audio.room]\nsnr_db = nan", "audio.room.snr_db", "NaN is out of range (-20 to 60)"},
+		{"[audio]\ncapture_gain_db = nan", "audio.capture_gain_db", "NaN is out of range (-30 to 30)"},
 		{"[audio]\nbackend = \"room\"\n[audio.room]\nseed = -3", "audio.room.seed", "-3 is negative"},
 		{"[audio]\nbackend = \"room\"\n[audio.room]\ntalker = \"" + filepath.Join(dir, "nope.wav") + "\"", "audio.room.talker", "no such file or directory"},
 		{"[audio]\nbackend = \"room\"\n[audio.room]\nnoise = \"" + filepath.Join(dir, "text.wav") + "\"", "audio.room.noise", "not a WAV file"},
