@@ -116,24 +116,14 @@ type quality struct{ median, good float64 }
 // the far side's source as well as want, and not n's own source.
 func checkHears(t *testing.T, n *node, span [2]int, far, own string, want quality) (hear, self match) {
 	t.Helper()
-	_, rec, err := readWAV(n.play)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := mustReadWAV(t, n.play)
 	if span[1] > len(rec) {
 		span[1] = len(rec)
 	}
 	if span[1]-span[0] < 8000 {
 		t.Fatalf("%s: only %d samples recorded in the call", n.name, span[1]-span[0])
 	}
-	_, farSrc, err := readWAV(far)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ownSrc, err := readWAV(own)
-	if err != nil {
-		t.Fatal(err)
-	}
+	farSrc, ownSrc := mustReadWAV(t, far), mustReadWAV(t, own)
 	seg := rec[span[0]:span[1]]
 	if dir := os.Getenv("SKOIP_E2E_KEEP"); dir != "" {
 		keep := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"-"+n.name+".wav")

@@ -56,10 +56,11 @@ func TestRoomsTalkWithoutHowling(t *testing.T) {
 	}
 	stopNodes(t, door, inside)
 	for i, n := range []*node{door, inside} {
-		far, own := talkers(n == inside)
-		loudest := checkNoHowl(t, n, spans[i])
-		hear, self := voices(t, n, spans[i], far, own)
+		loudest, hear, self := roomFigures(t, n, spans[i], n == inside)
 		t.Logf("%s: loudest second %.1f dBFS; hears the far side at %.3f, its own voice at %.3f", n.name, loudest, hear, self)
+		if loudest > howlDB(fullGainDB) {
+			t.Errorf("%s: a second of its speaker at %.1f dBFS, above %.1f dBFS: howling", n.name, loudest, howlDB(fullGainDB))
+		}
 		if self >= 0.1 {
 			t.Errorf("%s hears its own voice back: correlation %.3f with its own source, want < 0.1", n.name, self)
 		}
@@ -85,9 +86,7 @@ func TestRoomsEchoWithoutCanceller(t *testing.T) {
 	door, inside, spans := roomCall(t, false, 0, 15*time.Second)
 	stopNodes(t, door, inside)
 	for i, n := range []*node{door, inside} {
-		far, own := talkers(n == inside)
-		loudest := loudestSecond(t, n, spans[i])
-		hear, self := voices(t, n, spans[i], far, own)
+		loudest, hear, self := roomFigures(t, n, spans[i], n == inside)
 		t.Logf("%s without a canceller: loudest second %.1f dBFS; hears the far side at %.3f, its own voice at %.3f",
 			n.name, loudest, hear, self)
 		if loudest <= howlDB(0) && self < 0.1 {
@@ -97,25 +96,17 @@ func TestRoomsEchoWithoutCanceller(t *testing.T) {
 	}
 }
 
-// voices measures n's recorded speaker in span against both talkers: the
-// far one (the median over 5 s pieces, at any lag: the far unit's talker
-// started on its own clock) and n's own, which started with n's sound
-// device, as the recording did, so that its voice can only come back 0 to
-// 1 s late, through the far room and both jitter buffers.
-func voices(t *testing.T, n *node, span [2]int, far, own string) (hear, self float64) {
+// roomFigures measures n's recorded speaker in span (n is the inside unit
+// or the door unit): its loudest second (loudestSecond), and how much it
+// holds of both talkers: the far one (the median over 5 s pieces, at any
+// lag: the far unit's talker started on its own clock) and n's own, which
+// started with n's sound device, as the recording did, so that its voice
+// can only come back 0 to 1 s late, through the far room and both jitter
+// buffers.
+func roomFigures(t *testing.T, n *node, span [2]int, inside bool) (loudest, hear, self float64) {
 	t.Helper()
-	_, rec, err := readWAV(n.play)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, farSrc, err := readWAV(far)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ownSrc, err := readWAV(own)
-	if err != nil {
-		t.Fatal(err)
-	}
+	far, own := talkers(inside)
+	rec, farSrc, ownSrc := mustReadWAV(t, n.play), mustReadWAV(t, far), mustReadWAV(t, own)
 	span[1] = min(span[1], len(rec))
 	if span[1]-span[0] < 5*8000 {
 		t.Fatalf("%s: only %d samples recorded in the call", n.name, span[1]-span[0])
@@ -127,7 +118,7 @@ func voices(t *testing.T, n *node, span [2]int, far, own string) (hear, self flo
 	}
 	slices.Sort(pieces)
 	self, _ = voiceMatch(rec, span, ownSrc, 0, 8000)
-	return pieces[len(pieces)/2], self
+	return loudestSecond(rec, span), pieces[len(pieces)/2], self
 }
 
 // talkers are the far side's and the own talker's WAV files of the door
@@ -171,25 +162,9 @@ const fullGainDB = 6.0
 // leaves the speaker gainDB louder; howling saturates.
 func howlDB(gainDB float64) float64 { return -20 + gainDB + 8 }
 
-// checkNoHowl fails the test when any second of n's speaker in span is
-// louder than howlDB, and returns the loudest.
-func checkNoHowl(t *testing.T, n *node, span [2]int) float64 {
-	t.Helper()
-	loudest := loudestSecond(t, n, span)
-	if loudest > howlDB(fullGainDB) {
-		t.Errorf("%s: a second of its speaker at %.1f dBFS, above %.1f dBFS: howling", n.name, loudest, howlDB(fullGainDB))
-	}
-	return loudest
-}
-
-// loudestSecond is the highest RMS level of a one-second window of n's
-// recorded speaker in span, in dBFS.
-func loudestSecond(t *testing.T, n *node, span [2]int) float64 {
-	t.Helper()
-	_, rec, err := readWAV(n.play)
-	if err != nil {
-		t.Fatal(err)
-	}
+// loudestSecond is the highest RMS level of a one-second window of rec in
+// span, in dBFS.
+func loudestSecond(rec []int16, span [2]int) float64 {
 	loudest := -100.0
 	for at := span[0]; at+8000 <= min(span[1], len(rec)); at += 8000 {
 		var sum float64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"testing"
 )
 
 // readWAV reads a 16-bit mono PCM WAV. It takes the data chunk to the end of
@@ -43,6 +44,16 @@ func readWAV(path string) (rate int, samples []int16, err error) {
 		p += 8 + size + size%2
 	}
 	return 0, nil, errors.New(path + ": no data chunk")
+}
+
+// mustReadWAV is readWAV's samples; the test fails when it cannot read them.
+func mustReadWAV(t *testing.T, path string) []int16 {
+	t.Helper()
+	_, s, err := readWAV(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // writeWAV writes 16-bit mono PCM (for peers that need a file of their own).
