@@ -29,6 +29,8 @@ type halfDuplex struct {
 	farHold  int
 	micGain  float32 // applied to the microphone, linear
 	spkGain  float32 // applied to the speaker, linear
+	step     float32 // rampDB, linear
+	ducked   float32 // -duckDB, linear
 }
 
 type duplexState int
@@ -50,7 +52,8 @@ const (
 )
 
 func newHalfDuplex() *halfDuplex {
-	return &halfDuplex{coupling: initCouple, micGain: 1, spkGain: 1, farDB: dsp.SilenceDB}
+	return &halfDuplex{coupling: initCouple, micGain: 1, spkGain: 1, farDB: dsp.SilenceDB,
+		step: float32(dsp.DBToGain(rampDB)), ducked: float32(dsp.DBToGain(-duckDB))}
 }
 
 // speaker ducks a chunk about to be played and notes its level.
@@ -60,7 +63,7 @@ func (h *halfDuplex) speaker(c []int16) {
 		h.farDB, h.farHold = lvl, hangover
 	}
 	h.farHold -= len(c)
-	h.spkGain = ramp(h.spkGain, h.state == duplexNear)
+	h.spkGain = h.ramp(h.spkGain, h.state == duplexNear)
 	dsp.ApplyGain(c, h.spkGain)
 }
 
@@ -83,15 +86,14 @@ func (h *halfDuplex) mic(f []int16) {
 			h.state = duplexIdle
 		}
 	}
-	h.micGain = ramp(h.micGain, h.state == duplexFar)
+	h.micGain = h.ramp(h.micGain, h.state == duplexFar)
 	dsp.ApplyGain(f, h.micGain)
 }
 
 // ramp moves a gain one step towards ducked (-duckDB) or open (1).
-func ramp(g float32, ducked bool) float32 {
-	step := float32(dsp.DBToGain(rampDB))
+func (h *halfDuplex) ramp(g float32, ducked bool) float32 {
 	if ducked {
-		return max(g/step, float32(dsp.DBToGain(-duckDB)))
+		return max(g/h.step, h.ducked)
 	}
-	return min(g*step, 1)
+	return min(g*h.step, 1)
 }
