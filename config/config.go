@@ -1,5 +1,7 @@
 package config
 
+import "github.com/skoip/skoip/media/room"
+
 // Config is the whole intercom configuration.
 type Config struct {
 	Device  Device   `toml:"device"`
@@ -138,15 +140,6 @@ const (
 	NoiseVeryHigh = "very_high"
 )
 
-// Generated noises of the simulated room (audio.room.noise); anything else
-// non-empty is a WAV file.
-const (
-	RoomNoiseWhite   = "white"
-	RoomNoisePink    = "pink"
-	RoomNoiseBabble  = "babble"
-	RoomNoiseTraffic = "traffic"
-)
-
 // Room is the simulated door box of audio.backend = "room": what the
 // microphone captures is the talker, plus noise, plus what the speaker
 // played passed through an echo path.
@@ -167,10 +160,10 @@ type Room struct {
 }
 
 // NoiseIsFile reports whether audio.room.noise names a WAV file rather
-// than a generated noise.
+// than one of media/room's generated noises.
 func (r Room) NoiseIsFile() bool {
 	switch r.Noise {
-	case "", RoomNoiseWhite, RoomNoisePink, RoomNoiseBabble, RoomNoiseTraffic:
+	case room.NoiseNone, room.NoiseWhite, room.NoisePink, room.NoiseBabble, room.NoiseTraffic:
 		return false
 	}
 	return true
