@@ -16,6 +16,7 @@ type Config struct {
 	Sounds  Sounds   `toml:"sounds"`
 	Calls   Calls    `toml:"calls"`
 	Control Control  `toml:"control"`
+	MQTT    MQTT     `toml:"mqtt"`
 	State   State    `toml:"state"`
 	Log     Log      `toml:"log"`
 
@@ -101,6 +102,9 @@ type Door struct {
 	LockoutAttempts int      `toml:"lockout_attempts"`
 	LockoutTime     Duration `toml:"lockout_time"`
 	HangupAfterOpen Duration `toml:"hangup_after_open"`
+	// LockoutLocal: while wrong codes have locked the door code out, the
+	// unit's own opener (`skoip ctl door open`, MQTT) is refused too.
+	LockoutLocal bool `toml:"lockout_local"`
 }
 
 // Audio backends.
@@ -196,6 +200,9 @@ type Sounds struct {
 	NoAnswer string `toml:"no_answer"`
 	DoorOpen string `toml:"door_open"`
 	Warning  string `toml:"warning"`
+	// DoNotDisturb is what the visitor hears when the call button is
+	// pressed while do-not-disturb is on (and calls.dnd_target is empty).
+	DoNotDisturb string `toml:"do_not_disturb"`
 }
 
 // Calls is call policy.
@@ -207,11 +214,54 @@ type Calls struct {
 	Allow           []string `toml:"allow"`
 	AuthUser        string   `toml:"auth_user"`
 	AuthPassword    string   `toml:"auth_password"`
+	// DNDTarget is who the call button calls while do-not-disturb is on;
+	// "" plays sounds.do_not_disturb instead.
+	DNDTarget string `toml:"dnd_target"`
 }
 
 // Control is the local control socket.
 type Control struct {
 	Socket string `toml:"socket"`
+}
+
+// MQTT commands (mqtt.allow_commands).
+const (
+	CommandCall   = "call"
+	CommandAnswer = "answer"
+	CommandHangup = "hangup"
+	CommandDoor   = "door"
+	CommandMute   = "mute"
+	CommandDND    = "dnd"
+)
+
+// MQTTCommands are the commands mqtt.allow_commands may name.
+var MQTTCommands = []string{CommandCall, CommandAnswer, CommandHangup, CommandDoor, CommandMute, CommandDND}
+
+// MQTT is the bridge to an MQTT broker (Home Assistant and others);
+// Broker "" means none.
+type MQTT struct {
+	Broker          string   `toml:"broker"`
+	CAFile          string   `toml:"ca_file"`
+	ClientID        string   `toml:"client_id"`
+	Username        string   `toml:"username"`
+	Password        string   `toml:"password"`
+	TopicPrefix     string   `toml:"topic_prefix"`
+	Discovery       bool     `toml:"discovery"`
+	DiscoveryPrefix string   `toml:"discovery_prefix"`
+	AllowCommands   []string `toml:"allow_commands"`
+}
+
+// Enabled reports whether a broker is configured.
+func (m MQTT) Enabled() bool { return m.Broker != "" }
+
+// Allows reports whether mqtt.allow_commands names command.
+func (m MQTT) Allows(command string) bool {
+	for _, c := range m.AllowCommands {
+		if c == command {
+			return true
+		}
+	}
+	return false
 }
 
 // State is where the intercom keeps what must survive a restart (the

@@ -86,6 +86,10 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 	checkMedia(c, &cfg.Media)
 	checkVAD(c, &cfg.VAD)
 	checkCalls(c, &cfg.Calls)
+	if t := cfg.Calls.DNDTarget; t != "" {
+		c.err("calls.dnd_target", cfg.CheckTarget(t))
+	}
+	checkMQTT(c, &cfg.MQTT)
 	if s := cfg.Control.Socket; s != "" && !strings.HasPrefix(s, "/") {
 		c.bad("control.socket", "%q must be an absolute path", s)
 	}
