@@ -149,11 +149,13 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 		}
 		p.call = nil
 	}
-	stream, connectedAt := c.stream, c.connectedAt
+	stream, connectedAt, codec := c.stream, c.connectedAt, c.params.Codec
 	p.mu.Unlock()
+	var q *Quality
 	if stream != nil {
 		if !connectedAt.IsZero() {
-			p.logQuality(c, time.Since(connectedAt), stream.Stats())
+			q = &Quality{Duration: time.Since(connectedAt), Codec: codec, Stats: stream.Stats()}
+			p.logQuality(c, q.Duration, q.Stats)
 		}
 		if err := stream.Close(); err != nil {
 			p.log.Warn("close stream", "err", err, "call_id", c.id)
@@ -162,7 +164,7 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	close(c.done)
-	p.emitLocked(Event{Kind: EventEnded, State: p.state, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id})
+	p.emitLocked(Event{Kind: EventEnded, State: p.state, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id, Quality: q})
 	return true
 }
 

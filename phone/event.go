@@ -1,6 +1,10 @@
 package phone
 
-import "time"
+import (
+	"time"
+
+	"github.com/skoip/skoip/media"
+)
 
 // EventKind says what an Event reports.
 type EventKind int
@@ -53,6 +57,16 @@ type Event struct {
 	Source string // EventDTMF: "rtp" or "info"
 	// Registered is the registration state after an EventRegistration.
 	Registered bool
+	// Quality is how an EventEnded call went; nil when it never connected.
+	Quality *Quality
+}
+
+// Quality is a connected call's figures at its end: what the `call quality`
+// log line says.
+type Quality struct {
+	Duration time.Duration // from the answer to the end
+	Codec    string
+	Stats    media.Stats
 }
 
 // subscriberBuffer is the queue length of each subscription; a subscriber

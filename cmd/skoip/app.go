@@ -9,10 +9,12 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/control"
+	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
@@ -77,8 +79,10 @@ type app struct {
 	brd     *board
 	relay   *hw.Relay // nil without a relay
 	dev     audio.Device
-	mic     muter    // the media engine
-	ph      sipPhone // *phone.Phone
+	mic     muter // the media engine
+	muted   atomic.Bool
+	bus     *events.Bus // the event stream: intercom, ctl events, MQTT
+	ph      sipPhone    // *phone.Phone
 	ic      *intercom.Intercom
 	health  faultRelay // the audio device's faults, to ic's loop
 	closers []func() error
@@ -128,7 +132,10 @@ func (a *app) open(ctx context.Context) error {
 			return fmt.Errorf("door relay: %w", err)
 		}
 	}
-	door := intercom.OpenDoorCode(cfg.Door, doorStateDir(cfg, log), time.Now(), log.With("component", "door"))
+	dir := stateDir(cfg, log)
+	door := intercom.OpenDoorCode(cfg.Door, dir, time.Now(), log.With("component", "door"))
+	dnd := intercom.OpenDND(dir, log.With("component", "dnd"))
+	a.bus = events.NewBus(nil)
 	// Device faults reach the intercom (status LED) once it is built.
 	if a.dev, err = op.audio(cfg, a.health.report, log); err != nil {
 		return fmt.Errorf("audio: %w", err)
@@ -145,7 +152,8 @@ func (a *app) open(ctx context.Context) error {
 	}
 	a.mic, a.ph = eng, ph
 	d := intercom.Deps{Log: log.With("component", "intercom"), Phone: ph, Player: eng,
-		Buttons: a.brd.Buttons.Events(), LEDs: a.brd.LEDs, Sounds: snd, Clock: hw.SystemClock(), Door: door}
+		Buttons: a.brd.Buttons.Events(), LEDs: a.brd.LEDs, Sounds: snd, Clock: hw.SystemClock(), Door: door,
+		Events: a.bus, DND: dnd}
 	if a.relay != nil {
 		d.Relay = a.relay
 	}
@@ -154,15 +162,12 @@ func (a *app) open(ctx context.Context) error {
 	return nil
 }
 
-// doorStateDir is where the door-code lockout is kept; "" (in memory only,
-// with a warning) when there is no state folder.
-func doorStateDir(cfg *config.Config, log *slog.Logger) string {
-	if cfg.Door.Code == "" {
-		return ""
-	}
+// stateDir is where the door-code lockout and do-not-disturb are kept; ""
+// (in memory only, with a warning) when there is no state folder.
+func stateDir(cfg *config.Config, log *slog.Logger) string {
 	dir, err := intercom.StateDir(cfg.State.Dir, os.Getenv)
 	if err != nil {
-		log.Warn("the door-code lockout is kept in memory only: a restart clears it", "err", err)
+		log.Warn("the door-code lockout and do-not-disturb are kept in memory only: a restart clears them", "err", err)
 		return ""
 	}
 	return dir

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -17,7 +18,15 @@ const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control s
   answer | hangup   answer the ringing call / end the call (or decline a ringing one)
   press NAME | release NAME    press or release a configured button
   dtmf DIGITS       send DTMF digits in the call
-  open              send the door code (the inside unit's open button)
+  open              send the door code to the far end (the inside unit's open button)
+  door open         pulse this unit's own door relay (logged with who asked; refused while wrong
+                    codes have locked the door out if door.lockout_local is set)
+  dnd on|off        do-not-disturb: the call button calls calls.dnd_target or nobody (kept across
+                    restarts)
+  events            one JSON object per line as things happen, until interrupted: buttons, call
+                    states, ringing, answers, DTMF digits, door codes, lockouts, the relay, the
+                    registration, faults, the call's quality at hang-up; each with seq and time.
+                    A reader that falls behind gets {"type":"dropped","missed":N} where the gap is
   play FILE         send a WAV file to the remote party during a call
   mute | unmute     close or open the microphone
 A command that fails at once (a target that cannot be dialled, no target, no such button, a call
@@ -30,7 +39,7 @@ func cmdCtl(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "ctl", "[--socket PATH] [--config FILE] COMMAND [ARGS]", ctlHelp)
 	sock := fs.String("socket", "", "control socket path")
 	cfgPath := fs.String("config", "", "configuration file whose control.socket to use")
-	timeout := fs.Duration("timeout", 40*time.Second, "how long to wait for the answer")
+	timeout := fs.Duration("timeout", 40*time.Second, "how long to wait for the answer (events: how long to follow; unset, until interrupted)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +52,23 @@ func cmdCtl(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 		*sock = control.ClientPath(cfg)
+	}
+	if fs.Arg(0) == "events" {
+		// A stream: it lasts until interrupted, or --timeout when given.
+		timed := false
+		fs.Visit(func(f *flag.Flag) { timed = timed || f.Name == "timeout" })
+		if timed {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, *timeout)
+			defer cancel()
+		}
+		if err := control.Stream(ctx, *sock, strings.Join(fs.Args(), " "), e.stdout); err != nil {
+			if strings.HasPrefix(err.Error(), `{"error":`) {
+				return exitCode(exitFailure)
+			}
+			return err
+		}
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/control"
+	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/media"
 )
@@ -28,6 +29,9 @@ type status struct {
 	LEDs       map[string]string `json:"leds"`
 	Relay      *relayStatus      `json:"relay,omitempty"`
 	DoorOpened int               `json:"door_opened"`
+	LockedOut  bool              `json:"locked_out"` // wrong codes: codes are ignored for now
+	DND        bool              `json:"dnd"`
+	Muted      bool              `json:"muted"`
 	Faults     map[string]string `json:"faults"`
 	Audio      audio.Stats       `json:"audio"`
 	UptimeS    float64           `json:"uptime_s"`
@@ -91,7 +95,7 @@ func (a *app) status(ctx context.Context) (status, error) {
 		SIP:        a.ph.Addr().String(),
 		LEDs:       map[string]string{},
 		Audio:      a.dev.Stats(),
-		UptimeS:    time.Since(a.started).Seconds(), Version: version,
+		UptimeS:    time.Since(a.started).Seconds(), Version: version, Muted: a.muted.Load(),
 		procStats: readProcStats(),
 	}
 	for _, n := range a.brd.LEDs.Names() {
@@ -110,6 +114,7 @@ func (a *app) status(ctx context.Context) (status, error) {
 	switch {
 	case err == nil:
 		st.DoorOpened, st.Faults = snap.DoorOpened, snap.Faults
+		st.LockedOut, st.DND = snap.LockedOut, snap.DND
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		st.Faults = map[string]string{"intercom": fmt.Sprintf("the main loop has not answered for %v", loopAnswer)}
 	default:
@@ -152,11 +157,19 @@ func (a *app) handlers() map[string]control.Handler {
 			// The dial outlives this command: it belongs to the intercom.
 			return nil, ic.Call(ctx, target)
 		},
-		"answer":  noArgs(a.ph.Answer),
-		"hangup":  noArgs(ic.Hangup),
-		"open":    noArgs(ic.SendDoorCode),
-		"mute":    noArgs(func(context.Context) error { a.mic.SetMute(true); return nil }),
-		"unmute":  noArgs(func(context.Context) error { a.mic.SetMute(false); return nil }),
+		"answer": noArgs(a.ph.Answer),
+		"hangup": noArgs(ic.Hangup),
+		"open":   noArgs(ic.SendDoorCode),
+		"mute":   noArgs(func(ctx context.Context) error { return a.setMute(ctx, true, control.Peer(ctx)) }),
+		"unmute": noArgs(func(ctx context.Context) error { return a.setMute(ctx, false, control.Peer(ctx)) }),
+		"door":   oneArg("open", a.door),
+		"dnd":    oneArg("on or off", a.dnd),
+		"events": func(_ context.Context, args []string) (any, error) {
+			if len(args) != 0 {
+				return nil, fmt.Errorf("takes no arguments")
+			}
+			return a.bus, nil // a control.Streamer: the connection becomes the stream
+		},
 		"dtmf":    oneArg("DIGITS", a.ph.SendDTMF),
 		"press":   oneArg("a button NAME", a.press),
 		"release": oneArg("a button NAME", a.release),
@@ -195,6 +208,45 @@ func (a *app) release(_ context.Context, name string) error {
 	}
 	if a.brd.sim != nil {
 		return a.brd.sim.Release(name)
+	}
+	return nil
+}
+
+// door runs `ctl door open`: this unit's own relay, logged with who asked.
+func (a *app) door(ctx context.Context, arg string) error {
+	if arg != "open" {
+		return fmt.Errorf("door: unknown action %q (want: door open)", arg)
+	}
+	return a.ic.OpenDoor(ctx, control.Peer(ctx))
+}
+
+// dnd runs `ctl dnd on|off`.
+func (a *app) dnd(ctx context.Context, arg string) error {
+	on, err := onOff(arg)
+	if err != nil {
+		return fmt.Errorf("dnd: %w", err)
+	}
+	return a.ic.SetDND(ctx, on, control.Peer(ctx))
+}
+
+// onOff reads "on" or "off".
+func onOff(s string) (bool, error) {
+	switch s {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not on or off", s)
+}
+
+// setMute closes (on) or opens the microphone for by, and tells the event
+// stream when that changes anything.
+func (a *app) setMute(_ context.Context, on bool, by string) error {
+	a.mic.SetMute(on)
+	if a.muted.Swap(on) != on {
+		a.log.Info("microphone", "muted", on, "by", by)
+		a.bus.Publish(events.Event{Type: events.Mute, On: events.Bool(on), By: by})
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/control"
+	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/cmd/skoip/internal/intercom/intercomtest"
 	"github.com/skoip/skoip/config"
@@ -34,6 +35,8 @@ type rig struct {
 	ic      *intercom.Intercom
 	app     *app
 	path    string // the control socket
+	relay   *hwtest.Relay
+	bus     *events.Bus
 }
 
 // newRig runs the rig until the test ends. With simulated, presses go
@@ -41,9 +44,18 @@ type rig struct {
 // action on the loop, as on real GPIO.
 func newRig(t *testing.T, simulated bool) *rig {
 	t.Helper()
+	return newRigWith(t, simulated, nil)
+}
+
+// newRigWith is newRig with the rig's config changed by change (nil: as is).
+func newRigWith(t *testing.T, simulated bool, change func(*config.Config)) *rig {
+	t.Helper()
 	cfg, err := config.Parse("t.toml", []byte(intercomtest.Config))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if change != nil {
+		change(cfg)
 	}
 	snd, err := intercom.LoadSounds(cfg.Sounds)
 	if err != nil {
@@ -51,15 +63,16 @@ func newRig(t *testing.T, simulated bool) *rig {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := hwtest.NewClock(time.Unix(1_000_000, 0))
-	r := &rig{t: t, cfg: cfg, ph: intercomtest.NewPhone(), pl: intercomtest.NewPlayer(), buttons: hwtest.NewButtons(clk), clock: clk}
+	r := &rig{t: t, cfg: cfg, ph: intercomtest.NewPhone(), pl: intercomtest.NewPlayer(), buttons: hwtest.NewButtons(clk), clock: clk,
+		relay: hwtest.NewRelay(10 * time.Second), bus: events.NewBus(nil)}
 	sb, err := sim.Open(hwConfig(cfg), clk, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.ic = intercom.New(cfg, intercom.Deps{Log: log, Phone: r.ph, Player: r.pl, Buttons: r.buttons.Events(),
-		LEDs: sb.Board.LEDs, Relay: hwtest.NewRelay(10 * time.Second), Sounds: snd, Clock: clk})
+		LEDs: sb.Board.LEDs, Relay: r.relay, Sounds: snd, Clock: clk, Events: r.bus})
 	r.app = &app{cfg: cfg, log: log, started: time.Now(), ic: r.ic, ph: r.ph, mic: &fakeMic{}, dev: fakeDevice{},
-		brd: &board{Board: sb.Board}}
+		brd: &board{Board: sb.Board}, bus: r.bus}
 	if simulated {
 		r.app.brd.sim = sb
 	}

@@ -31,6 +31,7 @@ type Server struct {
 	log      *slog.Logger
 	clock    hw.Clock // the accept loop's backoff
 	slots    chan struct{}
+	streams  chan struct{}
 	wg       sync.WaitGroup
 }
 
@@ -71,7 +72,8 @@ func Listen(path string, handlers map[string]Handler, log *slog.Logger) (*Server
 		return nil, err
 	}
 	return &Server{ln: ln, path: path, handlers: handlers, log: log,
-		clock: hw.SystemClock(), slots: make(chan struct{}, maxControlConns)}, nil
+		clock: hw.SystemClock(), slots: make(chan struct{}, maxControlConns),
+		streams: make(chan struct{}, maxStreams)}, nil
 }
 
 // Path is the socket's path.
@@ -189,10 +191,14 @@ func (s *Server) handle(ctx context.Context, conn net.Conn) {
 		s.reply(conn, nil, fmt.Errorf("unknown command %q (see skoip ctl --help)", fields[0]))
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	cctx, cancel := context.WithTimeout(withPeer(ctx, conn), commandTimeout)
 	defer cancel()
 	s.log.Debug("control command", "command", fields[0], "args", fields[1:])
-	res, err := h(ctx, fields[1:])
+	res, err := h(cctx, fields[1:])
+	if st, ok := res.(Streamer); ok && err == nil {
+		s.stream(ctx, conn, st)
+		return
+	}
 	s.reply(conn, res, err)
 }
 

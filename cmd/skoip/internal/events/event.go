@@ -29,8 +29,8 @@ const (
 	CallEnded Type = "call_ended"
 	// DTMF: a digit arrived in the call: Digit, Source ("rtp" or "info").
 	DTMF Type = "dtmf"
-	// DoorCode: a complete door code was received: Result "accepted",
-	// "wrong" or "locked_out" (ignored during a lockout).
+	// DoorCode: a complete door code was received: Result "accepted" or
+	// "wrong". During a lockout digits are ignored: only DTMF events come.
 	DoorCode Type = "door_code"
 	// Lockout: wrong codes locked the door code out: For (seconds).
 	Lockout Type = "lockout"
@@ -62,9 +62,8 @@ const (
 
 // Door code results (Event.Result).
 const (
-	CodeAccepted  = "accepted"
-	CodeWrong     = "wrong"
-	CodeLockedOut = "locked_out"
+	CodeAccepted = "accepted"
+	CodeWrong    = "wrong"
 )
 
 // Event is one thing that happened. Seq and Time are set by Bus.Publish.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
@@ -19,7 +20,7 @@ func (i *Intercom) press(ctx context.Context, name string) error {
 	state := i.phone.Status().State
 	switch b.Action {
 	case config.ActionCall:
-		return i.call(ctx, b.Target)
+		return i.ring(ctx, b)
 	case config.ActionAnswer:
 		return i.phone.Answer(ctx)
 	case config.ActionHangup:
@@ -29,7 +30,7 @@ func (i *Intercom) press(ctx context.Context, name string) error {
 	case config.ActionToggle:
 		switch state {
 		case phone.StateIdle:
-			return i.call(ctx, b.Target)
+			return i.ring(ctx, b)
 		case phone.StateIncoming:
 			return i.phone.Answer(ctx)
 		default:
@@ -48,18 +49,53 @@ func (i *Intercom) button(name string) (config.Button, bool) {
 	return config.Button{}, false
 }
 
+// ring is a press of call button b at the door: a doorbell "ring" event,
+// then the call to b's target, or with do-not-disturb on, to
+// calls.dnd_target or to nobody (the visitor hears the do-not-disturb
+// prompt, and the ring is "missed").
+func (i *Intercom) ring(ctx context.Context, b config.Button) error {
+	target := b.Target
+	if i.dnd.on {
+		target = i.cfg.Calls.DNDTarget
+		if target == "" {
+			if s := i.phone.Status().State; s != phone.StateIdle {
+				return fmt.Errorf("%w (state %s)", phone.ErrCallInProgress, s)
+			}
+			i.log.Info("do-not-disturb: nobody is called", "button", b.Name)
+			i.publishDoorbell(events.Ring, b.Name, "", reasonDND)
+			i.publishDoorbell(events.RingMissed, b.Name, "", reasonDND)
+			i.playBackground(ctx, i.sounds.DoNotDisturb, media.ToLocal)
+			return nil
+		}
+		i.log.Info("do-not-disturb: calling its target instead", "button", b.Name, "target", target)
+	}
+	return i.call(ctx, target, b.Name)
+}
+
+// reasonDND is the doorbell events' reason while do-not-disturb is on.
+const reasonDND = "do not disturb"
+
 // call dials target (or peer.address) in the background: the doorbell plays
 // on the local speaker while it rings, the busy or no-answer prompt after a
-// failure. It returns once the call is on its way, or at once with what is
-// known to fail: no target, a target the phone cannot dial, a call in
-// progress.
-func (i *Intercom) call(ctx context.Context, target string) error {
+// failure. button names the call button at the door that asked for it ("":
+// not a ring at the door, no doorbell events). It returns once the call is
+// on its way, or at once with what is known to fail: no target, a target
+// the phone cannot dial, a call in progress.
+func (i *Intercom) call(ctx context.Context, target, button string) error {
 	target, err := i.callTarget(target)
 	if err != nil {
 		return err
 	}
 	if s := i.phone.Status().State; s != phone.StateIdle {
 		return fmt.Errorf("%w (state %s)", phone.ErrCallInProgress, s)
+	}
+	if button != "" {
+		i.bell = &doorRing{button: button, target: target}
+		reason := ""
+		if i.dnd.on {
+			reason = reasonDND
+		}
+		i.publishDoorbell(events.Ring, button, target, reason)
 	}
 	// phone cancels after calls.ring_timeout; cancel is for hangup.
 	dctx, cancel := context.WithCancel(ctx)
@@ -77,6 +113,14 @@ func (i *Intercom) call(ctx context.Context, target string) error {
 // visitor hears: busy or no answer.
 func (i *Intercom) dialEnded(ctx context.Context, target string, err error) {
 	i.stopRing()
+	if b := i.bell; b != nil {
+		i.bell = nil
+		if err == nil {
+			i.publishDoorbell(events.RingAnswered, b.button, b.target, "")
+		} else {
+			i.publishDoorbell(events.RingMissed, b.button, b.target, err.Error())
+		}
+	}
 	if err == nil {
 		return
 	}

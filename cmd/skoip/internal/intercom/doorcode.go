@@ -52,6 +52,9 @@ func OpenDoorCode(door config.Door, dir string, now time.Time, log *slog.Logger)
 	return d
 }
 
+// lockedOut reports whether digits are being ignored at now.
+func (d *DoorCode) lockedOut(now time.Time) bool { return now.Before(d.lockedUntil) }
+
 // feed takes one digit received at now.
 func (d *DoorCode) feed(digit rune, now time.Time) doorResult {
 	if d.code == "" {

@@ -8,4 +8,7 @@ var (
 	// ErrStopped is the answer to work handed to an intercom whose Run
 	// has ended.
 	ErrStopped = errors.New("the intercom has stopped")
+	// ErrLockedOut is the answer to OpenDoor while wrong codes have locked
+	// the door code out and door.lockout_local is set.
+	ErrLockedOut = errors.New("the door is locked out after wrong codes (door.lockout_local)")
 )

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/media"
@@ -14,6 +15,7 @@ import (
 )
 
 func (i *Intercom) onPhone(ctx context.Context, ev phone.Event) {
+	i.publishPhone(ev)
 	switch ev.Kind {
 	case phone.EventState:
 		i.showState(ev.State)
@@ -50,33 +52,63 @@ func (i *Intercom) onPhone(ctx context.Context, ev phone.Event) {
 func (i *Intercom) onDigit(ctx context.Context, d rune) {
 	switch i.door.feed(d, i.clock.Now()) {
 	case doorOpen:
-		i.openDoor(ctx)
+		i.events.Publish(events.Event{Type: events.DoorCode, Result: events.CodeAccepted})
+		i.openDoor(ctx, byDoorCode)
 	case doorWrong:
 		i.log.Warn("wrong door code")
+		i.events.Publish(events.Event{Type: events.DoorCode, Result: events.CodeWrong})
 	case doorLockedNow:
-		i.log.Warn("too many wrong door codes: ignoring codes", "for", i.cfg.Door.LockoutTime.Duration)
+		lock := i.cfg.Door.LockoutTime.Duration
+		i.log.Warn("too many wrong door codes: ignoring codes", "for", lock)
+		i.events.Publish(events.Event{Type: events.DoorCode, Result: events.CodeWrong})
+		i.events.Publish(events.Event{Type: events.Lockout, For: lock.Seconds()})
 	case doorLocked:
 		i.log.Debug("door code ignored: locked out")
 	}
 }
 
-// openDoor pulses the relay, plays door_open to both sides and, when
-// configured, hangs up a little later.
-func (i *Intercom) openDoor(ctx context.Context) {
+// byDoorCode is who opened the door when the far end sent the code.
+const byDoorCode = "door code"
+
+// openDoor pulses the relay, plays door_open to both sides of a call (the
+// local speaker alone without one) and, when configured and in a call,
+// hangs up a little later; by is who asked (logged, and in the relay
+// event).
+func (i *Intercom) openDoor(ctx context.Context, by string) {
 	i.opened++
-	i.log.Info("door code accepted: opening the door", "pulse", i.cfg.Door.Pulse.Duration)
+	pulse := i.cfg.Door.Pulse.Duration
+	i.log.Info("opening the door", "by", by, "pulse", pulse)
 	if i.relay != nil {
-		if err := i.relay.Pulse(i.cfg.Door.Pulse.Duration); err != nil {
+		if err := i.relay.Pulse(pulse); err != nil {
 			i.log.Error("door relay", "err", err)
 		}
 	}
 	i.showDoor(hw.On)
-	i.clock.AfterFunc(i.cfg.Door.Pulse.Duration, func() { i.post(func() { i.showDoor(hw.Off) }) })
+	i.relayOn = true
+	i.publishRelay(true, pulse, by)
+	if i.relayTimer != nil {
+		i.relayTimer.Stop()
+	}
+	i.relayTimer = i.clock.AfterFunc(pulse, func() { i.post(i.relayReleased) })
 	i.playBackground(ctx, i.sounds.DoorOpen, media.ToLocal)
-	i.playBackground(ctx, i.sounds.DoorOpen, media.ToRemote)
-	if d := i.cfg.Door.HangupAfterOpen.Duration; d > 0 {
+	state := i.phone.Status().State
+	if state == phone.StateConnected {
+		i.playBackground(ctx, i.sounds.DoorOpen, media.ToRemote)
+	}
+	if d := i.cfg.Door.HangupAfterOpen.Duration; d > 0 && state != phone.StateIdle {
+		if i.hangTimer != nil {
+			i.hangTimer.Stop()
+		}
 		i.hangTimer = i.clock.AfterFunc(d, func() { i.post(func() { i.hangupAfterOpen(ctx) }) })
 	}
+}
+
+// relayReleased runs on the loop when the relay's pulse is over.
+func (i *Intercom) relayReleased() {
+	i.showDoor(hw.Off)
+	i.relayOn = false
+	i.relayTimer = nil
+	i.publishRelay(false, 0, "")
 }
 
 // hangupAfterOpen ends the call door.hangup_after_open after the door opened.
@@ -241,8 +273,10 @@ func (i *Intercom) setFault(component string, err error) {
 	switch {
 	case err != nil && (!had || prev != err.Error()):
 		i.log.Error("fault", "component", component, "err", err)
+		i.events.Publish(events.Event{Type: events.Fault, Component: component, Error: err.Error()})
 	case err == nil && had:
 		i.log.Info("fault cleared", "component", component)
+		i.events.Publish(events.Event{Type: events.Fault, Component: component})
 	default:
 		return
 	}

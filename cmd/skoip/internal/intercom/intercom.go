@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/media"
@@ -50,6 +51,11 @@ type Deps struct {
 	// Door is the door code's checker; nil: cfg's door code, its lockout
 	// kept in memory only (OpenDoorCode keeps it in the state folder).
 	Door *DoorCode
+	// Events takes what happens (the event stream); nil: nobody listens.
+	Events Publisher
+	// DND is do-not-disturb's switch; nil: off at start, kept in memory
+	// only (OpenDND keeps it in the state folder).
+	DND *DND
 }
 
 // Intercom is the intercom's behaviour: buttons and phone events in,
@@ -70,6 +76,8 @@ type Intercom struct {
 	player  Player
 	door    *DoorCode
 	clock   hw.Clock
+	events  Publisher
+	dnd     *DND
 
 	// notify tells the service manager (sd_notify); nil = nothing to tell.
 	notify func(state string)
@@ -91,7 +99,17 @@ type Intercom struct {
 	hangTimer  hw.Timer
 	tidyTimer  hw.Timer
 	faults     map[string]string
-	opened     int // door openings
+	opened     int          // door openings
+	relayOn    bool         // the relay is energised (as far as the loop pulsed it)
+	relayTimer hw.Timer     // ends relayOn
+	bell       *doorRing    // the ring at the door in progress, nil when none
+	lastCall   events.Event // the last call_ended event; Type "" before the first
+}
+
+// doorRing is a press of a call button at the door, until its call is
+// answered or fails.
+type doorRing struct {
+	button, target string
 }
 
 // New returns the intercom of cfg; it acts once Run runs. cfg must not
@@ -101,8 +119,16 @@ func New(cfg *config.Config, d Deps) *Intercom {
 	if door == nil {
 		door = newDoorCode(cfg.Door.Code, cfg.Door.LockoutAttempts, cfg.Door.LockoutTime.Duration)
 	}
+	var pub Publisher = noEvents{}
+	if d.Events != nil {
+		pub = d.Events
+	}
+	dnd := d.DND
+	if dnd == nil {
+		dnd = &DND{}
+	}
 	return &Intercom{cfg: cfg, log: d.Log, phone: d.Phone, player: d.Player, buttons: d.Buttons,
-		leds: d.LEDs, relay: d.Relay, sounds: d.Sounds, clock: d.Clock, door: door,
+		leds: d.LEDs, relay: d.Relay, sounds: d.Sounds, clock: d.Clock, door: door, events: pub, dnd: dnd,
 		faults: map[string]string{}, inject: make(chan func()), done: make(chan struct{}),
 		reports: faultMailbox{ready: make(chan struct{}, 1)}}
 }
@@ -153,6 +179,7 @@ func (i *Intercom) Run(ctx context.Context) {
 				buttons = nil
 				continue
 			}
+			i.publishButton(be)
 			if be.Kind == hw.Press {
 				i.log.Info("button pressed", "button", be.Button)
 				if err := i.press(ctx, be.Button); err != nil {
@@ -168,8 +195,10 @@ func (i *Intercom) Run(ctx context.Context) {
 func (i *Intercom) stop() {
 	close(i.done)
 	i.stopTimers()
-	if i.tidyTimer != nil {
-		i.tidyTimer.Stop()
+	for _, t := range []hw.Timer{i.tidyTimer, i.relayTimer} {
+		if t != nil {
+			t.Stop()
+		}
 	}
 	i.stopRing()
 	i.bg.Wait() // nothing adds to bg now: only the loop starts goroutines

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
 )
@@ -43,7 +44,7 @@ func (i *Intercom) post(f func()) {
 // button does. It returns once the call is on its way, or with what is
 // known at once to fail: no target, a bad one, a call in progress.
 func (i *Intercom) Call(ctx context.Context, target string) error {
-	return i.do(ctx, func() error { return i.call(i.root, target) })
+	return i.do(ctx, func() error { return i.call(i.root, target, "") })
 }
 
 // Hangup ends the call in any state, including a dial in progress.
@@ -96,11 +97,44 @@ func (i *Intercom) Play(ctx context.Context, path string) error {
 	})
 }
 
+// OpenDoor pulses this unit's own door relay for door.pulse, as a right
+// door code does; by says who asked (logged, in the relay event). With
+// door.lockout_local it is refused (ErrLockedOut) while wrong codes have
+// locked the door code out.
+func (i *Intercom) OpenDoor(ctx context.Context, by string) error {
+	return i.do(ctx, func() error {
+		if i.cfg.Door.LockoutLocal && i.door.lockedOut(i.clock.Now()) {
+			i.log.Warn("door open refused: the door code is locked out (door.lockout_local)", "by", by)
+			return ErrLockedOut
+		}
+		i.openDoor(i.root, by)
+		return nil
+	})
+}
+
+// SetDND turns do-not-disturb on or off for by; the state is kept across
+// restarts where there is a state folder.
+func (i *Intercom) SetDND(ctx context.Context, on bool, by string) error {
+	return i.do(ctx, func() error {
+		if on != i.dnd.on {
+			i.log.Info("do-not-disturb", "on", on, "by", by)
+		}
+		i.dnd.set(on, by, i.clock.Now())
+		i.events.Publish(events.Event{Type: events.DND, On: events.Bool(on), By: by})
+		return nil
+	})
+}
+
 // Snapshot is the part of the intercom's state that `skoip ctl status`
 // shows.
 type Snapshot struct {
 	DoorOpened int               // door openings since the start
 	Faults     map[string]string // component: what is wrong
+	Relay      bool              // energised by the last opening
+	DND        bool              // do-not-disturb is on
+	LockedOut  bool              // wrong codes have locked the door code out
+	// LastCall is the last call_ended event; Type "" before the first.
+	LastCall events.Event
 }
 
 // Snapshot returns a copy of the state it describes.
@@ -112,6 +146,8 @@ func (i *Intercom) Snapshot(ctx context.Context) (Snapshot, error) {
 		for k, v := range i.faults {
 			s.Faults[k] = v
 		}
+		s.Relay, s.DND, s.LastCall = i.relayOn, i.dnd.on, i.lastCall
+		s.LockedOut = i.door.lockedOut(i.clock.Now())
 		return nil
 	})
 	return s, err

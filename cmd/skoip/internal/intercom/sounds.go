@@ -14,7 +14,7 @@ const PromptRate = 8000
 // Sounds are the prompts the intercom plays (see the package doc), loaded
 // once at start.
 type Sounds struct {
-	Doorbell, Ringtone, Busy, NoAnswer, DoorOpen, Warning *media.Prompt
+	Doorbell, Ringtone, Busy, NoAnswer, DoorOpen, Warning, DoNotDisturb *media.Prompt
 }
 
 // LoadSounds loads the configured WAV files; an empty path selects a
@@ -36,6 +36,7 @@ func LoadSounds(s config.Sounds) (*Sounds, error) {
 		{"sounds.no_answer", s.NoAnswer, &out.NoAnswer, noAnswerTone},
 		{"sounds.door_open", s.DoorOpen, &out.DoorOpen, doorOpenTone},
 		{"sounds.warning", s.Warning, &out.Warning, warningTone},
+		{"sounds.do_not_disturb", s.DoNotDisturb, &out.DoNotDisturb, dndTone},
 	} {
 		if x.path == "" {
 			*x.dst = x.gen()
@@ -126,4 +127,17 @@ func warningTone() *media.Prompt {
 	s = tone(s, 0.1, 0, false)
 	s = tone(s, 0.15, -10, false, 1400)
 	return media.NewPrompt("warning (built-in)", PromptRate, s)
+}
+
+// dndTone is the special information tone (ITU-T E.180: 950, 1400 and
+// 1800 Hz, rising, 330 ms each): "nobody can take this call", played twice.
+func dndTone() *media.Prompt {
+	s := make([]int16, 0, 2*(3*2640+PromptRate))
+	for range 2 {
+		s = tone(s, 0.33, -12, false, 950)
+		s = tone(s, 0.33, -12, false, 1400)
+		s = tone(s, 0.33, -12, false, 1800)
+		s = tone(s, 1.0, 0, false)
+	}
+	return media.NewPrompt("do not disturb (built-in)", PromptRate, s)
 }
