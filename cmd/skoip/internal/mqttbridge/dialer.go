@@ -20,7 +20,6 @@ type dialer struct {
 	addr string
 
 	mu   sync.Mutex
-	conn net.Conn
 	stop func() bool // unregisters the close on ctx
 }
 
@@ -42,17 +41,15 @@ func (d *dialer) open(_ *url.URL, _ mqtt.ClientOptions) (net.Conn, error) {
 	if d.stop != nil {
 		d.stop()
 	}
-	d.conn, d.stop = conn, context.AfterFunc(d.ctx, func() { _ = conn.Close() })
+	d.stop = context.AfterFunc(d.ctx, func() { _ = conn.Close() })
 	return conn, nil
 }
 
-// connected ends the close on ctx and returns the socket (nil when none
-// was opened).
-func (d *dialer) connected() net.Conn {
+// connected ends the close on ctx.
+func (d *dialer) connected() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.stop != nil {
 		d.stop()
 	}
-	return d.conn
 }

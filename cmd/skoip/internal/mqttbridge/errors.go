@@ -9,7 +9,7 @@ var (
 	// ErrNoUnit: New was given a nil Unit or Bus.
 	ErrNoUnit = errors.New("mqttbridge: a Unit and an events.Bus are required")
 	// ErrCAFile: mqtt.ca_file cannot be used.
-	ErrCAFile = errors.New("mqttbridge: mqtt.ca_file")
+	ErrCAFile = errors.New("mqtt.ca_file unusable")
 	// ErrRunning: Run was called a second time.
 	ErrRunning = errors.New("mqttbridge: Run was already called")
 	// errNotOpen: there is no open connection to publish on.

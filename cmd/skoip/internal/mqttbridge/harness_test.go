@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,10 @@ func (l *logBuffer) waitLog(t *testing.T, s string) {
 	}
 }
 
+func newTestLogger(l *logBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
 // harness is a bridge running against a broker, with a fake unit and a
 // real bus, and a recorder of everything under the prefix.
 type harness struct {
@@ -153,8 +158,7 @@ func start(t *testing.T, broker *mosquitto.Broker, cfg config.MQTT, unit *fakeUn
 	if broker != nil {
 		h.rec = mosquitto.Record(t, broker.URL(), "#")
 	}
-	log := slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := New(cfg, unit, h.bus, Info{Name: "Front door", Version: "v1.2.3", Model: "SKOIP door intercom"}, log)
+	b, err := New(cfg, unit, h.bus, Info{Name: "Front door", Version: "v1.2.3", Model: "SKOIP door intercom"}, newTestLogger(h.log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,3 +206,5 @@ func (h *harness) started(t *testing.T) {
 	t.Helper()
 	h.rec.Wait(h.online(t, 0), waitFor, "started", func(m mosquitto.Message) bool { return m.Topic == prefix+"/started" })
 }
+
+func writeFile(name, s string) error { return os.WriteFile(name, []byte(s), 0o600) }

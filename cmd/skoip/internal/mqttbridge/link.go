@@ -2,7 +2,6 @@ package mqttbridge
 
 import (
 	"context"
-	"net"
 	"sync"
 	"time"
 
@@ -33,18 +32,17 @@ func transient(topic string, payload []byte) msg {
 // link is the connection events are published on: set by the session
 // once it is up, cleared when it ends.
 type link struct {
-	mu   sync.Mutex
-	c    mqtt.Client
-	conn net.Conn // the session's socket
+	mu sync.Mutex
+	c  mqtt.Client
 }
 
-func (l *link) set(c mqtt.Client, conn net.Conn) {
+func (l *link) set(c mqtt.Client) {
 	l.mu.Lock()
-	l.c, l.conn = c, conn
+	l.c = c
 	l.mu.Unlock()
 }
 
-func (l *link) clear() { l.set(nil, nil) }
+func (l *link) clear() { l.set(nil) }
 
 // client is the session's client while its connection is open, else nil.
 func (l *link) client() mqtt.Client {
@@ -55,22 +53,6 @@ func (l *link) client() mqtt.Client {
 		return nil
 	}
 	return c
-}
-
-// cut closes the session's socket without a DISCONNECT, as a network
-// failure would (tests use it for the last will); false without one.
-func (l *link) cut() bool {
-	l.mu.Lock()
-	conn := l.conn
-	l.mu.Unlock()
-	if conn == nil {
-		return false
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0) // a reset, not an orderly close
-	}
-	_ = conn.Close()
-	return true
 }
 
 // publish sends m on c only while its connection is open (paho would

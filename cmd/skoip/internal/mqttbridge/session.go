@@ -2,7 +2,6 @@ package mqttbridge
 
 import (
 	"context"
-	"net"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -56,7 +55,7 @@ func (b *Bridge) session(ctx context.Context) bool {
 	c := mqtt.NewClient(b.options(d, lost))
 	tok := c.Connect()
 	<-tok.Done() // bounded: the dial follows ctx, the handshake connectTimeout
-	conn := d.connected()
+	d.connected()
 	if err := tok.Error(); err != nil {
 		if ctx.Err() == nil {
 			b.log.Warn("mqtt: cannot connect", "broker", b.cfg.Broker, "err", err)
@@ -64,7 +63,7 @@ func (b *Bridge) session(ctx context.Context) bool {
 		return false
 	}
 	b.log.Info("mqtt: connected", "broker", b.cfg.Broker, "client_id", b.cfg.NodeID())
-	b.greet(ctx, c, conn)
+	b.greet(ctx, c)
 	select {
 	case err := <-lost:
 		b.link.clear()
@@ -103,7 +102,7 @@ func (b *Bridge) options(d *dialer, lost chan<- error) *mqtt.ClientOptions {
 
 // greet runs at each connect: subscribe to the commands, then publish
 // "online", the discovery configs and the unit's state.
-func (b *Bridge) greet(ctx context.Context, c mqtt.Client, conn net.Conn) {
+func (b *Bridge) greet(ctx context.Context, c mqtt.Client) {
 	if err := wait(ctx, c.Subscribe(b.topics.cmd+"+", 1, b.onMessage), true); err != nil {
 		b.log.Warn("mqtt: subscribe failed", "topic", b.topics.cmd+"+", "err", err)
 	}
@@ -111,7 +110,7 @@ func (b *Bridge) greet(ctx context.Context, c mqtt.Client, conn net.Conn) {
 		b.log.Warn("mqtt: publish failed", "topic", b.topics.availability, "err", err)
 		return
 	}
-	b.link.set(c, conn)
+	b.link.set(c)
 	sctx, cancel := context.WithTimeout(ctx, snapshotWait)
 	snap, err := b.unit.Snapshot(sctx)
 	cancel()
