@@ -18,7 +18,15 @@
 // t.Cleanup stops it. The broker's log is in its folder (mosquitto.log)
 // and is printed when the test failed.
 //
+// WriteOtherCA writes a CA that signed nothing, for a client that must
+// refuse the broker.
+//
 // A Recorder is a paho client subscribed to a topic filter that keeps
 // every message it receives (topic, payload, retain flag, receipt time),
-// at most 100000 of them.
+// at most 100000 of them; Connect and Publish are a plain client for a
+// test's own messages.
+//
+// A Proxy forwards loopback TCP connections to the broker and cuts them
+// all with a reset on demand: a network failure without an MQTT
+// DISCONNECT, after which the broker sends the client's last will.
 package mosquitto

@@ -191,3 +191,34 @@ func TestBadInputIgnored(t *testing.T) {
 	h.started(t) // still serving
 	_ = time.Now
 }
+
+// FuzzParseCommand: whatever comes from the network, a command is taken
+// only when it is allowed, not retained, at most 256 bytes of UTF-8, and
+// its payload is one the command takes.
+func FuzzParseCommand(f *testing.F) {
+	b, err := New(testConfig("tcp://127.0.0.1:1", config.CommandCall, config.CommandDoor, config.CommandDND),
+		newFakeUnit(), events.NewBus(nil), Info{}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range [][2]string{{"door", "open"}, {"door", "PRESS"}, {"call", "sip:a@b"}, {"dnd", "ON"},
+		{"mute", "ON"}, {"xyz", ""}, {"door", "\xff"}, {"call", "a\tb"}, {"dnd/x", "OFF"}} {
+		f.Add(prefix+"/cmd/"+s[0], []byte(s[1]), false)
+	}
+	f.Add(prefix+"/cmd/door", []byte("open"), true)
+	f.Fuzz(func(t *testing.T, topic string, payload []byte, isRetained bool) {
+		c, why := b.parseCommand(topic, payload, isRetained)
+		if why != "" {
+			if c != (command{}) {
+				t.Fatalf("ignored (%s) but got %+v", why, c)
+			}
+			return
+		}
+		if isRetained || len(payload) > maxPayload || topic != prefix+"/cmd/"+c.name || !b.cfg.Allows(c.name) {
+			t.Fatalf("took %+v from %q %q retained=%v", c, topic, payload, isRetained)
+		}
+		if _, ok := parsePayload(c.name, string(payload)); !ok {
+			t.Fatalf("took %+v with a payload it does not take: %q", c, payload)
+		}
+	})
+}

@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
-	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/internal/testsupport/mosquitto"
 )
 
@@ -106,58 +104,5 @@ func TestDoorbellLatency(t *testing.T) {
 	t.Logf("doorbell latency, bus to subscriber, %d rings: min %v median %v max %v", n, lat[0], lat[n/2], lat[n-1])
 	if lat[n/2] > 100*time.Millisecond {
 		t.Errorf("median latency %v", lat[n/2])
-	}
-}
-
-func TestRateLog(t *testing.T) {
-	var log logBuffer
-	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
-	r := newRateLog(newTestLogger(&log), func() time.Time { return now })
-	for range 5 {
-		r.warn(ignoreUnknown, "ignored")
-	}
-	r.warn(ignoreTooLong, "ignored")
-	now = now.Add(rateEvery)
-	r.warn(ignoreUnknown, "ignored")
-	want := "kind=unknown suppressed=0\n" + "kind=too_long suppressed=0\n" + "kind=unknown suppressed=4\n"
-	var got string
-	for _, line := range strings.SplitAfter(log.String(), "\n") {
-		if k := strings.Index(line, "kind="); k >= 0 {
-			got += line[k:]
-		}
-	}
-	if got != want {
-		t.Errorf("got\n%swant\n%s", got, want)
-	}
-}
-
-func TestNewChecks(t *testing.T) {
-	dir := t.TempDir()
-	empty := dir + "/empty.pem"
-	if err := writeFile(empty, "not a certificate\n"); err != nil {
-		t.Fatal(err)
-	}
-	unit, bus := newFakeUnit(), events.NewBus(nil)
-	for _, tc := range []struct {
-		name string
-		cfg  config.MQTT
-		u    Unit
-	}{
-		{"no broker", config.MQTT{}, unit},
-		{"no unit", testConfig("tcp://127.0.0.1:1883"), nil},
-		{"bad broker", testConfig("http://x"), unit},
-		{"missing CA file", config.MQTT{Broker: "ssl://127.0.0.1:8883", CAFile: dir + "/none.pem"}, unit},
-		{"CA file without a certificate", config.MQTT{Broker: "ssl://127.0.0.1:8883", CAFile: empty}, unit},
-		{"CA file with a plain broker", config.MQTT{Broker: "tcp://127.0.0.1:1883", CAFile: empty}, unit},
-	} {
-		if _, err := New(tc.cfg, tc.u, bus, Info{}, nil); err == nil {
-			t.Errorf("%s: New accepted it", tc.name)
-		} else {
-			t.Logf("%s: %v", tc.name, err)
-		}
-	}
-	b, err := New(config.MQTT{Broker: "mqtts://broker.lan"}, unit, bus, Info{}, nil)
-	if err != nil || b.tls == nil || b.tls.MinVersion != 0x0303 || b.tls.InsecureSkipVerify || b.addr != "broker.lan:8883" {
-		t.Errorf("TLS broker without a CA file: %v %+v", err, b)
 	}
 }
