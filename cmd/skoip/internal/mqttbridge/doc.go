@@ -20,7 +20,8 @@
 //
 // Retained messages are QoS 1, events QoS 0. At each connect the bridge
 // subscribes to P/cmd/+, publishes "online", then the discovery configs,
-// then the unit's Snapshot as the retained topics above. Events are
+// then the unit's Snapshot as the retained topics above (a step that fails
+// drops the connection, to be retried). Events are
 // published as they come while the connection is open, and dropped while
 // it is not: nothing is stored to be sent later.
 //

@@ -2,6 +2,7 @@ package mqttbridge
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -63,7 +64,14 @@ func (b *Bridge) session(ctx context.Context) bool {
 		return false
 	}
 	b.log.Info("mqtt: connected", "broker", b.cfg.Broker, "client_id", b.cfg.NodeID())
-	b.greet(ctx, c)
+	if err := b.greet(ctx, c); err != nil {
+		b.link.clear()
+		if ctx.Err() == nil {
+			b.log.Warn("mqtt: dropping the connection", "err", err)
+		}
+		c.Disconnect(quiesce)
+		return true
+	}
 	select {
 	case err := <-lost:
 		b.link.clear()
@@ -101,14 +109,14 @@ func (b *Bridge) options(d *dialer, lost chan<- error) *mqtt.ClientOptions {
 }
 
 // greet runs at each connect: subscribe to the commands, then publish
-// "online", the discovery configs and the unit's state.
-func (b *Bridge) greet(ctx context.Context, c mqtt.Client) {
+// "online", the discovery configs and the unit's state. An error means
+// the session is of no use (no commands, or the broker takes nothing).
+func (b *Bridge) greet(ctx context.Context, c mqtt.Client) error {
 	if err := wait(ctx, c.Subscribe(b.topics.cmd+"+", 1, b.onMessage), true); err != nil {
-		b.log.Warn("mqtt: subscribe failed", "topic", b.topics.cmd+"+", "err", err)
+		return fmt.Errorf("subscribe %s+: %w", b.topics.cmd, err)
 	}
 	if err := publish(ctx, c, retained(b.topics.availability, []byte(online))); err != nil {
-		b.log.Warn("mqtt: publish failed", "topic", b.topics.availability, "err", err)
-		return
+		return fmt.Errorf("publish %s: %w", b.topics.availability, err)
 	}
 	b.link.set(c)
 	sctx, cancel := context.WithTimeout(ctx, snapshotWait)
@@ -126,10 +134,10 @@ func (b *Bridge) greet(ctx context.Context, c mqtt.Client) {
 	}
 	for _, m := range msgs {
 		if err := publish(ctx, c, m); err != nil {
-			b.log.Warn("mqtt: publish failed", "topic", m.topic, "err", err)
-			return
+			return fmt.Errorf("publish %s: %w", m.topic, err)
 		}
 	}
+	return nil
 }
 
 // goodbye publishes "offline" (retained) and disconnects, in at most
