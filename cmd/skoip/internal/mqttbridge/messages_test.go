@@ -83,7 +83,12 @@ func TestStateMessages(t *testing.T) {
 	}
 }
 
-// TestDoorbellLatency measures bus.Publish to a subscriber's receipt.
+// TestDoorbellLatency measures bus.Publish to a subscriber's receipt. On
+// loopback the median is about 0.2 to 0.5 ms (with -race). One ring, the
+// first after the greeting, takes about 42 ms: Nagle on mosquitto's side
+// of the subscriber's socket (set_tcp_nodelay is false by default), held
+// until the subscriber's delayed ACK; with set_tcp_nodelay true the
+// slowest is about 1 ms.
 func TestDoorbellLatency(t *testing.T) {
 	broker := mosquitto.Start(t)
 	h := start(t, broker, testConfig(""), newFakeUnit())
