@@ -117,6 +117,14 @@ func (s *Sub) Next(ctx context.Context) (Event, error) {
 			s.mu.Unlock()
 			return ev, nil
 		}
+		if s.missed > 0 {
+			// The gap is at the end: the reader is told now, not at
+			// the next event, which may be long in coming.
+			ev := Event{Type: Dropped, Time: s.now().UTC(), Missed: s.missed}
+			s.missed = 0
+			s.mu.Unlock()
+			return ev, nil
+		}
 		s.mu.Unlock()
 		select {
 		case <-s.ready:
