@@ -16,6 +16,7 @@ import (
 	"github.com/skoip/skoip/cmd/skoip/internal/control"
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
+	"github.com/skoip/skoip/cmd/skoip/internal/mqttbridge"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/audio"
@@ -81,8 +82,9 @@ type app struct {
 	dev     audio.Device
 	mic     muter // the media engine
 	muted   atomic.Bool
-	bus     *events.Bus // the event stream: intercom, ctl events, MQTT
-	ph      sipPhone    // *phone.Phone
+	bus     *events.Bus        // the event stream: intercom, ctl events, MQTT
+	mqtt    *mqttbridge.Bridge // nil without mqtt.broker
+	ph      sipPhone           // *phone.Phone
 	ic      *intercom.Intercom
 	health  faultRelay // the audio device's faults, to ic's loop
 	closers []func() error
@@ -159,6 +161,9 @@ func (a *app) open(ctx context.Context) error {
 	}
 	a.ic = intercom.New(cfg, d)
 	a.health.set(func(e error) { a.ic.ReportFault("audio", e) })
+	if a.mqtt, err = a.openMQTT(); err != nil {
+		return fmt.Errorf("mqtt: %w", err)
+	}
 	return nil
 }
 
@@ -251,6 +256,17 @@ func (a *app) serve(ctx context.Context) error {
 	wg.Add(2)
 	go func() { defer wg.Done(); a.ic.Run(ctx) }()
 	go func() { defer wg.Done(); ctl.Serve(ctx) }()
+	if a.mqtt != nil {
+		// The broker may be down: the bridge retries on its own and
+		// nothing else waits for it.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.mqtt.Run(ctx); err != nil {
+				a.log.Error("mqtt", "err", err)
+			}
+		}()
+	}
 	select {
 	case <-ctx.Done():
 		return nil
