@@ -58,6 +58,7 @@ func defaults(h host, dir, capture string) settings {
 		"door.code":            q("1234"),
 		"door.pulse":           q("300ms"),
 		"control.socket":       q(filepath.Join(dir, "ctl.sock")),
+		"state.dir":            q(filepath.Join(dir, "state")),
 		"log.level":            q("debug"),
 	}
 }

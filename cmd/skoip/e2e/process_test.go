@@ -49,6 +49,7 @@ type status struct {
 		Pulses int  `json:"pulses"`
 	} `json:"relay"`
 	DoorOpened int               `json:"door_opened"`
+	DND        bool              `json:"dnd"`
 	Faults     map[string]string `json:"faults"`
 	Audio      struct {
 		Periods   uint64
