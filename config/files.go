@@ -20,6 +20,10 @@ func checkFiles(c *checker, cfg *Config) {
 			c.err(s.key, openWAV(prompts, *s.path))
 		}
 	}
+	if m := &cfg.MQTT; m.Enabled() && m.CAFile != "" && MQTTUsesTLS(m.Broker) {
+		_, err := LoadCAs(m.CAFile)
+		c.err("mqtt.ca_file", err)
+	}
 	a := &cfg.Audio
 	if a.Backend == BackendRoom {
 		checkRoomFiles(c, &a.Room)

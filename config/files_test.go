@@ -1,12 +1,20 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/binary"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The files a configuration names are checked by media/wav, as `skoip run`
@@ -73,5 +81,42 @@ sample_rate = 8000
 `))
 	if err != nil || cfg.Sounds.Warning != at("minute.wav") {
 		t.Errorf("six times one minute, stereo 44.1 kHz capture: %v", err)
+	}
+}
+
+// TestCAFileIsCheckedAsRunReadsIt: mqtt.ca_file is read by check-config
+// as the MQTT bridge reads it (config.LoadCAs): PEM certificates, a
+// regular file of at most 1 MiB; relative to the config file's folder.
+func TestCAFileIsCheckedAsRunReadsIt(t *testing.T) {
+	dir := t.TempDir()
+	at := func(name string) string { return filepath.Join(dir, name) }
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(at("ca.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(at("text.pem"), []byte("not a certificate\n"), 0o644)
+	os.WriteFile(at("huge.pem"), make([]byte, 1<<20+1), 0o644)
+	if err := syscall.Mkfifo(at("fifo.pem"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{"ca.pem", ""},
+		{"text.pem", "no PEM certificate in it"},
+		{"huge.pem", "larger than 1048576 bytes"},
+		{"fifo.pem", "not a regular file"},
+		{"missing.pem", "no such file"},
+	} {
+		_, err := Parse(at("skoip.toml"), []byte("[mqtt]\nbroker = \"ssl://broker.lan\"\nca_file = \""+tc.file+"\"\n"))
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.file, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), "skoip.toml:3: mqtt.ca_file: ") || !strings.Contains(err.Error(), at(tc.file)) ||
+			!strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: got %v, want line 3, the path and %q", tc.file, err, tc.want)
+		}
 	}
 }

@@ -240,7 +240,8 @@ func applyElementDefaults(cfg *Config) {
 	}
 }
 
-// resolvePaths makes relative WAV paths relative to the config file's folder.
+// resolvePaths makes relative paths (WAV files, mqtt.ca_file) relative to
+// the config file's folder.
 func resolvePaths(cfg *Config, name string) {
 	if name == EmbeddedName {
 		return
@@ -251,7 +252,7 @@ func resolvePaths(cfg *Config, name string) {
 			*p.path = filepath.Join(dir, *p.path)
 		}
 	}
-	for _, p := range audioPaths(&cfg.Audio) {
+	for _, p := range append(audioPaths(&cfg.Audio), &cfg.MQTT.CAFile) {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

@@ -1,12 +1,15 @@
 package config
 
 import (
+	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode"
 )
 
@@ -143,4 +146,34 @@ func sanitizeID(s string) string {
 		}
 		return '_'
 	}, s)
+}
+
+// maxCAFile bounds mqtt.ca_file: a bundle of a few hundred certificates.
+const maxCAFile = 1 << 20
+
+// LoadCAs reads a PEM file of CA certificates (mqtt.ca_file) of at most
+// 1 MiB, as `skoip run` and `skoip check-config` read it: an error when it
+// cannot be read, is larger, or holds no certificate.
+func LoadCAs(path string) (*x509.CertPool, error) {
+	// O_NONBLOCK: opening a named pipe must not wait for a writer.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > maxCAFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxCAFile)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s: no PEM certificate in it", path)
+	}
+	return pool, nil
 }
