@@ -287,3 +287,36 @@ func countType(evs []events.Event, typ events.Type) uint64 {
 	}
 	return n
 }
+
+// TestCtlEventsCLI: `skoip ctl events` prints the stream until --timeout
+// (exit 0: the end of a stream is not a failure); a stray argument is an
+// error reply and exit 1.
+func TestCtlEventsCLI(t *testing.T) {
+	_, path := ctlRig(t)
+	type result struct {
+		code int
+		out  string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out := ctl(t, path, "--timeout", "1s", "events")
+		done <- result{code, out}
+	}()
+	var res result
+	for on := true; ; on = !on {
+		select {
+		case res = <-done:
+		case <-time.After(20 * time.Millisecond):
+			ctl(t, path, "dnd", map[bool]string{true: "on", false: "off"}[on])
+			continue
+		}
+		break
+	}
+	lines := strings.Split(res.out, "\n")
+	if res.code != 0 || !strings.Contains(lines[0], `"type":"subscribed"`) || !strings.Contains(res.out, `"type":"dnd"`) {
+		t.Fatalf("ctl events: exit %d, printed:\n%s", res.code, res.out)
+	}
+	if code, out := ctl(t, path, "events", "now"); code != 1 || !strings.Contains(out, "takes no arguments") {
+		t.Fatalf("events now: exit %d %s", code, out)
+	}
+}

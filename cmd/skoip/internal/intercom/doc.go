@@ -5,7 +5,11 @@
 //	call button           dial the button's target (else peer.address); the doorbell
 //	                      loops on the local speaker while it rings; after a failure the
 //	                      busy prompt (busy, declined, other errors) or the no-answer
-//	                      prompt (timeout, unavailable, cancelled) plays locally
+//	                      prompt (timeout, unavailable, cancelled) plays locally. Events:
+//	                      doorbell "ring", then "answered" or "missed"
+//	do-not-disturb        (SetDND, kept in dnd.json in the state folder) the call button
+//	                      calls calls.dnd_target instead, or nobody: the do-not-disturb
+//	                      prompt plays locally, and the ring is "missed"
 //	answer / hangup       answer the ringing call / end the call (a dial in progress is
 //	                      cancelled)
 //	toggle                idle: call; ringing: answer; otherwise: hang up
@@ -14,6 +18,8 @@
 //	door code received    the relay pulses door.pulse, the door LEDs light as long, the
 //	                      door-open prompt plays to both sides; with
 //	                      door.hangup_after_open the call ends that long after
+//	OpenDoor (local)      the same without a code, for `ctl door open` and MQTT, by whom
+//	                      it says; refused during a lockout with door.lockout_local
 //	wrong door codes      door.lockout_attempts wrong codes in a row ignore codes for
 //	                      door.lockout_time; the count and the lockout are kept in
 //	                      door-lockout.json in the state folder and survive a restart
@@ -44,6 +50,11 @@
 //   - What is known at once to fail (no such button, no target or a bad
 //     one, a call in progress, no door code) is the answer of Call, Press
 //     and CheckPress; what fails later (busy, no answer) is only logged.
+//   - Every change is an event (package events) that the loop publishes
+//     through Deps.Events, which never waits: buttons, the phone's events
+//     (state, ringing, DTMF, the end with the call's quality,
+//     registration), door codes, lockouts, the relay on and off, faults,
+//     do-not-disturb.
 //   - The intercom talks to hardware and the phone through the small
 //     interfaces of intercom.go (CallControl, Player, LEDSetter, Pulser);
 //     intercomtest has fakes of the phone and the player, hw/hwtest those
