@@ -1,11 +1,9 @@
 package intercom
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -64,21 +62,10 @@ func OpenDND(dir string, log *slog.Logger) *DND {
 
 func readDND(path string) (dndRecord, error) {
 	var rec dndRecord
-	f, err := os.Open(path)
-	if err != nil {
-		return rec, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxDNDFile+1))
-	if err != nil {
-		return rec, err
-	}
-	if len(data) > maxDNDFile {
-		return rec, fmt.Errorf("larger than %d bytes", maxDNDFile)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
+	if err := readStateFile(path, maxDNDFile, &rec); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return rec, err
+		}
 		return rec, fmt.Errorf("not a do-not-disturb record: %w", err)
 	}
 	if rec.Version != dndVersion {

@@ -1,11 +1,9 @@
 package intercom
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -46,21 +44,10 @@ type lockoutFile struct {
 // read reads and checks the record; a missing file is fs.ErrNotExist.
 func (f *lockoutFile) read() (lockoutRecord, error) {
 	var rec lockoutRecord
-	fh, err := os.Open(f.path)
-	if err != nil {
-		return rec, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxLockoutFile+1))
-	if err != nil {
-		return rec, err
-	}
-	if len(data) > maxLockoutFile {
-		return rec, fmt.Errorf("larger than %d bytes", maxLockoutFile)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
+	if err := readStateFile(f.path, maxLockoutFile, &rec); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return rec, err
+		}
 		return rec, fmt.Errorf("not a lockout record: %w", err)
 	}
 	switch {

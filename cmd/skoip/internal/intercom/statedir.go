@@ -1,10 +1,14 @@
 package intercom
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/skoip/skoip/config"
 )
@@ -76,4 +80,30 @@ func syncDir(dir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// readStateFile decodes the JSON object in path into v: a regular file of
+// at most max bytes (opened without waiting, should it be a FIFO), with no
+// field that v does not have. A missing file is fs.ErrNotExist.
+func readStateFile(path string, max int, v any) error {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return err
+	} else if !st.Mode().IsRegular() {
+		return errors.New("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > max {
+		return fmt.Errorf("larger than %d bytes", max)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
