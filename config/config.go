@@ -1,6 +1,10 @@
 package config
 
-import "github.com/skoip/skoip/media/room"
+import (
+	"slices"
+
+	"github.com/skoip/skoip/media/room"
+)
 
 // Config is the whole intercom configuration.
 type Config struct {
@@ -255,14 +259,7 @@ type MQTT struct {
 func (m MQTT) Enabled() bool { return m.Broker != "" }
 
 // Allows reports whether mqtt.allow_commands names command.
-func (m MQTT) Allows(command string) bool {
-	for _, c := range m.AllowCommands {
-		if c == command {
-			return true
-		}
-	}
-	return false
-}
+func (m MQTT) Allows(command string) bool { return slices.Contains(m.AllowCommands, command) }
 
 // State is where the intercom keeps what must survive a restart (the
 // door-code lockout). Dir "" picks $STATE_DIRECTORY (systemd's

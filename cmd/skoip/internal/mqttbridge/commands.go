@@ -2,6 +2,7 @@ package mqttbridge
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -53,7 +54,7 @@ func (b *Bridge) parseCommand(topic string, payload []byte, isRetained bool) (co
 		return command{}, ignoreTooLong
 	case !utf8.Valid(payload) || !utf8.ValidString(topic):
 		return command{}, ignoreNotUTF8
-	case !ok || !known(name):
+	case !ok || !slices.Contains(config.MQTTCommands, name):
 		return command{}, ignoreUnknown
 	case !b.cfg.Allows(name):
 		return command{}, ignoreNotAllowed
@@ -85,15 +86,6 @@ func parsePayload(name, p string) (command, bool) {
 		return c, p == "ON" || p == "OFF"
 	}
 	return c, false
-}
-
-func known(name string) bool {
-	for _, c := range config.MQTTCommands {
-		if c == name {
-			return true
-		}
-	}
-	return false
 }
 
 // notTarget rejects spaces and control characters in a call's target.
