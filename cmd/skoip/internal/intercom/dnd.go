@@ -75,8 +75,13 @@ func readDND(path string) (dndRecord, error) {
 }
 
 // set turns the switch on or off for by, at now, and keeps it; a failed
-// write is logged and the switch holds in memory.
+// write is logged and the switch holds in memory. The file is written only
+// when the switch changes: repeated commands (a flood of "ON" from MQTT)
+// do not wear the SD card.
 func (d *DND) set(on bool, by string, now time.Time) {
+	if on == d.on {
+		return
+	}
 	d.on = on
 	if d.path == "" {
 		return

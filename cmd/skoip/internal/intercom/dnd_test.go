@@ -77,3 +77,19 @@ func TestStateFilesThatAreNotFiles(t *testing.T) {
 		t.Fatalf("does not start clean: %v", got)
 	}
 }
+
+// TestDNDWritesOnlyChanges: the same state again does not rewrite the file.
+func TestDNDWritesOnlyChanges(t *testing.T) {
+	dir := t.TempDir()
+	var logs syncBuffer
+	d := OpenDND(dir, testLog(&logs))
+	d.set(true, "mqtt", time.Unix(1_800_000_000, 0))
+	path := filepath.Join(dir, dndFileName)
+	before, _ := os.ReadFile(path)
+	for range 100 {
+		d.set(true, "mqtt", time.Unix(1_800_000_500, 0))
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatalf("rewritten by the same state:\n%s\n%s", before, after)
+	}
+}
