@@ -21,6 +21,7 @@ type dialer struct {
 
 	mu   sync.Mutex
 	stop func() bool // unregisters the close on ctx
+	conn net.Conn    // the session's socket, once dialled
 }
 
 // open is paho's OpenConnectionFunc; the broker URL was checked by New.
@@ -42,7 +43,19 @@ func (d *dialer) open(_ *url.URL, _ mqtt.ClientOptions) (net.Conn, error) {
 		d.stop()
 	}
 	d.stop = context.AfterFunc(d.ctx, func() { _ = conn.Close() })
+	d.conn = conn
 	return conn, nil
+}
+
+// abort closes the session's socket without a DISCONNECT, so that the
+// broker publishes the will ("offline"): the way to leave when "offline"
+// could not be published, since a DISCONNECT cancels the will.
+func (d *dialer) abort() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.conn != nil {
+		_ = d.conn.Close()
+	}
 }
 
 // connected ends the close on ctx.

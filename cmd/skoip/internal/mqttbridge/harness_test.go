@@ -29,6 +29,9 @@ type fakeUnit struct {
 	calls   []string
 	changed chan struct{}
 	state   State
+	// blockSnapshot, when set, is closed by Snapshot, which then waits for
+	// its ctx: the bridge is held in the middle of its greeting.
+	blockSnapshot chan struct{}
 }
 
 func newFakeUnit() *fakeUnit {
@@ -58,7 +61,16 @@ func (u *fakeUnit) SetMute(_ context.Context, on bool, by string) error {
 func (u *fakeUnit) SetDND(_ context.Context, on bool, by string) error {
 	return u.record("SetDND %v %s", on, by)
 }
-func (u *fakeUnit) Snapshot(context.Context) (State, error) {
+func (u *fakeUnit) Snapshot(ctx context.Context) (State, error) {
+	u.mu.Lock()
+	block := u.blockSnapshot
+	u.blockSnapshot = nil
+	u.mu.Unlock()
+	if block != nil {
+		close(block)
+		<-ctx.Done()
+		return State{}, ctx.Err()
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return u.state, nil

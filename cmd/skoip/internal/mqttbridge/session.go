@@ -66,9 +66,12 @@ func (b *Bridge) session(ctx context.Context) bool {
 	b.log.Info("mqtt: connected", "broker", b.cfg.Broker, "client_id", b.cfg.NodeID())
 	if err := b.greet(ctx, c); err != nil {
 		b.link.clear()
-		if ctx.Err() == nil {
-			b.log.Warn("mqtt: dropping the connection", "err", err)
+		if ctx.Err() != nil {
+			b.goodbye(ctx, c, d) // stopped while greeting: "offline" all the same
+			return true
 		}
+		b.log.Warn("mqtt: dropping the connection", "err", err)
+		d.abort() // the will says "offline" while it is retried
 		c.Disconnect(quiesce)
 		return true
 	}
@@ -78,7 +81,7 @@ func (b *Bridge) session(ctx context.Context) bool {
 		b.log.Warn("mqtt: connection lost", "broker", b.cfg.Broker, "err", err)
 	case <-ctx.Done():
 		b.link.clear()
-		b.goodbye(ctx, c)
+		b.goodbye(ctx, c, d)
 	}
 	return true
 }
@@ -141,12 +144,15 @@ func (b *Bridge) greet(ctx context.Context, c mqtt.Client) error {
 }
 
 // goodbye publishes "offline" (retained) and disconnects, in at most
-// offlineWait + quiesce ms: the will is not sent after a DISCONNECT.
-func (b *Bridge) goodbye(ctx context.Context, c mqtt.Client) {
+// offlineWait + quiesce ms. The will is not sent after a DISCONNECT: when
+// "offline" could not be published, the socket is closed first (abort),
+// and the broker publishes the will instead.
+func (b *Bridge) goodbye(ctx context.Context, c mqtt.Client, d *dialer) {
 	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), offlineWait)
 	defer cancel()
 	if err := publish(octx, c, retained(b.topics.availability, []byte(offline))); err != nil {
-		b.log.Warn("mqtt: could not publish offline", "err", err)
+		b.log.Warn("mqtt: could not publish offline: closing without a goodbye, for the will", "err", err)
+		d.abort()
 	}
 	c.Disconnect(quiesce)
 	b.log.Info("mqtt: disconnected", "broker", b.cfg.Broker)

@@ -27,6 +27,25 @@ func TestReconnectsAfterBrokerRestart(t *testing.T) {
 	rec.Wait(0, waitFor, "a doorbell after the restart", func(m mosquitto.Message) bool { return m.Topic == prefix+"/doorbell" })
 }
 
+// TestStopDuringTheGreeting: stopped while it greets the broker (between
+// "online" and the state), the bridge still leaves "offline" behind: a
+// clean DISCONNECT without it would leave "online" retained for ever.
+func TestStopDuringTheGreeting(t *testing.T) {
+	broker := mosquitto.Start(t)
+	u := newFakeUnit()
+	u.blockSnapshot = make(chan struct{})
+	held := u.blockSnapshot
+	h := start(t, broker, testConfig(""), u)
+	select {
+	case <-held:
+	case <-time.After(waitFor):
+		t.Fatal("the greeting never asked for the state")
+	}
+	_, i := h.rec.Wait(0, waitFor, "online", mosquitto.Is(prefix+"/availability", "online"))
+	h.stop(t)
+	h.rec.Wait(i+1, waitFor, "offline after a stop in the greeting", mosquitto.Is(prefix+"/availability", "offline"))
+}
+
 func TestStopPublishesOffline(t *testing.T) {
 	broker := mosquitto.Start(t)
 	h := start(t, broker, testConfig(""), newFakeUnit())
