@@ -57,6 +57,14 @@ type call struct {
 	localSDPBody []byte        // incoming: our SDP answer
 	reAcked      chan struct{} // (mu) ACK of the pending re-INVITE 2xx
 	reCSeq       uint32        // (mu) CSeq of that re-INVITE
+
+	// Outgoing calls.
+	ringTimeout time.Duration // how long it may ring; 0: Config.RingTimeout
+	// A branch of a fork (DialAll); nil fork for Dial's calls.
+	fork         *fork
+	target       string // the target as the caller gave it
+	cancelBranch func() // abandons this branch only (CANCEL)
+	cancelReason string // (mu) the Reason of its CANCEL or BYE, if any
 }
 
 func newCall(id string) *call {
@@ -143,6 +151,13 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 	if c.maxTimer != nil {
 		c.maxTimer.Stop()
 	}
+	if f := c.fork; f != nil && !f.endBranchLocked(p, c) {
+		// A branch of a call that goes on: no state change, no stream.
+		close(c.done)
+		p.emitLocked(Event{Kind: EventAttempt, State: p.state, Target: c.target, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id})
+		p.mu.Unlock()
+		return true
+	}
 	if p.call == c {
 		if err := p.transitionLocked(c, inEnded, reason, code); err != nil {
 			p.log.Error("end call", "err", err)
@@ -164,6 +179,10 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	close(c.done)
+	if c.fork != nil {
+		p.emitLocked(Event{Kind: EventAttempt, State: p.state, Target: c.target, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id})
+		close(c.fork.done)
+	}
 	p.emitLocked(Event{Kind: EventEnded, State: p.state, Reason: reason, Code: code, Peer: c.peerString(), CallID: c.id, Quality: q})
 	return true
 }

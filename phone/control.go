@@ -21,6 +21,9 @@ type Status struct {
 	RTPRx    uint64        // packets received
 	RTPTx    uint64        // packets sent
 	Media    *media.Stats  // the stream's counters once connected
+	// Ringing are the targets of DialAll still being called, while it
+	// rings (Peer is then one of them).
+	Ringing []string
 }
 
 // Status reports the current call (State "idle" and nothing else when none).
@@ -31,6 +34,13 @@ func (p *Phone) Status() Status {
 	var stream Stream
 	if c != nil {
 		st.Peer, st.CallID, st.Outgoing = c.peerString(), c.id, c.outgoing
+		if f := c.fork; f != nil && p.state == StateOutgoing {
+			for _, b := range f.branches {
+				if !b.ended {
+					st.Ringing = append(st.Ringing, b.target)
+				}
+			}
+		}
 		if p.state == StateConnected {
 			st.Codec = c.params.Codec
 			st.Duration = time.Since(c.connectedAt)
@@ -102,7 +112,7 @@ func (p *Phone) Hangup(ctx context.Context) error {
 
 func waitEnded(ctx context.Context, c *call, op string) error {
 	select {
-	case <-c.done:
+	case <-c.over():
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("%s: %w", op, ctx.Err())
@@ -134,7 +144,7 @@ func (p *Phone) terminate(ctx context.Context, c *call, reason string, d decisio
 	case StateOutgoing:
 		c.cancelDial()
 		select {
-		case <-c.done:
+		case <-c.over():
 		case <-ctx.Done():
 		}
 	case StateConnected:
@@ -156,6 +166,9 @@ func (p *Phone) bye(ctx context.Context, c *call, reason string) {
 		return
 	}
 	req := p.inDialog(c, sip.BYE)
+	if h := p.reasonOf(c); h != nil {
+		req.AppendHeader(h)
+	}
 	tx, err := p.ua.TransactionLayer().Request(ctx, req)
 	if err != nil {
 		p.log.Info("BYE not sent", "err", err, "call_id", c.id)

@@ -24,6 +24,10 @@ const (
 	// EventRegistration: the account's registration changed (Registered,
 	// Reason, Code = the registrar's last status).
 	EventRegistration
+	// EventAttempt: a destination of DialAll is called (Reason "calling"),
+	// answered ("answered") or out of the call (Reason, Code: why), with
+	// Target as given to DialAll.
+	EventAttempt
 )
 
 func (k EventKind) String() string {
@@ -40,6 +44,8 @@ func (k EventKind) String() string {
 		return "ended"
 	case EventRegistration:
 		return "registration"
+	case EventAttempt:
+		return "attempt"
 	}
 	return "unknown"
 }
@@ -53,6 +59,7 @@ type Event struct {
 	Code   int    // SIP status code behind an end, if any
 	Peer   string // the other party's URI
 	CallID string
+	Target string // EventAttempt: the target as given to DialAll
 	Digit  rune   // EventDTMF
 	Source string // EventDTMF: "rtp" or "info"
 	// Registered is the registration state after an EventRegistration.

@@ -327,3 +327,18 @@ func connect(t testing.TB, tp *testPhone, p *peer) *dialog {
 
 // quietLogger drops logs (the interop tests make many messages).
 func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// requestWithin is request that returns nil after d.
+func (p *peer) requestWithin(method sip.RequestMethod, d time.Duration) *sip.Request {
+	timeout := time.After(d)
+	for {
+		select {
+		case m := <-p.msgs:
+			if r, ok := m.(*sip.Request); ok && r.Method == method {
+				return r
+			}
+		case <-timeout:
+			return nil
+		}
+	}
+}

@@ -84,7 +84,13 @@ func (p *Phone) invite(ctx context.Context, c *call, pl dialPlan, dest netip.Add
 	p.mu.Lock()
 	c.stream = stream
 	p.mu.Unlock()
-	offer, err := c.sdp.Offer(p.localSDP(c.local, stream.LocalPort()))
+	return p.sendInvite(ctx, c, pl, dest, stream.LocalPort())
+}
+
+// sendInvite offers the stream at port, answers digest challenges, and
+// waits for the outcome.
+func (p *Phone) sendInvite(ctx context.Context, c *call, pl dialPlan, dest netip.AddrPort, port int) error {
+	offer, err := c.sdp.Offer(p.localSDP(c.local, port))
 	if err != nil {
 		p.end(c, "sdp error", 0)
 		return fmt.Errorf("sdp offer: %w", err)
@@ -172,7 +178,11 @@ func (p *Phone) newInvite(c *call, pl dialPlan, dest netip.AddrPort, offer []byt
 
 // awaitAnswer follows the INVITE transaction to its end.
 func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx sip.ClientTransaction) (*sip.Response, error) {
-	ringT := time.NewTimer(p.cfg.RingTimeout)
+	ring := c.ringTimeout
+	if ring <= 0 {
+		ring = p.cfg.RingTimeout
+	}
+	ringT := time.NewTimer(ring)
 	defer ringT.Stop()
 	done := ctx.Done()
 	var gave error // why we sent CANCEL
@@ -209,7 +219,7 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 			guard = p.cancelInvite(c, req)
 		case <-ringT.C:
 			if gave == nil {
-				gave = fmt.Errorf("%w: no answer within %v", ErrTimeout, p.cfg.RingTimeout)
+				gave = fmt.Errorf("%w: no answer within %v", ErrTimeout, ring)
 				guard = p.cancelInvite(c, req)
 			}
 		case <-guard:
@@ -263,6 +273,9 @@ func (p *Phone) cancelInvite(c *call, inv *sip.Request) <-chan time.Time {
 	req.AppendHeader(sip.HeaderClone(inv.To()))
 	req.AppendHeader(sip.HeaderClone(inv.CallID()))
 	req.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.CANCEL})
+	if h := p.reasonOf(c); h != nil {
+		req.AppendHeader(h)
+	}
 	req.SetBody(nil)
 	p.prepare(req, c)
 	req.SetDestination(inv.Destination())
@@ -293,10 +306,14 @@ func (p *Phone) established(c *call, tx sip.ClientTransaction, res *sip.Response
 	c.ack = ack
 	p.mu.Unlock()
 	p.sendACK(ack)
-	tx.OnRetransmission(func(*sip.Response) { p.sendACK(ack) })
+	tx.OnRetransmission(func(r *sip.Response) { p.late2xx(c, r) })
 	if gave != nil {
 		p.byeAfter(c, "cancelled")
 		return gave
+	}
+	if c.fork != nil && !p.claim(c) {
+		p.byeAfter(c, "answered elsewhere")
+		return errElsewhere
 	}
 	params, err := c.sdp.Accept(res.Body())
 	if err == nil {
@@ -334,13 +351,38 @@ func (p *Phone) onStrayResponse(res *sip.Response) {
 		return
 	}
 	p.mu.Lock()
-	c := p.call
-	var ack *sip.Request
-	if c != nil && c.id == cid.Value() {
-		ack = c.ack
+	var found *call
+	if c := p.call; c != nil && c.id == cid.Value() {
+		found = c
+	} else if c != nil && c.fork != nil {
+		for _, b := range c.fork.branches {
+			if b.id == cid.Value() {
+				found = b
+			}
+		}
 	}
 	p.mu.Unlock()
-	if ack != nil {
+	if found != nil {
+		p.late2xx(found, res)
+	}
+}
+
+// late2xx answers a 2xx of c's INVITE that came again: the same dialog gets
+// our ACK again; another dialog (a proxy forked the INVITE and a second
+// phone answered) gets ACK and BYE.
+func (p *Phone) late2xx(c *call, res *sip.Response) {
+	toTag := ""
+	if to := res.To(); to != nil {
+		toTag, _ = to.Params.Get("tag")
+	}
+	p.mu.Lock()
+	ack, remoteTag := c.ack, c.remoteTag
+	p.mu.Unlock()
+	switch {
+	case ack == nil:
+	case toTag == remoteTag:
 		p.sendACK(ack)
+	case p.responseFromPeer(c, res):
+		p.lost2xx(c, res)
 	}
 }
