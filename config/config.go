@@ -21,8 +21,13 @@ type Config struct {
 	Calls   Calls    `toml:"calls"`
 	Control Control  `toml:"control"`
 	MQTT    MQTT     `toml:"mqtt"`
-	State   State    `toml:"state"`
-	Log     Log      `toml:"log"`
+	// Groups are ring groups, called as "group:NAME" (groups.go).
+	Groups []Group `toml:"groups"`
+	// Profiles are weekly schedules a call button may follow (profiles.go).
+	Profiles  []Profile `toml:"profiles"`
+	Voicemail Voicemail `toml:"voicemail"`
+	State     State     `toml:"state"`
+	Log       Log       `toml:"log"`
 
 	// Source names the file the configuration was read from, or
 	// EmbeddedName for the built-in defaults alone.
@@ -32,6 +37,13 @@ type Config struct {
 // Device describes this unit.
 type Device struct {
 	Name string `toml:"name"`
+	// Timezone is the IANA zone time profiles are read in ("Europe/Berlin");
+	// "" or "local": the system's.
+	Timezone string `toml:"timezone"`
+	// TrustClock uses time profiles even when the clock is not synchronised
+	// by NTP (a real-time clock keeps it); false: the buttons' own targets
+	// apply until it is.
+	TrustClock bool `toml:"trust_clock"`
 }
 
 // SIP is the signalling setup.
@@ -70,10 +82,13 @@ const (
 
 // Button is one push button on a GPIO line.
 type Button struct {
-	Name      string   `toml:"name"`
-	Pin       string   `toml:"pin"`
-	Action    string   `toml:"action"`
-	Target    string   `toml:"target"`
+	Name   string `toml:"name"`
+	Pin    string `toml:"pin"`
+	Action string `toml:"action"`
+	Target string `toml:"target"`
+	// Profile names a time profile that picks the target by the time of
+	// day; outside its rules (and without a trusted clock) Target applies.
+	Profile   string   `toml:"profile"`
 	ActiveLow *bool    `toml:"active_low"`
 	Debounce  Duration `toml:"debounce"`
 	LongPress Duration `toml:"long_press"`
@@ -207,6 +222,9 @@ type Sounds struct {
 	// DoNotDisturb is what the visitor hears when the call button is
 	// pressed while do-not-disturb is on (and calls.dnd_target is empty).
 	DoNotDisturb string `toml:"do_not_disturb"`
+	// LeaveMessage is what the visitor hears before a voice message is
+	// recorded (voicemail.enabled).
+	LeaveMessage string `toml:"leave_message"`
 }
 
 // Calls is call policy.

@@ -38,7 +38,16 @@ func checkGPIO(c *checker, cfg *Config) {
 		usePin(k+".pin", b.Pin)
 		c.oneOf(k+".action", b.Action, ActionCall, ActionAnswer, ActionHangup, ActionToggle, ActionOpen)
 		if b.Target != "" {
-			c.err(k+".target", checkTarget(b.Target))
+			if GroupName(b.Target) != "" {
+				c.err(k+".target", cfg.CheckTarget(b.Target))
+			} else {
+				c.err(k+".target", checkTarget(b.Target))
+			}
+		}
+		if b.Profile != "" {
+			if _, ok := cfg.Profile(b.Profile); !ok {
+				c.bad(k+".profile", "%q names no profile (define it with [[profiles]] name = %q)", b.Profile, b.Profile)
+			}
 		}
 		c.duration(k+".debounce", b.Debounce, 0, time.Second)
 		c.duration(k+".long_press", b.LongPress, 100*time.Millisecond, 30*time.Second)

@@ -284,6 +284,6 @@ func soundPaths(cfg *Config) []soundPath {
 	return []soundPath{
 		{"sounds.doorbell", &s.Doorbell}, {"sounds.ringtone", &s.Ringtone}, {"sounds.busy", &s.Busy},
 		{"sounds.no_answer", &s.NoAnswer}, {"sounds.door_open", &s.DoorOpen}, {"sounds.warning", &s.Warning},
-		{"sounds.do_not_disturb", &s.DoNotDisturb},
+		{"sounds.do_not_disturb", &s.DoNotDisturb}, {"sounds.leave_message", &s.LeaveMessage},
 	}
 }

@@ -71,9 +71,16 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 		c.bad("device.name", "must be 1 to 64 characters")
 	}
 	checkSIP(c, &cfg.SIP)
-	if cfg.Peer.Address != "" && !isPBXName(cfg) {
-		c.err("peer.address", checkTarget(cfg.Peer.Address))
+	if a := cfg.Peer.Address; a != "" && !isPBXName(cfg) {
+		if GroupName(a) != "" {
+			c.err("peer.address", cfg.CheckTarget(a))
+		} else {
+			c.err("peer.address", checkTarget(a))
+		}
 	}
+	checkGroups(c, cfg)
+	checkProfiles(c, cfg)
+	checkVoicemail(c, &cfg.Voicemail)
 	if f := cfg.Peer.Fallback; f != "" {
 		c.err("peer.fallback", checkDirect(f))
 		if !cfg.SIP.Account.Enabled() {
@@ -245,8 +252,19 @@ func CheckStateDir(dir string) error {
 // (`skoip ctl call`, a button's target): what peer.address accepts, that is
 // an IP, ip:port, a host name or a sip:/sips: URI, and with a PBX account
 // also a bare user name or number; a URI's transport parameter must name a
-// transport of sip.transport.
+// transport of sip.transport. "group:NAME" must name one of [[groups]].
 func (cfg *Config) CheckTarget(s string) error {
+	if name, ok := strings.CutPrefix(s, GroupPrefix); ok {
+		if _, found := cfg.Group(name); !found {
+			return fmt.Errorf("%q names no group (define it with [[groups]] name = %q)", s, name)
+		}
+		return nil
+	}
+	return cfg.checkPlainTarget(s)
+}
+
+// checkPlainTarget is CheckTarget for a target that is not a group.
+func (cfg *Config) checkPlainTarget(s string) error {
 	if cfg.SIP.Account.Enabled() && isUserName(s) {
 		return nil
 	}
