@@ -48,6 +48,19 @@ const (
 	DND Type = "dnd"
 	// Mute: the microphone was closed or opened: On (muted), By.
 	Mute Type = "mute"
+	// Route: a press (or `ctl call`) starts calling a route of stages
+	// (Target: the target called, e.g. "group:house"; Profile and Rule when
+	// a time profile chose it; Stages), each stage of it (EventType
+	// "stage": Stage, 1-based, and Targets ringing at once, RingS), and
+	// its end (EventType "answered" or "unanswered", Reason).
+	Route Type = "route"
+	// Attempt: one destination of a stage is called (State "calling"), or
+	// is out of it (State "answered", or "ended" with Reason and Code):
+	// Target, Peer, CallID, Stage.
+	Attempt Type = "attempt"
+	// Message: the visitor left a voice message: Message (its id),
+	// DurationS; or recording failed (Error).
+	Message Type = "message"
 	// Dropped: this subscriber missed Missed events here (its queue was
 	// full). It has no seq.
 	Dropped Type = "dropped"
@@ -92,7 +105,24 @@ type Event struct {
 	Error      string   `json:"error,omitempty"`
 	Quality    *Quality `json:"quality,omitempty"`
 	Missed     uint64   `json:"missed,omitempty"`
+	Target     string   `json:"target,omitempty"`
+	Targets    []string `json:"targets,omitempty"`
+	Profile    string   `json:"profile,omitempty"`
+	Rule       int      `json:"rule,omitempty"`
+	Stage      int      `json:"stage,omitempty"`
+	Stages     int      `json:"stages,omitempty"`
+	RingS      float64  `json:"ring_s,omitempty"`
+	Message    string   `json:"message,omitempty"`
+	DurationS  float64  `json:"duration_s,omitempty"`
 }
+
+// Route event types (Event.EventType).
+const (
+	RouteStart      = "start"
+	RouteStage      = "stage"
+	RouteAnswered   = "answered"
+	RouteUnanswered = "unanswered"
+)
 
 // Quality is how a connected call went, at its end: the figures of the
 // `call quality` log line.
