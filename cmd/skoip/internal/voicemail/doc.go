@@ -7,8 +7,8 @@
 //
 // Open creates the folder (mode 0750) if it is missing and refuses, with an
 // error that names the folder, one that cannot be created, is not a folder
-// or cannot be written to (a temporary file is created and removed to find
-// out). One Store, in one process, uses a folder at a time.
+// or cannot be written to (a temporary .rec-*.partial file is created and
+// removed to find out). One Store, in one process, uses a folder at a time.
 //
 // The files of this package in the folder are:
 //
@@ -46,10 +46,12 @@
 // recording ends at the first of:
 //
 //   - Limits.MaxLength of audio;
-//   - Limits.Silence without speech once speech was heard (never with a
-//     Silence of 0);
+//   - Limits.Silence without speech once speech was heard (counted from
+//     the end of the VAD's hangover, i.e. 0.3 s after the last loud frame;
+//     never with a Silence of 0);
 //   - the context ending;
-//   - the Source failing.
+//   - the Source failing, or ending (io.EOF), or giving no samples 1000
+//     times in a row.
 //
 // A recording in which no speech was heard is deleted and Record returns
 // ErrNoSpeech (wrapping the Source's error too when it failed). Otherwise
@@ -58,7 +60,9 @@
 // message name, and the folder is synced. A power cut or a SIGKILL at any
 // moment therefore leaves either a complete message, playable and listed,
 // or a .rec-*.partial file, which the next Open deletes. When the Source
-// fails after speech the message is kept and Record returns no error.
+// fails after speech the message is kept and Record returns no error. (If
+// deleting old messages after a message was kept fails, Record returns the
+// message and an error wrapping ErrStorage.)
 //
 // Any failure to write (disk full: ENOSPC, EDQUOT, EFBIG; or any other
 // error of the file system) ends the recording, deletes its partial file

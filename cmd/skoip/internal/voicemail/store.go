@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -177,17 +178,17 @@ func makeID(t time.Time, n int) string {
 // file returns the path of the message id, checked.
 func (s *Store) file(id string) (string, error) {
 	if _, ok := parseID(id); !ok {
-		return "", fmt.Errorf("voicemail: %q: %w", id, ErrBadID)
+		return "", fmt.Errorf("%w: %q", ErrBadID, id)
 	}
 	p := filepath.Join(s.dir, id+msgExt)
 	st, err := os.Lstat(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "", fmt.Errorf("voicemail: %s: %w", id, ErrNotFound)
+		return "", fmt.Errorf("%w: %s", ErrNotFound, id)
 	case err != nil:
 		return "", fmt.Errorf("voicemail: %s: %w", id, err)
 	case !st.Mode().IsRegular():
-		return "", fmt.Errorf("voicemail: %s: not a regular file: %w", id, ErrNotFound)
+		return "", fmt.Errorf("%w: %s (not a regular file)", ErrNotFound, id)
 	}
 	return p, nil
 }
@@ -209,7 +210,7 @@ func (s *Store) Delete(id string) error {
 	}
 	if err := os.Remove(p); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("voicemail: %s: %w", id, ErrNotFound)
+			return fmt.Errorf("%w: %s", ErrNotFound, id)
 		}
 		return fmt.Errorf("voicemail: deleting %s: %w", id, err)
 	}
@@ -263,7 +264,7 @@ func (s *Store) stat(id string, t time.Time, duration bool) (Message, error) {
 		m.Bytes = st.Size()
 		return m, nil
 	}
-	f, err := os.Open(m.Path)
+	f, err := os.OpenFile(m.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0) // should it have become a FIFO
 	if err != nil {
 		return m, err
 	}
