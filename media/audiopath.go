@@ -65,14 +65,14 @@ func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
 // locks and non-blocking socket calls) and allocates nothing in steady state.
 func (e *Engine) callback(in, out []int16) {
 	p := e.path
-	s, prompts := e.snapshot(p.prompts)
+	s, prompts, tap := e.snapshot(p.prompts)
 	p.prompts = prompts
 	if s != nil {
 		s.poll() // the RTP that arrived since the last period, before it is played
 	}
 	now := time.Now()
 	p.echo.begin(s != nil || len(p.prompts) > 0, now)
-	e.captureSide(p, s, in)
+	e.captureSide(p, s, tap, in)
 	e.playSide(p, s, out, now)
 	e.reapPrompts(p.prompts)
 	clear(p.prompts) // drop references until the next period
@@ -80,7 +80,7 @@ func (e *Engine) callback(in, out []int16) {
 
 // captureSide resamples the period to 8 kHz and sends every full frame,
 // echo-cancelled and enhanced.
-func (e *Engine) captureSide(p *audioPath, s *Stream, in []int16) {
+func (e *Engine) captureSide(p *audioPath, s *Stream, tap *Tap, in []int16) {
 	p.capFIFO = p.down.Process(p.capFIFO, in)
 	n := frameSamples(s)
 	for len(p.capFIFO) >= n {
@@ -90,6 +90,9 @@ func (e *Engine) captureSide(p *audioPath, s *Stream, in []int16) {
 		p.capt.process(f)
 		if e.mute.Load() {
 			clear(f)
+		}
+		if tap != nil {
+			tap.write(f)
 		}
 		mixPrompts(p.prompts, f, ToRemote)
 		speech := p.vad.Process(f) || promptsFor(p.prompts, ToRemote)

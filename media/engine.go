@@ -27,6 +27,7 @@ type Engine struct {
 	mu      sync.Mutex // guards active, prompts, closed
 	active  *Stream
 	prompts []*playing
+	tap     *Tap // the microphone's Tap, nil when none
 	closed  bool
 
 	path *audioPath // used only on the device goroutine
@@ -59,7 +60,12 @@ func (e *Engine) Close() error {
 	e.closed = true
 	prompts := e.prompts
 	e.prompts = nil
+	tap := e.tap
+	e.tap = nil
 	e.mu.Unlock()
+	if tap != nil {
+		tap.close()
+	}
 	for _, p := range prompts {
 		p.finish(false)
 	}
@@ -100,10 +106,10 @@ func (e *Engine) deactivate(s *Stream) {
 }
 
 // snapshot returns what the callback needs under one lock.
-func (e *Engine) snapshot(dst []*playing) (*Stream, []*playing) {
+func (e *Engine) snapshot(dst []*playing) (*Stream, []*playing, *Tap) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.active, append(dst[:0], e.prompts...)
+	return e.active, append(dst[:0], e.prompts...), e.tap
 }
 
 // newVAD builds the send-side VAD.

@@ -17,6 +17,7 @@ import (
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/cmd/skoip/internal/mqttbridge"
+	"github.com/skoip/skoip/cmd/skoip/internal/voicemail"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/hw/audio"
@@ -86,7 +87,8 @@ type app struct {
 	mqtt    *mqttbridge.Bridge // nil without mqtt.broker
 	ph      sipPhone           // *phone.Phone
 	ic      *intercom.Intercom
-	health  faultRelay // the audio device's faults, to ic's loop
+	vm      *voicemail.Store // nil without voice messages
+	health  faultRelay       // the audio device's faults, to ic's loop
 	closers []func() error
 }
 
@@ -159,7 +161,14 @@ func (a *app) open(ctx context.Context) error {
 	if a.relay != nil {
 		d.Relay = a.relay
 	}
+	vm, vmErr := openVoicemail(cfg, dir)
+	if vm != nil {
+		a.vm, d.Voicemail = vm, messageRecorder{store: vm, eng: eng}
+	}
 	a.ic = intercom.New(cfg, d)
+	if vmErr != nil {
+		a.ic.ReportFault("voicemail", vmErr)
+	}
 	a.health.set(func(e error) { a.ic.ReportFault("audio", e) })
 	if a.mqtt, err = a.openMQTT(); err != nil {
 		return fmt.Errorf("mqtt: %w", err)

@@ -14,7 +14,7 @@ import (
 const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control socket. Commands:
   status            one line of JSON: state, peer, call_id, codec, duration_s, rtp_rx, rtp_tx,
                     registered, goroutines, rss_bytes, fds, leds, ...
-  call [TARGET]     call TARGET (IP, ip:port or SIP URI; default peer.address)
+  call [TARGET]     call TARGET (IP, ip:port, SIP URI or group:NAME; default peer.address)
   answer | hangup   answer the ringing call / end the call (or decline a ringing one)
   press NAME | release NAME    press or release a configured button
   dtmf DIGITS       send DTMF digits in the call
@@ -25,9 +25,14 @@ const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control s
                     restarts)
   events            one JSON object per line as things happen, until interrupted: buttons, call
                     states, ringing, answers, DTMF digits, door codes, lockouts, the relay, the
-                    registration, faults, the call's quality at hang-up; each with seq and time.
+                    registration, faults, the call's quality at hang-up, ring groups' stages and
+                    attempts, voice messages; each with seq and time.
                     A reader that falls behind gets {"type":"dropped","missed":N} where the gap is
   play FILE         send a WAV file to the remote party during a call
+  messages [play ID | delete ID]
+                    voice messages left at the door (voicemail.enabled): {"messages":[{"id",
+                    "time","duration_s","bytes"}...]} oldest first; play one on the door's speaker
+                    (while no call is up); delete one
   mute | unmute     close or open the microphone
 A command that fails at once (a target that cannot be dialled, no target, no such button, a call
 already in progress) answers {"error": "..."} and ctl exits 1; a call that fails later (busy, no

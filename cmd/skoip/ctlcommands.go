@@ -10,6 +10,7 @@ import (
 
 	"github.com/skoip/skoip/cmd/skoip/internal/control"
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/hw/audio"
 	"github.com/skoip/skoip/media"
 )
@@ -32,10 +33,13 @@ type status struct {
 	LockedOut  bool              `json:"locked_out"` // wrong codes: codes are ignored for now
 	DND        bool              `json:"dnd"`
 	Muted      bool              `json:"muted"`
-	Faults     map[string]string `json:"faults"`
-	Audio      audio.Stats       `json:"audio"`
-	UptimeS    float64           `json:"uptime_s"`
-	Version    string            `json:"version"`
+	// Route is the ring group or fallback chain being called: its target,
+	// the stage ringing (1-based) of how many, and who rings now.
+	Route   *intercom.RouteStatus `json:"route,omitempty"`
+	Faults  map[string]string     `json:"faults"`
+	Audio   audio.Stats           `json:"audio"`
+	UptimeS float64               `json:"uptime_s"`
+	Version string                `json:"version"`
 	procStats
 }
 
@@ -114,7 +118,7 @@ func (a *app) status(ctx context.Context) (status, error) {
 	switch {
 	case err == nil:
 		st.DoorOpened, st.Faults = snap.DoorOpened, snap.Faults
-		st.LockedOut, st.DND = snap.LockedOut, snap.DND
+		st.LockedOut, st.DND, st.Route = snap.LockedOut, snap.DND, snap.Route
 	case ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		st.Faults = map[string]string{"intercom": fmt.Sprintf("the main loop has not answered for %v", loopAnswer)}
 	default:
@@ -170,10 +174,11 @@ func (a *app) handlers() map[string]control.Handler {
 			}
 			return a.bus, nil // a control.Streamer: the connection becomes the stream
 		},
-		"dtmf":    oneArg("DIGITS", a.ph.SendDTMF),
-		"press":   oneArg("a button NAME", a.press),
-		"release": oneArg("a button NAME", a.release),
-		"play":    oneArg("a WAV FILE", ic.Play),
+		"dtmf":     oneArg("DIGITS", a.ph.SendDTMF),
+		"press":    oneArg("a button NAME", a.press),
+		"release":  oneArg("a button NAME", a.release),
+		"play":     oneArg("a WAV FILE", ic.Play),
+		"messages": a.messages,
 	}
 	if os.Getenv("SKOIP_DEBUG_HOOKS") == "1" {
 		// debug-hang blocks the intercom's loop (it stops pinging the

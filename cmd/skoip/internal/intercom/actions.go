@@ -54,8 +54,16 @@ func (i *Intercom) button(name string) (config.Button, bool) {
 // calls.dnd_target or to nobody (the visitor hears the do-not-disturb
 // prompt, and the ring is "missed").
 func (i *Intercom) ring(ctx context.Context, b config.Button) error {
-	target := b.Target
-	if i.dnd.on {
+	i.stopMessage()
+	target, dnd := b.Target, i.dnd.on
+	if t, ok := i.profileTarget(b); ok {
+		if t == config.TargetDND {
+			dnd = true
+		} else {
+			target = t
+		}
+	}
+	if dnd {
 		target = i.cfg.Calls.DNDTarget
 		if target == "" {
 			if s := i.phone.Status().State; s != phone.StateIdle {
@@ -101,9 +109,21 @@ func (i *Intercom) call(ctx context.Context, target, button string) error {
 	dctx, cancel := context.WithCancel(ctx)
 	i.dialCancel = cancel
 	i.startRing(ctx, i.sounds.Doorbell)
+	stages := i.cfg.Route(target)
+	if plain(target, stages) {
+		i.goBackground(func() {
+			defer cancel()
+			err := i.phone.Dial(dctx, target)
+			i.post(func() { i.dialEnded(ctx, target, err) })
+		})
+		return nil
+	}
+	r := &routeRun{target: target, stages: stages}
+	i.route = r
+	i.events.Publish(events.Event{Type: events.Route, EventType: events.RouteStart, Target: target, Stages: len(stages)})
 	i.goBackground(func() {
 		defer cancel()
-		err := i.phone.Dial(dctx, target)
+		err := i.runRoute(dctx, r, stages)
 		i.post(func() { i.dialEnded(ctx, target, err) })
 	})
 	return nil
@@ -113,8 +133,17 @@ func (i *Intercom) call(ctx context.Context, target, button string) error {
 // visitor hears: busy or no answer.
 func (i *Intercom) dialEnded(ctx context.Context, target string, err error) {
 	i.stopRing()
+	if r := i.route; r != nil {
+		i.route = nil
+		e := events.Event{Type: events.Route, EventType: events.RouteAnswered, Target: r.target, Stage: r.stage, Stages: len(r.stages)}
+		if err != nil {
+			e.EventType, e.Reason = events.RouteUnanswered, err.Error()
+		}
+		i.events.Publish(e)
+	}
+	button := ""
 	if b := i.bell; b != nil {
-		i.bell = nil
+		i.bell, button = nil, b.button
 		if err == nil {
 			i.publishDoorbell(events.RingAnswered, b.button, b.target, "")
 		} else {
@@ -125,6 +154,10 @@ func (i *Intercom) dialEnded(ctx context.Context, target string, err error) {
 		return
 	}
 	i.log.Info("call failed", "target", target, "err", err)
+	if button != "" && i.wantsMessage(err) {
+		i.takeMessage(ctx, button)
+		return
+	}
 	if p := i.failurePrompt(err); p != nil {
 		i.playBackground(ctx, p, media.ToLocal)
 	}
@@ -186,7 +219,7 @@ func (i *Intercom) failurePrompt(err error) *media.Prompt {
 // hangup ends the call in any state, including a dial in progress.
 func (i *Intercom) hangup(ctx context.Context) error {
 	cancel := i.dialCancel
-	if cancel != nil && i.phone.Status().State == phone.StateOutgoing {
+	if cancel != nil && (i.route != nil || i.phone.Status().State == phone.StateOutgoing) {
 		cancel()
 		return nil
 	}

@@ -24,13 +24,18 @@ func (i *Intercom) onPhone(ctx context.Context, ev phone.Event) {
 		} else {
 			i.tell("STATUS=" + string(ev.State) + " " + ev.Peer)
 		}
+		if ev.State != phone.StateIdle {
+			i.stopMessage() // a call needs the speaker and the microphone
+		}
 		switch ev.State {
 		case phone.StateConnected:
 			i.stopRing()
 			i.door.reset()
 			i.armWarning(ctx)
 		case phone.StateIdle:
-			i.stopRing()
+			if i.route == nil { // between stages the doorbell goes on
+				i.stopRing()
+			}
 			i.stopTimers()
 			i.armTidy()
 		}
@@ -39,6 +44,8 @@ func (i *Intercom) onPhone(ctx context.Context, ev phone.Event) {
 		i.startRing(ctx, i.sounds.Ringtone)
 	case phone.EventDTMF:
 		i.onDigit(ctx, ev.Digit)
+	case phone.EventAttempt:
+		i.publishAttempt(ev)
 	case phone.EventRegistration:
 		if ev.Registered {
 			i.setFault("registration", nil)

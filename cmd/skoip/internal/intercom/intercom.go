@@ -8,6 +8,7 @@ import (
 
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/config/schedule"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
@@ -21,6 +22,7 @@ type Player interface {
 // CallControl is what the intercom needs of the phone (*phone.Phone).
 type CallControl interface {
 	Dial(ctx context.Context, target string) error
+	DialAll(ctx context.Context, targets []string, ring time.Duration) (int, error)
 	Answer(ctx context.Context) error
 	Hangup(ctx context.Context) error
 	SendDTMF(ctx context.Context, digits string) error
@@ -56,6 +58,12 @@ type Deps struct {
 	// DND is do-not-disturb's switch; nil: off at start, kept in memory
 	// only (OpenDND keeps it in the state folder).
 	DND *DND
+	// ClockValid reports whether Clock can be trusted for time profiles
+	// (why not, when not); nil: schedule.SystemClock's.
+	ClockValid func() (bool, string)
+	// Voicemail records the visitor's message when nobody answers; nil:
+	// voice messages are off.
+	Voicemail Recorder
 }
 
 // Intercom is the intercom's behaviour: buttons and phone events in,
@@ -78,6 +86,9 @@ type Intercom struct {
 	clock   hw.Clock
 	events  Publisher
 	dnd     *DND
+	// profiles are the time profiles, compiled once.
+	profiles  profiles
+	voicemail Recorder
 
 	// notify tells the service manager (sd_notify); nil = nothing to tell.
 	notify func(state string)
@@ -99,11 +110,13 @@ type Intercom struct {
 	hangTimer  hw.Timer
 	tidyTimer  hw.Timer
 	faults     map[string]string
-	opened     int          // door openings
-	relayOn    bool         // the relay is energised (as far as the loop pulsed it)
-	relayTimer hw.Timer     // ends relayOn
-	bell       *doorRing    // the ring at the door in progress, nil when none
-	lastCall   events.Event // the last call_ended event; Type "" before the first
+	opened     int                // door openings
+	relayOn    bool               // the relay is energised (as far as the loop pulsed it)
+	relayTimer hw.Timer           // ends relayOn
+	bell       *doorRing          // the ring at the door in progress, nil when none
+	route      *routeRun          // the route being called, nil when none
+	msgCancel  context.CancelFunc // stops the voice message being taken
+	lastCall   events.Event       // the last call_ended event; Type "" before the first
 }
 
 // doorRing is a press of a call button at the door, until its call is
@@ -127,7 +140,11 @@ func New(cfg *config.Config, d Deps) *Intercom {
 	if dnd == nil {
 		dnd = &DND{}
 	}
-	return &Intercom{cfg: cfg, log: d.Log, phone: d.Phone, player: d.Player, buttons: d.Buttons,
+	valid := d.ClockValid
+	if valid == nil {
+		valid = schedule.SystemClock().Valid
+	}
+	return &Intercom{cfg: cfg, log: d.Log, profiles: newProfiles(cfg, valid), voicemail: d.Voicemail, phone: d.Phone, player: d.Player, buttons: d.Buttons,
 		leds: d.LEDs, relay: d.Relay, sounds: d.Sounds, clock: d.Clock, door: door, events: pub, dnd: dnd,
 		faults: map[string]string{}, inject: make(chan func()), done: make(chan struct{}),
 		reports: faultMailbox{ready: make(chan struct{}, 1)}}
@@ -201,6 +218,7 @@ func (i *Intercom) stop() {
 		}
 	}
 	i.stopRing()
+	i.stopMessage()
 	i.bg.Wait() // nothing adds to bg now: only the loop starts goroutines
 }
 

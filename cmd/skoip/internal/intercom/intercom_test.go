@@ -30,6 +30,13 @@ type rig struct {
 
 func newRig(t *testing.T, extra string) *rig {
 	t.Helper()
+	return newRigWith(t, extra, nil)
+}
+
+// newRigWith is newRig with deps changed by more (when not nil) before the
+// intercom is built.
+func newRigWith(t *testing.T, extra string, more func(*rig, *Deps)) *rig {
+	t.Helper()
 	cfg, err := config.Parse("t.toml", []byte(intercomtest.Config+extra))
 	if err != nil {
 		t.Fatal(err)
@@ -41,8 +48,12 @@ func newRig(t *testing.T, extra string) *rig {
 	clk := hwtest.NewClock(time.Unix(1_000_000, 0))
 	r := &rig{t: t, cfg: cfg, ph: intercomtest.NewPhone(), pl: intercomtest.NewPlayer(),
 		buttons: hwtest.NewButtons(clk), leds: hwtest.NewLEDs("status", "call", "door"), relay: hwtest.NewRelay(10 * time.Second), clock: clk}
-	r.ic = New(cfg, Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Phone: r.ph, Player: r.pl,
-		Buttons: r.buttons.Events(), LEDs: r.leds, Relay: r.relay, Sounds: snd, Clock: clk})
+	d := Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Phone: r.ph, Player: r.pl,
+		Buttons: r.buttons.Events(), LEDs: r.leds, Relay: r.relay, Sounds: snd, Clock: clk}
+	if more != nil {
+		more(r, &d)
+	}
+	r.ic = New(cfg, d)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); r.ic.Run(ctx) }()

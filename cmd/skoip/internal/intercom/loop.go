@@ -2,6 +2,7 @@ package intercom
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
@@ -97,6 +98,18 @@ func (i *Intercom) Play(ctx context.Context, path string) error {
 	})
 }
 
+// PlayLocal plays p on the door's own speaker in the background (a voice
+// message); refused while a call is up or rings.
+func (i *Intercom) PlayLocal(ctx context.Context, p *media.Prompt) error {
+	return i.do(ctx, func() error {
+		if st := i.phone.Status().State; st != phone.StateIdle || i.route != nil {
+			return fmt.Errorf("%w (state %s)", phone.ErrCallInProgress, st)
+		}
+		i.playBackground(i.root, p, media.ToLocal)
+		return nil
+	})
+}
+
 // OpenDoor pulses this unit's own door relay for door.pulse, as a right
 // door code does; by says who asked (logged, in the relay event). With
 // door.lockout_local it is refused (ErrLockedOut) while wrong codes have
@@ -135,6 +148,8 @@ type Snapshot struct {
 	LockedOut  bool              // wrong codes have locked the door code out
 	// LastCall is the last call_ended event; Type "" before the first.
 	LastCall events.Event
+	// Route is the ring group or chain being called; nil when none.
+	Route *RouteStatus
 }
 
 // Snapshot returns a copy of the state it describes.
@@ -147,6 +162,7 @@ func (i *Intercom) Snapshot(ctx context.Context) (Snapshot, error) {
 			s.Faults[k] = v
 		}
 		s.Relay, s.DND, s.LastCall = i.relayOn, i.dnd.on, i.lastCall
+		s.Route = i.routeStatus()
 		s.LockedOut = i.door.lockedOut(i.clock.Now())
 		return nil
 	})

@@ -14,7 +14,7 @@ const PromptRate = 8000
 // Sounds are the prompts the intercom plays (see the package doc), loaded
 // once at start.
 type Sounds struct {
-	Doorbell, Ringtone, Busy, NoAnswer, DoorOpen, Warning, DoNotDisturb *media.Prompt
+	Doorbell, Ringtone, Busy, NoAnswer, DoorOpen, Warning, DoNotDisturb, LeaveMessage *media.Prompt
 }
 
 // LoadSounds loads the configured WAV files; an empty path selects a
@@ -37,6 +37,7 @@ func LoadSounds(s config.Sounds) (*Sounds, error) {
 		{"sounds.door_open", s.DoorOpen, &out.DoorOpen, doorOpenTone},
 		{"sounds.warning", s.Warning, &out.Warning, warningTone},
 		{"sounds.do_not_disturb", s.DoNotDisturb, &out.DoNotDisturb, dndTone},
+		{"sounds.leave_message", s.LeaveMessage, &out.LeaveMessage, beepTone},
 	} {
 		if x.path == "" {
 			*x.dst = x.gen()
@@ -100,6 +101,14 @@ func busyTone() *media.Prompt {
 		s = tone(s, 0.5, 0, false)
 	}
 	return media.NewPrompt("busy (built-in)", PromptRate, s)
+}
+
+// beepTone is the beep before a voice message: 1 kHz for 0.4 s after
+// 0.3 s of silence.
+func beepTone() *media.Prompt {
+	s := tone(nil, 0.3, 0, false)
+	s = tone(s, 0.4, -10, false, 1000)
+	return media.NewPrompt("leave a message (built-in)", PromptRate, s)
 }
 
 // noAnswerTone is three falling notes.

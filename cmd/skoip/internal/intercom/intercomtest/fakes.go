@@ -6,7 +6,10 @@ package intercomtest
 import (
 	"context"
 	"net/netip"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
@@ -105,6 +108,15 @@ func (f *Phone) Dial(ctx context.Context, target string) error {
 	return err
 }
 
+// DialAll records the targets as one dial ("a|b|c") and behaves as Dial;
+// it reports index 0 answering.
+func (f *Phone) DialAll(ctx context.Context, targets []string, _ time.Duration) (int, error) {
+	if err := f.Dial(ctx, strings.Join(targets, "|")); err != nil {
+		return -1, err
+	}
+	return 0, nil
+}
+
 // Answer connects an incoming call; else it is phone.ErrNoCall.
 func (f *Phone) Answer(context.Context) error {
 	f.mu.Lock()
@@ -171,15 +183,22 @@ type Played struct {
 }
 
 // Player reports every Play on Plays and holds it until its ctx ends, like
-// a prompt that is still playing.
-type Player struct{ Plays chan Played }
+// a prompt that is still playing; the prompts named in Instant end at once
+// instead (set it before the first Play).
+type Player struct {
+	Plays   chan Played
+	Instant []string
+}
 
 // NewPlayer returns a Player whose Plays holds 64 reports.
 func NewPlayer() *Player { return &Player{Plays: make(chan Played, 64)} }
 
-// Play reports p and waits for ctx.
+// Play reports p and waits for ctx (or returns nil at once for Instant).
 func (p *Player) Play(ctx context.Context, pr *media.Prompt, to media.Target) error {
 	p.Plays <- Played{pr.Name(), to}
+	if slices.Contains(p.Instant, pr.Name()) {
+		return nil
+	}
 	<-ctx.Done()
 	return ctx.Err()
 }
