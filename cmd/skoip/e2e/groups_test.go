@@ -1,0 +1,405 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
+)
+
+// The ring group tests: a door unit whose [[groups]] ring several inside
+// units (SKOIP nodes on the lab's inside host, each on a SIP port of its
+// own, and baresip), in parallel (phone.DialAll: the first 2xx wins, the
+// others are cancelled with Reason "Call completed elsewhere") and in
+// sequence (the intercom's route: one stage after the other).
+
+// elsewhereText is the Reason text a cancelled member of a group gets.
+const elsewhereText = `text="Call completed elsewhere"`
+
+// groupConf is the door's config with one [[groups]] table: the settings'
+// TOML, then the table (settings has no arrays of tables).
+type group struct {
+	name, mode string
+	members    []string
+	ringTime   string
+}
+
+// startDoor starts a door node whose config holds groups; its members'
+// addresses must be known, so the inside nodes are started first.
+func startDoor(t *testing.T, h host, over settings, groups ...group) *node {
+	t.Helper()
+	s := settings{}
+	for k, v := range over {
+		s[k] = v
+	}
+	// settings render one table per section: the [[groups]] come after.
+	var b strings.Builder
+	for _, g := range groups {
+		ms := make([]string, len(g.members))
+		for i, m := range g.members {
+			ms[i] = q(m)
+		}
+		fmt.Fprintf(&b, "[[groups]]\nname = %q\nmode = %q\nmembers = [%s]\nring_time = %q\n\n",
+			g.name, g.mode, strings.Join(ms, ", "), g.ringTime)
+	}
+	n := launchNodeExtra(t, "door", h, testdata("door.wav"), s, b.String())
+	n.ready()
+	return n
+}
+
+// launchNodeExtra is launchNode with extra TOML after the settings' tables.
+func launchNodeExtra(t *testing.T, name string, h host, capture string, over settings, extra string) *node {
+	t.Helper()
+	dir := t.TempDir()
+	s := defaults(h, dir, capture)
+	for k, v := range over {
+		if v == "" {
+			delete(s, k)
+		} else {
+			s[k] = v
+		}
+	}
+	cfg := filepath.Join(dir, "skoip.toml")
+	if err := os.WriteFile(cfg, []byte(s.toml()+extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := &node{t: t, name: name, host: h, dir: dir, sock: filepath.Join(dir, "ctl.sock"),
+		logPath: filepath.Join(dir, "skoip.log"), play: filepath.Join(dir, "playback.wav"),
+		done: make(chan struct{}), log: &syncBuffer{}}
+	n.cmd = h.command(skoipBin, "run", "--config", cfg)
+	n.cmd.Stdout = n.log
+	n.cmd.Stderr = n.log
+	n.started = time.Now()
+	if err := n.cmd.Start(); err != nil {
+		t.Fatalf("%s: start: %v", name, err)
+	}
+	go func() {
+		n.err = n.cmd.Wait()
+		close(n.done)
+	}()
+	t.Cleanup(func() {
+		n.stop()
+		if t.Failed() {
+			n.dumpLog()
+		}
+	})
+	return n
+}
+
+// groupStatus is the part of `skoip ctl status` these tests read beyond
+// status: the route being called.
+type groupStatus struct {
+	State string `json:"state"`
+	Peer  string `json:"peer"`
+	RTPRx uint64 `json:"rtp_rx"`
+	Route *struct {
+		Target  string   `json:"target"`
+		Stage   int      `json:"stage"`
+		Stages  int      `json:"stages"`
+		Ringing []string `json:"ringing"`
+	} `json:"route"`
+}
+
+func routeStatus(n *node) (groupStatus, error) {
+	var st groupStatus
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := control.Request(ctx, n.sock, "status")
+	if err != nil {
+		return st, err
+	}
+	err = json.Unmarshal([]byte(out), &st)
+	return st, err
+}
+
+// request sends one control line to n directly (no process per request,
+// so that its timing is the node's).
+func request(t *testing.T, n *node, line string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := control.Request(ctx, n.sock, line); err != nil {
+		t.Fatalf("%s: %s: %v", n.name, line, err)
+	}
+}
+
+// watchState polls n's status every 10 ms from start until its state is
+// state or timeout passes, and returns when it first saw it (0: never).
+func watchState(n *node, state string, timeout time.Duration) time.Time {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if st, err := n.status(); err == nil && st.State == state {
+			return time.Now()
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return time.Time{}
+}
+
+// groupEvent is the part of a `ctl events` line these tests read.
+type groupEvent struct {
+	Time      time.Time `json:"time"`
+	Type      string    `json:"type"`
+	EventType string    `json:"event_type"`
+	State     string    `json:"state"`
+	Target    string    `json:"target"`
+	Targets   []string  `json:"targets"`
+	Peer      string    `json:"peer"`
+	Reason    string    `json:"reason"`
+	Code      int       `json:"code"`
+	Stage     int       `json:"stage"`
+	Stages    int       `json:"stages"`
+	RingS     float64   `json:"ring_s"`
+	at        time.Time // when the test read it
+}
+
+// eventLog reads n's `ctl events` stream until the test ends.
+type eventLog struct {
+	mu  sync.Mutex
+	evs []groupEvent
+}
+
+func subscribe(t *testing.T, n *node) *eventLog {
+	t.Helper()
+	conn, err := net.Dial("unix", n.sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	fmt.Fprintf(conn, "events\n")
+	br := bufio.NewReader(conn)
+	if line, err := br.ReadString('\n'); err != nil || !strings.Contains(line, "subscribed") {
+		t.Fatalf("%s events: first line %q %v", n.name, line, err)
+	}
+	l := &eventLog{}
+	go func() {
+		sc := bufio.NewScanner(br)
+		for sc.Scan() {
+			var ev groupEvent
+			if json.Unmarshal(sc.Bytes(), &ev) != nil {
+				continue
+			}
+			ev.at = time.Now()
+			l.mu.Lock()
+			l.evs = append(l.evs, ev)
+			l.mu.Unlock()
+		}
+	}()
+	return l
+}
+
+func (l *eventLog) of(typ string) []groupEvent {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []groupEvent
+	for _, e := range l.evs {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// wait waits until an event matches ok.
+func (l *eventLog) wait(t *testing.T, what string, timeout time.Duration, ok func(groupEvent) bool) groupEvent {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		l.mu.Lock()
+		for _, e := range l.evs {
+			if ok(e) {
+				l.mu.Unlock()
+				return e
+			}
+		}
+		l.mu.Unlock()
+		if time.Now().After(deadline) {
+			l.dump(t)
+			t.Fatalf("no event %s in %v", what, timeout)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+func (l *eventLog) dump(t *testing.T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range l.evs {
+		t.Logf("event %s %s state=%s target=%s targets=%v stage=%d/%d reason=%q code=%d", e.Type, e.EventType, e.State, e.Target, e.Targets, e.Stage, e.Stages, e.Reason, e.Code)
+	}
+}
+
+// sipReceived is the SIP messages of n's trace (log.level debug: the
+// message after a line "===== PEER | SIP Received =====") whose first line
+// starts with method.
+func sipReceived(n *node, method string) []string {
+	var out []string
+	parts := strings.Split(n.logText(), "| SIP Received =====")
+	for _, part := range parts[1:] {
+		_, msg, _ := strings.Cut(part, "\n") // the rest of the log record's line
+		if end := strings.Index(msg, "\ntime="); end >= 0 {
+			msg = msg[:end]
+		}
+		if strings.HasPrefix(msg, method+" ") {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// insideUnits starts one quiet SKOIP node per name on h (kitchen gets
+// speech from a file, so that its media can be checked).
+func insideUnits(t *testing.T, h host, over settings, names ...string) []*node {
+	t.Helper()
+	var ns []*node
+	for _, name := range names {
+		s := quiet(settings{})
+		for k, v := range over {
+			s[k] = v
+		}
+		ns = append(ns, startNode(t, name, h, "", s))
+	}
+	return ns
+}
+
+// TestGroupParallel: the door calls group:house (kitchen, office, attic in
+// parallel); all three ring; the kitchen answers; the door is connected to
+// the kitchen with media flowing, and office and attic stop ringing within
+// 200 ms (median of 3 rounds) having received a CANCEL with Reason "Call
+// completed elsewhere".
+func TestGroupParallel(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	units := insideUnits(t, lab.inside, nil, "kitchen", "office", "attic")
+	kitchen, office, attic := units[0], units[1], units[2]
+	door := startDoor(t, lab.door, nil, group{"house", "parallel", []string{kitchen.sip, office.sip, attic.sip}, "20s"})
+	evs := subscribe(t, door)
+
+	var worst []time.Duration
+	for round := range 3 {
+		door.mustCtl("call", "group:house")
+		for _, u := range units {
+			u.waitState("incoming", setupTimeout)
+		}
+		rs, err := routeStatus(door)
+		if err != nil || rs.Route == nil || rs.Route.Target != "group:house" || len(rs.Route.Ringing) != 3 {
+			t.Errorf("round %d: door status while ringing: %+v %v, want route group:house with 3 ringing", round, rs.Route, err)
+		}
+
+		// Office and attic are watched from before the answer.
+		var wg sync.WaitGroup
+		idleAt := make([]time.Time, 2)
+		for k, u := range []*node{office, attic} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				idleAt[k] = watchState(u, "idle", 5*time.Second)
+			}()
+		}
+		time.Sleep(30 * time.Millisecond)
+		t0 := time.Now()
+		request(t, kitchen, "answer")
+		answered := time.Since(t0)
+		wg.Wait()
+		var r []time.Duration
+		for k, at := range idleAt {
+			if at.IsZero() {
+				t.Fatalf("round %d: %s still ringing 5 s after the kitchen answered", round, []string{"office", "attic"}[k])
+			}
+			r = append(r, at.Sub(t0))
+		}
+		t.Logf("round %d: the answer request took %v; office idle %v, attic idle %v after it was sent",
+			round, answered.Round(time.Millisecond), r[0].Round(time.Millisecond), r[1].Round(time.Millisecond))
+		worst = append(worst, max(r[0], r[1]))
+		if max(r[0], r[1]) > 500*time.Millisecond {
+			t.Errorf("round %d: office and attic stopped ringing %v and %v after the answer, want < 500 ms each (200 ms median)", round, r[0], r[1])
+		}
+
+		st := kitchen.waitState("connected", setupTimeout)
+		ds := door.waitState("connected", setupTimeout)
+		if !strings.Contains(ds.Peer, kitchen.sip) {
+			t.Errorf("round %d: door connected to %q, want the kitchen %s", round, ds.Peer, kitchen.sip)
+		}
+		kitchen.waitFor("RTP from the door", 5*time.Second, func(s status) bool { return s.State == "connected" && s.RTPRx > st.RTPRx+25 })
+		d1 := door.waitFor("RTP from the kitchen", 5*time.Second, func(s status) bool { return s.RTPRx > 25 })
+		k1, _ := kitchen.status()
+		t.Logf("round %d: kitchen received %d RTP packets, door %d", round, k1.RTPRx, d1.RTPRx)
+		for _, u := range []*node{office, attic} {
+			if s, _ := u.status(); s.State != "idle" {
+				t.Errorf("round %d: %s is %s while the kitchen talks", round, u.name, s.State)
+			}
+		}
+		door.mustCtl("hangup")
+		door.waitState("idle", setupTimeout)
+		kitchen.waitState("idle", setupTimeout)
+	}
+	sort.Slice(worst, func(i, j int) bool { return worst[i] < worst[j] })
+	t.Logf("the last of office and attic idle after the answer: %v (median %v)", worst, worst[1])
+	if worst[1] > 200*time.Millisecond {
+		t.Errorf("the others stopped ringing %v after the answer (median of 3), want < 200 ms", worst[1])
+	}
+
+	// Each loser got a CANCEL per round with the Reason; the kitchen none.
+	for _, u := range []*node{office, attic} {
+		cancels := sipReceived(u, "CANCEL")
+		with := 0
+		for _, m := range cancels {
+			if strings.Contains(m, "Reason: SIP;cause=200;"+elsewhereText) {
+				with++
+			}
+		}
+		if len(cancels) < 3 || with != len(cancels) {
+			t.Errorf("%s received %d CANCEL, %d with Reason %s; want 3, all with it:\n%s", u.name, len(cancels), with, elsewhereText, strings.Join(cancels, "\n"))
+		}
+	}
+	if c := sipReceived(kitchen, "CANCEL"); len(c) != 0 {
+		t.Errorf("the kitchen, which answered, received %d CANCEL", len(c))
+	}
+	// The events: per round a route start, stage 1 of 1 with the three
+	// members, the three attempts calling and the route answered.
+	for _, want := range []string{"start", "stage", "answered"} {
+		n := 0
+		for _, e := range evs.of("route") {
+			if e.EventType == want && e.Target == "group:house" {
+				n++
+				if want == "stage" && (e.Stage != 1 || e.Stages != 1 || len(e.Targets) != 3 || e.RingS != 20) {
+					t.Errorf("route stage event %+v, want stage 1 of 1, 3 targets, 20 s", e)
+				}
+			}
+		}
+		if n != 3 {
+			evs.dump(t)
+			t.Errorf("%d route %s events, want 3", n, want)
+		}
+	}
+	calling, answeredBy := 0, []string{}
+	for _, e := range evs.of("attempt") {
+		switch e.State {
+		case "calling":
+			calling++
+		case "answered":
+			answeredBy = append(answeredBy, e.Target)
+		}
+	}
+	if calling != 9 {
+		t.Errorf("%d attempts calling, want 3 per round", calling)
+	}
+	// The phone documents an attempt event "answered" (phone/event.go) but
+	// emits none yet: checked only when there are some.
+	if len(answeredBy) == 0 {
+		t.Logf("no attempt event with state answered (phone.EventAttempt \"answered\" is never emitted)")
+	} else if len(answeredBy) != 3 || slices.ContainsFunc(answeredBy, func(s string) bool { return s != kitchen.sip }) {
+		t.Errorf("answered attempts %v, want the kitchen (%s) three times", answeredBy, kitchen.sip)
+	}
+}
