@@ -403,3 +403,287 @@ func TestGroupParallel(t *testing.T) {
 		t.Errorf("answered attempts %v, want the kitchen (%s) three times", answeredBy, kitchen.sip)
 	}
 }
+
+// losesWith is how a member that lost the race was told: a CANCEL or a
+// BYE (its 200 crossed the other's) with Reason "Call completed elsewhere";
+// "" if neither came.
+func losesWith(n *node, since int) string {
+	for _, m := range []string{"BYE", "CANCEL"} {
+		for _, msg := range sipReceived(n, m)[since:] {
+			if strings.Contains(msg, elsewhereText) {
+				return m
+			}
+		}
+	}
+	return ""
+}
+
+// TestGroupTwoAnswerAtOnce: two units that answer by themselves (no delay)
+// in one parallel group, five times: each time exactly one call survives
+// at the door, the other unit is idle again (told by CANCEL or, when its
+// 200 crossed the other's, by ACK and BYE, with the Reason), and stays so.
+// A third unit answers with `ctl answer` from two goroutines at the same
+// moment as a second manual one does.
+func TestGroupTwoAnswerAtOnce(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	autos := insideUnits(t, lab.inside, settings{"calls.auto_answer": "true", "calls.auto_answer_delay": q("0s")}, "left", "right")
+	manual := insideUnits(t, lab.inside, nil, "up", "down")
+	door := startDoor(t, lab.door, nil,
+		group{"auto", "parallel", []string{autos[0].sip, autos[1].sip}, "20s"},
+		group{"manual", "parallel", []string{manual[0].sip, manual[1].sip}, "20s"})
+
+	round := func(name string, pair []*node, answer func()) {
+		t.Helper()
+		// Counted per unit before the round: what the round brings.
+		before := []int{len(sipReceived(pair[0], "BYE")), len(sipReceived(pair[1], "BYE"))}
+		cancels := []int{len(sipReceived(pair[0], "CANCEL")), len(sipReceived(pair[1], "CANCEL"))}
+		door.mustCtl("call", "group:"+name)
+		answer()
+		ds := door.waitState("connected", setupTimeout)
+		var winner, loser *node
+		var lostBy string
+		deadline := time.Now().Add(3 * time.Second)
+		for time.Now().Before(deadline) {
+			s0, _ := pair[0].status()
+			s1, _ := pair[1].status()
+			switch {
+			case s0.State == "connected" && s1.State == "idle":
+				winner, loser = pair[0], pair[1]
+			case s1.State == "connected" && s0.State == "idle":
+				winner, loser = pair[1], pair[0]
+			}
+			if winner != nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if winner == nil {
+			s0, _ := pair[0].status()
+			s1, _ := pair[1].status()
+			t.Fatalf("%s: not one call: %s %s, %s %s 3 s after the door connected", name, pair[0].name, s0.State, pair[1].name, s1.State)
+		}
+		if !strings.Contains(ds.Peer, winner.sip) {
+			t.Errorf("%s: door connected to %q, but %s (%s) is the one connected", name, ds.Peer, winner.name, winner.sip)
+		}
+		k := slices.Index(pair, loser)
+		byes := sipReceived(loser, "BYE")[before[k]:]
+		cs := sipReceived(loser, "CANCEL")[cancels[k]:]
+		switch {
+		case len(byes) == 1 && strings.Contains(byes[0], elsewhereText):
+			lostBy = "ACK+BYE"
+			if !strings.Contains(loser.logText(), "remote hangup") {
+				t.Errorf("%s: %s got a BYE but never logged a remote hangup", name, loser.name)
+			}
+		case len(byes) == 0 && len(cs) == 1 && strings.Contains(cs[0], elsewhereText):
+			lostBy = "CANCEL"
+		default:
+			t.Errorf("%s: the loser %s received %d BYE and %d CANCEL in the round, want one of them with %s:\n%s",
+				name, loser.name, len(byes), len(cs), elsewhereText, strings.Join(append(byes, cs...), "\n"))
+		}
+		t.Logf("%s: %s answered first, %s was told by %s", name, winner.name, loser.name, lostBy)
+		// One second later it is still one call.
+		time.Sleep(time.Second)
+		if s, _ := door.status(); s.State != "connected" || !strings.Contains(s.Peer, winner.sip) {
+			t.Errorf("%s: a second later the door is %s with %q", name, s.State, s.Peer)
+		}
+		if s, _ := loser.status(); s.State != "idle" {
+			t.Errorf("%s: a second later %s is %s", name, loser.name, s.State)
+		}
+		if s, _ := winner.status(); s.State != "connected" {
+			t.Errorf("%s: a second later %s is %s", name, winner.name, s.State)
+		}
+		door.mustCtl("hangup")
+		door.waitState("idle", setupTimeout)
+		for _, u := range pair {
+			u.waitState("idle", setupTimeout)
+		}
+	}
+	for range 3 {
+		round("auto", autos, func() {})
+	}
+	for range 2 {
+		round("manual", manual, func() {
+			for _, u := range manual {
+				u.waitState("incoming", setupTimeout)
+			}
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for _, u := range manual {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					defer cancel()
+					control.Request(ctx, u.sock, "answer") // the loser may find no call left to answer
+				}()
+			}
+			close(start)
+			wg.Wait()
+		})
+	}
+}
+
+// TestGroupSequential: group:chain rings in turn, 5 s each: (in network
+// namespaces) an address with no route (skipped at once: the INVITE cannot
+// be sent), a port where nobody listens (the kernel's ICMP port unreachable
+// is not seen by the phone: that stage lasts its ring time and the CANCEL
+// guard), A (rings the whole 5 s, then is cancelled), B (busy: declines at
+// once), C (answers). The door's events show the stages in order with
+// their attempts, and status.route the stage ringing.
+func TestGroupSequential(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	units := insideUnits(t, lab.inside, nil, "A", "B", "C")
+	a, b, c := units[0], units[1], units[2]
+	closed := lab.inside.ip + ":9" // discard: nobody listens there
+	members := []string{closed, a.sip, b.sip, c.sip}
+	noRoute := ""
+	if lab.netns {
+		noRoute = "10.99.0.1:5060" // the door's namespace has no route there
+		members = append([]string{noRoute}, members...)
+	}
+	stageOf := func(m string) int { return slices.Index(members, m) + 1 }
+	door := startDoor(t, lab.door, nil, group{"chain", "sequential", members, "5s"})
+	evs := subscribe(t, door)
+	stageStart := func(m string, timeout time.Duration) time.Time {
+		t.Helper()
+		e := evs.wait(t, "stage of "+m, timeout, func(e groupEvent) bool {
+			return e.Type == "route" && e.EventType == "stage" && slices.Equal(e.Targets, []string{m})
+		})
+		return e.at
+	}
+
+	t0 := time.Now()
+	door.mustCtl("call", "group:chain")
+	if noRoute != "" {
+		noRouteAt := stageStart(noRoute, 5*time.Second)
+		closedAt := stageStart(closed, 5*time.Second)
+		t.Logf("no-route member %s: stage %v", noRoute, closedAt.Sub(noRouteAt).Round(time.Millisecond))
+		if d := closedAt.Sub(noRouteAt); d > 3*time.Second {
+			t.Errorf("the member with no route held its stage %v, want < 3 s", d)
+		}
+	}
+	closedAt := stageStart(closed, 5*time.Second)
+	aRang := watchState(a, "incoming", 15*time.Second)
+	if aRang.IsZero() {
+		t.Fatal("A never rang")
+	}
+	closedFor := aRang.Sub(closedAt)
+	rs, err := routeStatus(door)
+	if err != nil || rs.Route == nil || rs.Route.Target != "group:chain" || rs.Route.Stage != stageOf(a.sip) ||
+		rs.Route.Stages != len(members) || !slices.Equal(rs.Route.Ringing, []string{a.sip}) {
+		t.Errorf("door status while A rings: %+v %v, want group:chain stage %d of %d ringing [%s]", rs.Route, err, stageOf(a.sip), len(members), a.sip)
+	}
+	bRang := watchState(b, "incoming", 9*time.Second)
+	if bRang.IsZero() {
+		t.Fatal("B never rang")
+	}
+	aRing := bRang.Sub(aRang)
+	if s, _ := a.status(); s.State != "idle" {
+		t.Errorf("A is %s while B rings", s.State)
+	}
+	request(t, b, "hangup") // busy
+	declined := time.Now()
+	cRang := watchState(c, "incoming", 5*time.Second)
+	if cRang.IsZero() {
+		t.Fatal("C never rang")
+	}
+	next := cRang.Sub(declined)
+	request(t, c, "answer")
+	ds := door.waitState("connected", setupTimeout)
+	if !strings.Contains(ds.Peer, c.sip) {
+		t.Errorf("door connected to %q, want C %s", ds.Peer, c.sip)
+	}
+	c.waitFor("RTP from the door", 5*time.Second, func(s status) bool { return s.State == "connected" && s.RTPRx > 10 })
+	t.Logf("closed port %s held its stage %v; A rang %v before B; C rang %v after B declined; %v from the call to C's answer",
+		closed, closedFor.Round(time.Millisecond), aRing.Round(time.Millisecond), next.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+	// The closed port's stage: its 5 s and at most the 4 s the phone waits
+	// for an answer to a CANCEL nobody receives (phone/uac.go cancelGuard).
+	if closedFor < 4*time.Second || closedFor > 10*time.Second {
+		t.Errorf("the closed port held its stage %v, want 5 s to 9 s (ring time + CANCEL guard)", closedFor)
+	}
+	if aRing < 4*time.Second || aRing > 6*time.Second {
+		t.Errorf("A rang %v, want 5 s ± 1 s", aRing)
+	}
+	if next > time.Second {
+		t.Errorf("C rang %v after B declined, want < 1 s", next)
+	}
+	for _, u := range []*node{a, b} {
+		if s, _ := u.status(); s.State != "idle" {
+			t.Errorf("%s is %s while C talks", u.name, s.State)
+		}
+	}
+	if rs, _ := routeStatus(door); rs.Route != nil {
+		t.Errorf("status still shows a route once connected: %+v", rs.Route)
+	}
+
+	// The events: start, the stages 1..N in order (each one target, 5 s),
+	// an attempt calling per member in its stage, answered at the last.
+	evs.wait(t, "route answered", 5*time.Second, func(e groupEvent) bool { return e.Type == "route" && e.EventType == "answered" })
+	var stages, wantStages []int
+	for k := range members {
+		wantStages = append(wantStages, k+1)
+	}
+	var route []string
+	for _, e := range evs.of("route") {
+		route = append(route, e.EventType)
+		if e.EventType == "stage" {
+			stages = append(stages, e.Stage)
+			if e.Stages != len(members) || !slices.Equal(e.Targets, []string{members[e.Stage-1]}) || e.RingS != 5 {
+				t.Errorf("stage event %+v, want of %d, target %s, 5 s", e, len(members), members[e.Stage-1])
+			}
+		}
+		if e.EventType == "answered" && e.Stage != len(members) {
+			t.Errorf("route answered at stage %d, want %d", e.Stage, len(members))
+		}
+	}
+	if !slices.Equal(stages, wantStages) || route[0] != "start" || route[len(route)-1] != "answered" {
+		evs.dump(t)
+		t.Errorf("route events %v stages %v, want start, stage %v, answered", route, stages, wantStages)
+	}
+	var calling []string
+	ended := map[string]groupEvent{}
+	for _, e := range evs.of("attempt") {
+		switch e.State {
+		case "calling":
+			calling = append(calling, e.Target)
+			// An attempt event takes the route's stage when the intercom's
+			// loop handles it, and the next stage may already be posted:
+			// the no-route member's attempt (over at once) may carry stage
+			// 2. The members that ring must carry their own.
+			switch {
+			case e.Stage == stageOf(e.Target):
+			case e.Target == noRoute:
+				t.Logf("stage race: the attempt calling %s (stage %d) carries stage %d", e.Target, stageOf(e.Target), e.Stage)
+			default:
+				t.Errorf("attempt calling %s in stage %d, want %d", e.Target, e.Stage, stageOf(e.Target))
+			}
+		case "ended":
+			ended[e.Target] = e
+			if e.Stage != stageOf(e.Target) {
+				t.Logf("stage race: the attempt of %s (stage %d) ended with stage %d", e.Target, stageOf(e.Target), e.Stage)
+			}
+		}
+	}
+	wantCalling := members
+	if !slices.Equal(calling, wantCalling) {
+		evs.dump(t)
+		t.Errorf("attempts calling %v, want %v", calling, wantCalling)
+	}
+	for _, m := range members[:len(members)-1] {
+		e, ok := ended[m]
+		if !ok {
+			evs.dump(t)
+			t.Errorf("no attempt ended for %s", m)
+			continue
+		}
+		t.Logf("attempt %s ended: %q code %d (stage %d)", m, e.Reason, e.Code, e.Stage)
+	}
+	if e := ended[b.sip]; e.Code != 486 && e.Code != 603 {
+		t.Errorf("B's attempt ended with %d %q, want busy (486) or decline (603)", e.Code, e.Reason)
+	}
+	door.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+}
