@@ -687,3 +687,53 @@ func TestGroupSequential(t *testing.T) {
 	door.mustCtl("hangup")
 	door.waitState("idle", setupTimeout)
 }
+
+// TestGroupWithBaresip: baresip (answering by itself) and a SKOIP unit in
+// one parallel group: the door is connected to baresip, speech from it is
+// heard at the door, and the SKOIP unit stops ringing, told by a CANCEL
+// (or a BYE) with Reason "Call completed elsewhere".
+func TestGroupWithBaresip(t *testing.T) {
+	needTool(t, "baresip", "baresip-core")
+	t.Parallel()
+	lab := newLab(t)
+	port := peerPort(t, lab.inside)
+	dir := baresipConf(t, lab.inside, port, testdata("inside.wav"))
+	bs := startPeer(t, "baresip", lab.inside.command("baresip", "-f", dir, "-t", "40"), dir, "HOME="+filepath.Join(dir, "home"))
+	bs.waitOutput("baresip is ready", 10*time.Second)
+	unit := startNode(t, "hall", lab.inside, "", quiet(nil))
+	bob := fmt.Sprintf("sip:bob@%s:%d", lab.inside.ip, port)
+	door := startDoor(t, lab.door, nil, group{"house", "parallel", []string{unit.sip, bob}, "20s"})
+
+	door.mustCtl("call", "group:house")
+	ds := door.waitState("connected", setupTimeout)
+	answered := time.Now()
+	if want := fmt.Sprintf("%s:%d", lab.inside.ip, port); !strings.Contains(ds.Peer, want) {
+		t.Errorf("door connected to %q, want baresip at %s", ds.Peer, want)
+	}
+	idle := watchState(unit, "idle", 5*time.Second)
+	if idle.IsZero() {
+		t.Fatal("the SKOIP unit still rings 5 s after baresip answered")
+	}
+	t.Logf("the SKOIP unit idle %v after the door saw the answer", idle.Sub(answered).Round(time.Millisecond))
+	if invites := sipReceived(unit, "INVITE"); len(invites) != 1 {
+		t.Errorf("the SKOIP unit received %d INVITE, want 1", len(invites))
+	}
+	if how := losesWith(unit, 0); how == "" {
+		t.Errorf("the SKOIP unit got no CANCEL or BYE with %s", elsewhereText)
+	} else {
+		t.Logf("the SKOIP unit was told by %s", how)
+	}
+	span, _ := talk(t, door, door, 5*time.Second)
+	if s, _ := unit.status(); s.State != "idle" {
+		t.Errorf("the SKOIP unit is %s while baresip talks", s.State)
+	}
+	door.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+	bs.waitOutput("terminated", 10*time.Second)
+	bs.stop()
+	if err := door.stop(); err != nil {
+		t.Error(err)
+	}
+	checkHears(t, door, span, testdata("inside.wav"), testdata("door.wav"), clean)
+	checkPeerHears(t, "baresip", baresipHeard(t, dir), testdata("door.wav"), testdata("inside.wav"))
+}
