@@ -58,6 +58,22 @@
 // report the state; each change is logged and published as
 // EventRegistration.
 //
+// # Several destinations at once (DialAll)
+//
+// DialAll calls N targets (a ring group) as N branches: each its own call
+// (Call-ID, From tag, INVITE transaction, digest answers), all offering
+// the same media stream. While they ring, the phone's call (Status) is one
+// live branch and Status.Ringing lists the targets still called; the state
+// machine sees one call: outgoing, then connected or idle. The first 2xx
+// wins: its branch becomes the call and every other branch is cancelled
+// with Reason: SIP;cause=200;text="Call completed elsewhere" (RFC 3326). A
+// branch whose 2xx crosses that CANCEL, or arrives while another branch is
+// being connected, gets ACK and BYE with the same Reason. Any 2xx of an
+// established dialog's INVITE with another To tag (a proxy forked it and a
+// second phone answered) gets ACK and BYE too. The call ends (idle, one
+// EventEnded) when the winner's does, or when the last branch fails; each
+// branch's start and end is an EventAttempt.
+//
 // # Routes of outgoing calls
 //
 // Without an Account every target is called directly. With one:

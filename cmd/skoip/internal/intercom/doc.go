@@ -7,6 +7,21 @@
 //	                      busy prompt (busy, declined, other errors) or the no-answer
 //	                      prompt (timeout, unavailable, cancelled) plays locally. Events:
 //	                      doorbell "ring", then "answered" or "missed"
+//	ring group            a target "group:NAME" is called along config.Route's stages:
+//	                      each stage's destinations ring at once (phone.DialAll) for its
+//	                      ring time; a stage nobody answers (busy, declined, unreachable,
+//	                      timeout) starts the next; a hang-up, a shutdown or an incoming
+//	                      call stops the route. The doorbell goes on between stages.
+//	                      Events: route start/stage/answered/unanswered, an attempt per
+//	                      destination; Snapshot.Route while it rings
+//	time profile          a button with a profile calls the target of the rule that covers
+//	                      the press ("dnd": do-not-disturb) in device.timezone, its own
+//	                      target outside the rules or while the clock is not trusted
+//	voice message         with Deps.Voicemail, a ring at the door that nobody answered
+//	                      (not one cancelled here) plays the no-answer and leave-a-message
+//	                      prompts and records the door microphone; a message event, or the
+//	                      "voicemail" fault when it cannot be stored. A press or a call
+//	                      stops it
 //	do-not-disturb        (SetDND, kept in dnd.json in the state folder) the call button
 //	                      calls calls.dnd_target instead, or nobody: the do-not-disturb
 //	                      prompt plays locally, and the ring is "missed"
