@@ -737,3 +737,65 @@ func TestGroupWithBaresip(t *testing.T) {
 	checkHears(t, door, span, testdata("inside.wav"), testdata("door.wav"), clean)
 	checkPeerHears(t, "baresip", baresipHeard(t, dir), testdata("door.wav"), testdata("inside.wav"))
 }
+
+// TestGroupNested: groups in groups. group:all rings group:up (parallel:
+// u1 and u2 together, for up's 5 s) and then u3; group:house rings u3 and
+// group:up's members all at once.
+func TestGroupNested(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	units := insideUnits(t, lab.inside, nil, "u1", "u2", "u3")
+	u1, u2, u3 := units[0], units[1], units[2]
+	door := startDoor(t, lab.door, nil,
+		group{"up", "parallel", []string{u1.sip, u2.sip}, "5s"},
+		group{"all", "sequential", []string{"group:up", u3.sip}, "10s"},
+		group{"house", "parallel", []string{u3.sip, "group:up"}, "20s"})
+
+	// Sequential with a parallel stage: u1 and u2 ring 5 s, then u3.
+	door.mustCtl("call", "group:all")
+	u1.waitState("incoming", setupTimeout)
+	rang := time.Now()
+	u2.waitState("incoming", setupTimeout)
+	rs, err := routeStatus(door)
+	if err != nil || rs.Route == nil || rs.Route.Stage != 1 || rs.Route.Stages != 2 || len(rs.Route.Ringing) != 2 {
+		t.Errorf("door status while group:up rings: %+v %v, want stage 1 of 2 ringing 2", rs.Route, err)
+	}
+	if s, _ := u3.status(); s.State != "idle" {
+		t.Errorf("u3 is %s in stage 1", s.State)
+	}
+	u3At := watchState(u3, "incoming", 10*time.Second)
+	if u3At.IsZero() {
+		t.Fatal("u3 never rang")
+	}
+	t.Logf("group:up rang %v before u3", u3At.Sub(rang).Round(time.Millisecond))
+	if d := u3At.Sub(rang); d < 4*time.Second || d > 6*time.Second {
+		t.Errorf("group:up rang %v, want its 5 s ± 1 s", d)
+	}
+	for _, u := range []*node{u1, u2} {
+		if s, _ := u.status(); s.State != "idle" {
+			t.Errorf("%s is %s while u3 rings", u.name, s.State)
+		}
+	}
+	request(t, u3, "answer")
+	if ds := door.waitState("connected", setupTimeout); !strings.Contains(ds.Peer, u3.sip) {
+		t.Errorf("door connected to %q, want u3 %s", ds.Peer, u3.sip)
+	}
+	door.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+	u3.waitState("idle", setupTimeout)
+
+	// Parallel with a parallel member: the three ring at once; u2 answers.
+	door.mustCtl("call", "group:house")
+	for _, u := range units {
+		u.waitState("incoming", setupTimeout)
+	}
+	request(t, u2, "answer")
+	if ds := door.waitState("connected", setupTimeout); !strings.Contains(ds.Peer, u2.sip) {
+		t.Errorf("door connected to %q, want u2 %s", ds.Peer, u2.sip)
+	}
+	for _, u := range []*node{u1, u3} {
+		u.waitState("idle", 2*time.Second)
+	}
+	door.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+}
