@@ -167,7 +167,7 @@ func TestHostileConfigFilesAreRefused(t *testing.T) {
 	}
 }
 
-// One legal 60 s file for all six prompts is decoded once (960 KB at
+// One legal 60 s file for all the prompts is decoded once (960 KB at
 // 8 kHz); a legal 1-hour 8-bit file for all six (run once peaked at 583 MB)
 // is refused from its header by check-config and run alike.
 func TestSoundMemoryIsBounded(t *testing.T) {
@@ -176,7 +176,7 @@ func TestSoundMemoryIsBounded(t *testing.T) {
 	hour := wavFile(t, filepath.Join(dir, "hour.wav"), 1, 8000, 8, 1, 8000*3600, 44+8000*3600)
 	six := func(p string) string {
 		return fmt.Sprintf("[audio]\nbackend = \"null\"\n[sounds]\ndoorbell = %[1]q\nringtone = %[1]q\nbusy = %[1]q\n"+
-			"no_answer = %[1]q\ndoor_open = %[1]q\nwarning = %[1]q\n", p)
+			"no_answer = %[1]q\ndoor_open = %[1]q\nwarning = %[1]q\ndo_not_disturb = %[1]q\nleave_message = %[1]q\n", p)
 	}
 	cfg := writeConfig(t, dir, six(minute))
 	if code, out, errs := runBounded(t, "check-config", cfg); code != 0 || !strings.Contains(out, "ok") {
@@ -199,8 +199,8 @@ func TestSoundMemoryIsBounded(t *testing.T) {
 		runtime.ReadMemStats(&before)
 		code, _, errs := runBounded(t, cmd...)
 		runtime.ReadMemStats(&after)
-		if code != exitUsage || !strings.Contains(errs, want) || strings.Count(errs, "1h0m0s long") != 6 {
-			t.Errorf("%s: exit %d, stderr:\n%s\nwant exit 2, six problems and %q", cmd[0], code, errs, want)
+		if code != exitUsage || !strings.Contains(errs, want) || strings.Count(errs, "1h0m0s long") != 8 {
+			t.Errorf("%s: exit %d, stderr:\n%s\nwant exit 2, eight problems and %q", cmd[0], code, errs, want)
 		}
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
 			t.Errorf("%s refusing a 1-hour prompt allocated %d bytes", cmd[0], alloc)
