@@ -799,3 +799,66 @@ func TestGroupNested(t *testing.T) {
 	door.mustCtl("hangup")
 	door.waitState("idle", setupTimeout)
 }
+
+// TestGroupNestedThroughKamailio: group:house rings a SKOIP unit and
+// group:far, whose one member is bob at a Kamailio proxy; two baresips are
+// registered as bob, so the proxy forks the door's INVITE to both, and
+// both answer by themselves. The door is connected to one of them; the
+// other's 200 (another To tag on the same branch) gets ACK and BYE; the
+// SKOIP unit gets a CANCEL with Reason "Call completed elsewhere". On
+// loopback, where the proxy is.
+func TestGroupNestedThroughKamailio(t *testing.T) {
+	needTool(t, "baresip", "baresip-core")
+	t.Parallel()
+	// baresip's RTP socket is not bound to its address: on loopback its
+	// packets leave from 127.0.0.1 (the loopback route's source), which
+	// must then be the address of its SDP, so the baresips and the proxy
+	// are on 127.0.0.1 and the SKOIP nodes on 127.0.0.2.
+	far, near := loDoor, loInside
+	k := startKamProxy(t, far.ip, [2]string{"bob", "bobpw"})
+	bs1, _ := registeredBaresip(t, "baresip 1", far, k, "bobpw", testdata("inside.wav"))
+	bs2, _ := registeredBaresip(t, "baresip 2", far, k, "bobpw", testdata("inside.wav"))
+	unit := startNode(t, "hall", near, "", quiet(nil))
+	door := startDoor(t, near, nil,
+		group{"far", "parallel", []string{"sip:bob@" + k.addr}, "20s"},
+		group{"house", "parallel", []string{unit.sip, "group:far"}, "20s"})
+
+	door.mustCtl("call", "group:house")
+	door.waitState("connected", setupTimeout)
+	if unit.waitState("idle", 5*time.Second); losesWith(unit, 0) != "CANCEL" {
+		t.Errorf("the SKOIP unit got no CANCEL with %s", elsewhereText)
+	}
+	if n := len(sipReceived(unit, "INVITE")); n != 1 {
+		t.Errorf("the SKOIP unit received %d INVITE, want 1", n)
+	}
+	door.waitFor("RTP from bob", 5*time.Second, func(s status) bool { return s.State == "connected" && s.RTPRx > 25 })
+	// After 2 s: one call at the door, and one baresip in it.
+	time.Sleep(2 * time.Second)
+	if s, _ := door.status(); s.State != "connected" {
+		t.Fatalf("door %s 2 s after the answers", s.State)
+	}
+	inCall := 0
+	for _, bs := range []*peer{bs1, bs2} {
+		out := bs.out.String()
+		// baresip 1.0.0 prints "session closed" when the call ends.
+		est, term := strings.Count(out, "Call established"), strings.Count(out, "session closed")
+		t.Logf("%s: %d established, %d closed", bs.name, est, term)
+		if est > term {
+			inCall++
+		}
+	}
+	second := strings.Contains(door.logText(), "second answer refused")
+	t.Logf("kamailio saw %d INVITE, %d CANCEL, %d BYE; the door refused a second answer: %v",
+		k.requests("INVITE"), k.requests("CANCEL"), k.requests("BYE"), second)
+	if inCall != 1 {
+		t.Errorf("%d baresips in the call, want 1", inCall)
+	}
+	if second && k.requests("BYE") != 1 {
+		t.Errorf("the door refused a second answer, but kamailio relayed %d BYE, want 1", k.requests("BYE"))
+	}
+	door.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+	for _, bs := range []*peer{bs1, bs2} {
+		bs.waitOutput("session closed", 5*time.Second)
+	}
+}
