@@ -27,8 +27,7 @@ import (
 // elsewhereText is the Reason text a cancelled member of a group gets.
 const elsewhereText = `text="Call completed elsewhere"`
 
-// groupConf is the door's config with one [[groups]] table: the settings'
-// TOML, then the table (settings has no arrays of tables).
+// group is one [[groups]] table of the door's config.
 type group struct {
 	name, mode string
 	members    []string
