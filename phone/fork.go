@@ -215,6 +215,7 @@ func (p *Phone) claim(c *call) bool {
 			losers = append(losers, b)
 		}
 	}
+	p.emitLocked(Event{Kind: EventAttempt, State: StateOutgoing, Target: c.target, Peer: c.peerString(), CallID: c.id, Reason: "answered"})
 	p.mu.Unlock()
 	p.log.Info("answered", "target", c.target, "peer", c.peerString(), "call_id", c.id, "cancelled", len(losers))
 	for _, b := range losers {

@@ -188,6 +188,8 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 	var gave error // why we sent CANCEL
 	var guard <-chan time.Time
 	ringing := false
+	heard := false // a provisional response came: the callee is there
+	sent := false  // our CANCEL is sent
 	for {
 		select {
 		case res := <-tx.Responses():
@@ -196,6 +198,10 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 			}
 			switch code := res.StatusCode; {
 			case code < 200:
+				heard = true
+				if gave != nil && !sent { // given up in its grace: CANCEL now
+					guard, sent = p.cancelInvite(c, req), true
+				}
 				if code > 100 && !ringing {
 					ringing = true
 					p.emit(Event{Kind: EventRinging, State: StateOutgoing, Code: code, Peer: c.peerString(), CallID: c.id})
@@ -216,13 +222,16 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 			return nil, orGave(gave, err)
 		case <-done:
 			gave, done = fmt.Errorf("%w: %v", ErrCancelled, context.Cause(ctx)), nil
-			guard = p.cancelInvite(c, req)
+			guard, sent = p.giveUp(c, req, heard)
 		case <-ringT.C:
 			if gave == nil {
 				gave = fmt.Errorf("%w: no answer within %v", ErrTimeout, ring)
-				guard = p.cancelInvite(c, req)
+				guard, sent = p.giveUp(c, req, heard)
 			}
 		case <-guard:
+			if !sent {
+				return nil, p.abandon(c, gave)
+			}
 			p.end(c, "cancelled", 487)
 			return nil, gave
 		}
@@ -241,6 +250,31 @@ func (p *Phone) responseFromPeer(c *call, res *sip.Response) bool {
 	p.warnLimited("response ignored: not from the host we called", "status", res.StatusCode,
 		"from", res.Source(), "peer", c.peer.String(), "call_id", c.id)
 	return false
+}
+
+// abandonGrace is how long an INVITE given up before any response waits
+// for one that may be on its way: a 1xx then gets its CANCEL, a 2xx its
+// ACK and BYE.
+const abandonGrace = 100 * time.Millisecond
+
+// giveUp starts the end of our INVITE: CANCEL when the callee has answered
+// provisionally (sent true), else only the grace for a response on its
+// way (a CANCEL must not precede a provisional response, RFC 3261 9.1).
+// It returns the guard timer.
+func (p *Phone) giveUp(c *call, req *sip.Request, heard bool) (<-chan time.Time, bool) {
+	if heard {
+		return p.cancelInvite(c, req), true
+	}
+	return time.After(abandonGrace), false
+}
+
+// abandon ends an INVITE that nothing answered, not even 100 Trying: a host
+// that is not there would not answer a CANCEL either, so the call ends
+// after abandonGrace instead of the CANCEL's guard time.
+func (p *Phone) abandon(c *call, gave error) error {
+	p.log.Info("INVITE abandoned: no response at all", "call_id", c.id, "peer", c.peer.String())
+	p.end(c, "no response", 408)
+	return gave
 }
 
 func orGave(gave, err error) error {
@@ -367,9 +401,10 @@ func (p *Phone) onStrayResponse(res *sip.Response) {
 	}
 }
 
-// late2xx answers a 2xx of c's INVITE that came again: the same dialog gets
-// our ACK again; another dialog (a proxy forked the INVITE and a second
-// phone answered) gets ACK and BYE.
+// late2xx answers a 2xx of c's INVITE that came after its transaction: the
+// same dialog gets our ACK again; another dialog (a proxy forked the INVITE
+// and a second phone answered), or any answer of a branch given up, gets
+// ACK and BYE.
 func (p *Phone) late2xx(c *call, res *sip.Response) {
 	toTag := ""
 	if to := res.To(); to != nil {
@@ -379,10 +414,13 @@ func (p *Phone) late2xx(c *call, res *sip.Response) {
 	ack, remoteTag := c.ack, c.remoteTag
 	p.mu.Unlock()
 	switch {
-	case ack == nil:
-	case toTag == remoteTag:
+	case ack != nil && toTag == remoteTag:
 		p.sendACK(ack)
 	case p.responseFromPeer(c, res):
+		// Another dialog, or a branch given up before its callee's
+		// answer came (abandoned without a provisional response, or
+		// cancelled when another answered): that phone must not stay
+		// off-hook.
 		p.lost2xx(c, res)
 	}
 }
