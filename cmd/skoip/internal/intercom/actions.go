@@ -119,7 +119,7 @@ func (i *Intercom) call(ctx context.Context, target, button string) error {
 		return nil
 	}
 	r := &routeRun{target: target, stages: stages}
-	i.route = r
+	i.route, i.lastRoute = r, nil
 	i.events.Publish(events.Event{Type: events.Route, EventType: events.RouteStart, Target: target, Stages: len(stages)})
 	i.goBackground(func() {
 		defer cancel()
@@ -134,7 +134,7 @@ func (i *Intercom) call(ctx context.Context, target, button string) error {
 func (i *Intercom) dialEnded(ctx context.Context, target string, err error) {
 	i.stopRing()
 	if r := i.route; r != nil {
-		i.route = nil
+		i.route, i.lastRoute = nil, r
 		e := events.Event{Type: events.Route, EventType: events.RouteAnswered, Target: r.target, Stage: r.stage, Stages: len(r.stages)}
 		if err != nil {
 			e.EventType, e.Reason = events.RouteUnanswered, err.Error()

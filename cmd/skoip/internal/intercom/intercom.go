@@ -115,6 +115,7 @@ type Intercom struct {
 	relayTimer hw.Timer           // ends relayOn
 	bell       *doorRing          // the ring at the door in progress, nil when none
 	route      *routeRun          // the route being called, nil when none
+	lastRoute  *routeRun          // the route called last, for its late attempt events
 	msgCancel  context.CancelFunc // stops the voice message being taken
 	lastCall   events.Event       // the last call_ended event; Type "" before the first
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
 	"github.com/skoip/skoip/config"
@@ -16,6 +17,19 @@ type routeRun struct {
 	target string
 	stages []config.Stage
 	stage  int // 1-based stage ringing now; 0 before the first
+}
+
+// stageOf is the stage target rings in: the latest one up to the current
+// stage that holds it. The phone's events reach the loop on their own
+// channel, so one of stage k can come after stage k+1 has begun: the
+// current stage alone would be wrong.
+func (r *routeRun) stageOf(target string) int {
+	for k := min(r.stage, len(r.stages)); k >= 1; k-- {
+		if slices.Contains(r.stages[k-1].Targets, target) {
+			return k
+		}
+	}
+	return r.stage
 }
 
 // RouteStatus is what `skoip ctl status` shows of a route being called.
@@ -41,11 +55,13 @@ func (i *Intercom) runRoute(ctx context.Context, r *routeRun, stages []config.St
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("%w: %v", phone.ErrCancelled, err)
 		}
-		i.post(func() {
+		// The loop takes the stage before the stage's first event exists.
+		_ = i.do(ctx, func() error {
 			r.stage = k + 1
 			i.log.Info("ringing", "target", r.target, "stage", k+1, "of", len(stages), "destinations", st.Targets, "for", st.RingTime)
 			i.events.Publish(events.Event{Type: events.Route, EventType: events.RouteStage, Target: r.target,
 				Stage: k + 1, Stages: len(stages), Targets: st.Targets, RingS: st.RingTime.Seconds()})
+			return nil
 		})
 		_, err := i.phone.DialAll(ctx, st.Targets, st.RingTime)
 		switch {
@@ -72,8 +88,12 @@ func (i *Intercom) routeStatus() *RouteStatus {
 // publishAttempt turns a phone's attempt event into the stream's.
 func (i *Intercom) publishAttempt(ev phone.Event) {
 	e := events.Event{Type: events.Attempt, Target: ev.Target, Peer: ev.Peer, CallID: ev.CallID, Code: ev.Code}
-	if r := i.route; r != nil {
-		e.Stage = r.stage
+	r := i.route
+	if r == nil {
+		r = i.lastRoute // the losers of a parallel stage end after the answer
+	}
+	if r != nil {
+		e.Stage = r.stageOf(ev.Target)
 	}
 	switch ev.Reason {
 	case "calling", "answered":
