@@ -60,6 +60,7 @@ type call struct {
 
 	// Outgoing calls.
 	ringTimeout time.Duration // how long it may ring; 0: Config.RingTimeout
+	quietLimit  time.Duration // give up when nothing answers this long; 0: never
 	// A branch of a fork (DialAll); nil fork for Dial's calls.
 	fork         *fork
 	target       string // the target as the caller gave it

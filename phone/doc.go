@@ -67,6 +67,10 @@
 // machine sees one call: outgoing, then connected or idle. The first 2xx
 // wins: its branch becomes the call and every other branch is cancelled
 // with Reason: SIP;cause=200;text="Call completed elsewhere" (RFC 3326). A
+// branch that gets no response at all (not even 100 Trying) within 3 s is
+// unreachable and drops out. An INVITE given up before any response is not
+// cancelled (RFC 3261 9.1): it ends 100 ms later, or gets its CANCEL if a
+// provisional response comes in that time. A
 // branch whose 2xx crosses that CANCEL, or arrives while another branch is
 // being connected, gets ACK and BYE with the same Reason. Any 2xx of an
 // established dialog's INVITE with another To tag (a proxy forked it and a

@@ -14,6 +14,13 @@ import (
 // another one of the same ring answered (RFC 3326).
 const elsewhere = `SIP;cause=200;text="Call completed elsewhere"`
 
+// branchQuiet is how long a destination of DialAll may leave our INVITE
+// without any response (not even 100 Trying, which a UA or proxy sends at
+// once) before it counts as unreachable: the INVITE went out three times
+// (0, 0.5 and 1.5 s). A host that is down, or a port nobody serves,
+// drops out of the ring then rather than after the whole ring time.
+const branchQuiet = 3 * time.Second
+
 // errElsewhere ends a branch whose callee answered after another one did.
 var errElsewhere = errors.New("answered elsewhere")
 
@@ -75,7 +82,9 @@ func (f *fork) endBranchLocked(p *Phone, c *call) bool {
 // others get CANCEL with Reason: SIP;cause=200;text="Call completed
 // elsewhere"; one that answers at the same moment gets ACK and BYE with the
 // same Reason. ring bounds the ringing (0: Config.RingTimeout). A target
-// that cannot be planned or resolved fails alone. When no target answers,
+// that cannot be planned or resolved fails alone, and so does one that
+// sends no response at all within 3 s (ErrUnreachable: a host that is
+// down, a port nobody serves). When no target answers,
 // the error is the first of: cancellation (ctx, Hangup), no answer
 // (ErrTimeout), the first other failure. Each destination's start and end
 // is published as an EventAttempt.
@@ -125,6 +134,7 @@ func (p *Phone) DialAll(ctx context.Context, targets []string, ring time.Duratio
 	for k, l := range legs {
 		c := p.outgoingCall(l.pl, l.dest)
 		c.fork, c.target, c.ringTimeout, c.cancelDial = f, targets[l.idx], ring, cancelAll
+		c.quietLimit = branchQuiet
 		ctxs[k], cancels[k] = context.WithCancel(fctx)
 		c.cancelBranch = cancels[k]
 		f.branches = append(f.branches, c)

@@ -225,3 +225,37 @@ func TestForkedSecondAnswerIsHungUp(t *testing.T) {
 		t.Errorf("status %+v", st)
 	}
 }
+
+// A destination that sends nothing (down, or nobody on the port) drops out
+// after 3 s as unreachable, without a CANCEL, while the others ring on.
+func TestDialAllSilentDestinationDropsOut(t *testing.T) {
+	a := startPhone(t, phone.Config{})
+	dead := newPeer(t, a.Addr())
+	alive := newPeer(t, a.Addr())
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	start := time.Now()
+	done := dialAll(a, ctx, []string{dead.addr(), alive.addr()}, 20*time.Second)
+	dead.request(sip.INVITE)
+	inv := alive.request(sip.INVITE)
+	alive.ringing(inv, "a")
+	ev := a.waitEvent(t, "the silent one's end", func(ev phone.Event) bool {
+		return ev.Kind == phone.EventAttempt && ev.Target == dead.addr() && ev.Reason != "calling"
+	})
+	if d := time.Since(start); d < 3*time.Second || d > 19*time.Second {
+		t.Errorf("the silent destination dropped out after %v, want 3 s and before the ring time", d)
+	}
+	if ev.Code != 408 {
+		t.Errorf("its end: %+v", ev)
+	}
+	if m := dead.requestWithin(sip.CANCEL, 300*time.Millisecond); m != nil {
+		t.Error("a CANCEL went to a destination that never answered")
+	}
+	if st := a.Status(); st.State != phone.StateOutgoing || len(st.Ringing) != 1 || st.Ringing[0] != alive.addr() {
+		t.Errorf("status after: %+v", st)
+	}
+	alive.ok200(inv, "a")
+	if res := <-done; res.err != nil || res.idx != 1 {
+		t.Fatalf("DialAll = %d, %v", res.idx, res.err)
+	}
+}

@@ -190,6 +190,12 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 	ringing := false
 	heard := false // a provisional response came: the callee is there
 	sent := false  // our CANCEL is sent
+	var quiet <-chan time.Time
+	if c.quietLimit > 0 {
+		t := time.NewTimer(c.quietLimit)
+		defer t.Stop()
+		quiet = t.C
+	}
 	for {
 		select {
 		case res := <-tx.Responses():
@@ -223,6 +229,11 @@ func (p *Phone) awaitAnswer(ctx context.Context, c *call, req *sip.Request, tx s
 		case <-done:
 			gave, done = fmt.Errorf("%w: %v", ErrCancelled, context.Cause(ctx)), nil
 			guard, sent = p.giveUp(c, req, heard)
+		case <-quiet:
+			if gave == nil && !heard {
+				gave = fmt.Errorf("%w: no response within %v", ErrUnreachable, c.quietLimit)
+				guard, sent = p.giveUp(c, req, heard)
+			}
 		case <-ringT.C:
 			if gave == nil {
 				gave = fmt.Errorf("%w: no answer within %v", ErrTimeout, ring)
