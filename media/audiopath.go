@@ -65,27 +65,30 @@ func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
 // locks and non-blocking socket calls) and allocates nothing in steady state.
 func (e *Engine) callback(in, out []int16) {
 	p := e.path
-	s, prompts, tap := e.snapshot(p.prompts)
+	s, prompts, tap, pr := e.snapshot(p.prompts)
 	p.prompts = prompts
 	if s != nil {
 		s.poll() // the RTP that arrived since the last period, before it is played
 	}
 	now := time.Now()
 	p.echo.begin(s != nil || len(p.prompts) > 0, now)
-	e.captureSide(p, s, tap, in)
-	e.playSide(p, s, out, now)
+	e.captureSide(p, s, tap, pr, in)
+	e.playSide(p, s, pr, out, now)
 	e.reapPrompts(p.prompts)
 	clear(p.prompts) // drop references until the next period
 }
 
 // captureSide resamples the period to 8 kHz and sends every full frame,
 // echo-cancelled and enhanced.
-func (e *Engine) captureSide(p *audioPath, s *Stream, tap *Tap, in []int16) {
+func (e *Engine) captureSide(p *audioPath, s *Stream, tap *Tap, pr *probe, in []int16) {
 	p.capFIFO = p.down.Process(p.capFIFO, in)
 	n := frameSamples(s)
 	for len(p.capFIFO) >= n {
 		f := append(p.frame[:0], p.capFIFO[:n]...)
 		p.capFIFO = p.capFIFO[:copy(p.capFIFO, p.capFIFO[n:])]
+		if pr != nil {
+			pr.record(f) // raw: the probe measures the room, not the canceller
+		}
 		p.echo.capture(f)
 		p.capt.process(f)
 		if e.mute.Load() {
@@ -105,13 +108,16 @@ func (e *Engine) captureSide(p *audioPath, s *Stream, tap *Tap, in []int16) {
 // playSide fills the device period from the stream in 5 ms chunks. They
 // are all read with the callback's time: the playout buffer counts them as
 // one pull, which is when the device needs them.
-func (e *Engine) playSide(p *audioPath, s *Stream, out []int16, now time.Time) {
+func (e *Engine) playSide(p *audioPath, s *Stream, pr *probe, out []int16, now time.Time) {
 	for len(p.playFIFO) < len(out) {
 		c := p.chunk
 		if s == nil || !s.readPlayout(c, now) {
 			clear(c)
 		}
 		mixPrompts(p.prompts, c, ToLocal)
+		if pr != nil {
+			pr.play(c)
+		}
 		if g := float32(e.cfg.PlaybackGain); g != 1 {
 			dsp.ApplyGain(c, g)
 		}

@@ -27,7 +27,8 @@ type Engine struct {
 	mu      sync.Mutex // guards active, prompts, closed
 	active  *Stream
 	prompts []*playing
-	tap     *Tap // the microphone's Tap, nil when none
+	tap     *Tap   // the microphone's Tap, nil when none
+	probe   *probe // the Probe in progress, nil when none
 	closed  bool
 
 	path *audioPath // used only on the device goroutine
@@ -106,10 +107,10 @@ func (e *Engine) deactivate(s *Stream) {
 }
 
 // snapshot returns what the callback needs under one lock.
-func (e *Engine) snapshot(dst []*playing) (*Stream, []*playing, *Tap) {
+func (e *Engine) snapshot(dst []*playing) (*Stream, []*playing, *Tap, *probe) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.active, append(dst[:0], e.prompts...), e.tap
+	return e.active, append(dst[:0], e.prompts...), e.tap, e.probe.begin()
 }
 
 // newVAD builds the send-side VAD.

@@ -1,0 +1,99 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// echoDevice is a sound card whose microphone hears its speaker (at full
+// level) delay samples after the period that played it, driven period by
+// period by Step.
+type echoDevice struct {
+	rate, period int
+	fn           func(in, out []int16)
+	line         []int16 // delay+period samples of silence, then all that was played
+	pos          int     // next sample of line the microphone hears
+}
+
+func newEchoDevice(rate, period, delay int) *echoDevice {
+	return &echoDevice{rate: rate, period: period, line: make([]int16, delay+period)}
+}
+
+func (d *echoDevice) SampleRate() int                      { return d.rate }
+func (d *echoDevice) Start(fn func(in, out []int16)) error { d.fn = fn; return nil }
+func (d *echoDevice) Stop() error                          { return nil }
+
+func (d *echoDevice) Step() {
+	in, out := make([]int16, d.period), make([]int16, d.period)
+	copy(in, d.line[d.pos:])
+	d.pos += d.period
+	d.fn(in, out)
+	d.line = append(d.line, out...)
+}
+
+// The probe's recording holds the played signal exactly as many samples
+// later as the device's echo path takes, from the same period on.
+func TestProbeMeasuresTheEchoPath(t *testing.T) {
+	for _, delay := range []int{0, 37, 300} {
+		dev := newEchoDevice(8000, 160, delay)
+		eng, err := NewEngine(Config{}, dev)
+		must(t, err)
+		for range 3 { // idle periods before the probe
+			dev.Step()
+		}
+		sig := tone(1000, 8000, 800)
+		res := make(chan []int16, 1)
+		go func() {
+			rec, err := eng.Probe(context.Background(), sig, 1000)
+			if err != nil {
+				t.Error(err)
+			}
+			res <- rec
+		}()
+		var rec []int16
+		for rec == nil {
+			dev.Step()
+			select {
+			case rec = <-res:
+			case <-time.After(time.Millisecond):
+			}
+		}
+		if len(rec) != 1800 {
+			t.Fatalf("delay %d: recorded %d samples, want 1800", delay, len(rec))
+		}
+		// The device hears a period's playback in the next period: one
+		// period on top of the echo path.
+		at := delay + 160
+		for i, v := range sig {
+			if rec[at+i] != v {
+				t.Fatalf("delay %d: sample %d of the signal recorded as %d, want %d at %d", delay, i, rec[at+i], v, at+i)
+			}
+		}
+		for i := range at {
+			if rec[i] != 0 {
+				t.Fatalf("delay %d: sample %d before the echo is %d", delay, i, rec[i])
+			}
+		}
+		must(t, eng.Close())
+		if _, err := eng.Probe(context.Background(), sig, 0); !errors.Is(err, ErrClosed) {
+			t.Errorf("probe of a closed engine: %v", err)
+		}
+	}
+}
+
+func TestProbeRefusedInACall(t *testing.T) {
+	l := newLink(t, Config{}, Config{}, nil, nil, linkParams())
+	if _, err := l.engA.Probe(context.Background(), []int16{1}, 0); !errors.Is(err, ErrBusy) {
+		t.Errorf("probe during a call: %v", err)
+	}
+	if _, err := l.engA.Probe(context.Background(), nil, 0); err == nil {
+		t.Error("an empty probe was accepted")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := l.engA.Probe(ctx, make([]int16, maxProbe+1), 0); err == nil {
+		t.Error("an 11 s probe was accepted")
+	}
+}
