@@ -259,3 +259,28 @@ func TestDialAllSilentDestinationDropsOut(t *testing.T) {
 		t.Fatalf("DialAll = %d, %v", res.idx, res.err)
 	}
 }
+
+// Ping answers with the round trip of an OPTIONS to a live phone, and an
+// error for a host that says nothing.
+func TestPing(t *testing.T) {
+	a := startPhone(t, phone.Config{})
+	b := startPhone(t, phone.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	rtt, code, err := a.Ping(ctx, b.Addr().String())
+	if err != nil || code != 200 || rtt <= 0 || rtt > time.Second {
+		t.Fatalf("Ping a live phone: %v, %d, %v", rtt, code, err)
+	}
+	silent := newPeer(t, a.Addr())
+	short, cancelShort := context.WithTimeout(ctx, 700*time.Millisecond)
+	defer cancelShort()
+	if _, _, err := a.Ping(short, silent.addr()); err == nil {
+		t.Error("Ping of a silent host succeeded")
+	}
+	if m := silent.request(sip.OPTIONS); m.CSeq().MethodName != sip.OPTIONS {
+		t.Errorf("the silent host got %v", m.StartLine())
+	}
+	if st := a.Status(); st.State != phone.StateIdle {
+		t.Errorf("a ping touched the call: %+v", st)
+	}
+}
