@@ -61,6 +61,19 @@ func TestSimBoardButtonsThroughGoroutines(t *testing.T) {
 		if ev := next(t, b.Buttons.Events()); ev.Kind != hw.Release {
 			t.Fatalf("third event %+v, want release", ev)
 		}
+		if got := b.Buttons.Pressed(); len(got) != 0 {
+			t.Errorf("Pressed at rest = %v", got)
+		}
+		_ = b.Press("open")
+		if got := b.Buttons.Pressed(); len(got) != 1 || got[0] != "open" {
+			t.Errorf("Pressed with open held = %v", got)
+		}
+		_ = b.Release("open")
+		time.Sleep(time.Second)
+		synctest.Wait()
+		for len(b.Buttons.Events()) > 0 {
+			<-b.Buttons.Events()
+		}
 		if err := b.Press("bell"); !errors.Is(err, sim.ErrUnknownButton) {
 			t.Errorf("Press(unknown) = %v", err)
 		}

@@ -75,6 +75,19 @@ func (s *ButtonSet) watch(l InputLine, d *Debouncer) {
 	}
 }
 
+// Pressed returns the buttons whose line reads pressed now (the raw level,
+// not debounced): at rest, a button listed here is wired to the wrong pin
+// or with the wrong active_low, or stuck.
+func (s *ButtonSet) Pressed() []string {
+	var out []string
+	for i, l := range s.lines {
+		if l.Active() {
+			out = append(out, s.debs[i].name)
+		}
+	}
+	return out
+}
+
 // Close stops the watchers, releases the lines and closes the events
 // channel. It is safe to call more than once.
 func (s *ButtonSet) Close() error {
