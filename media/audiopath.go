@@ -16,6 +16,7 @@ type audioPath struct {
 	capt    *capture
 	echo    *echoPath
 	vad     *dsp.VAD
+	levels  levelMeter
 
 	capFIFO  []int16 // 8 kHz capture waiting to fill a frame
 	playFIFO []int16 // device-rate playback waiting for the device
@@ -51,6 +52,8 @@ func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
 	}
 	return &audioPath{
 		devRate: devRate, down: down, up: up, capt: capt, echo: echo, vad: vad,
+		levels: levelMeter{window: devRate / 10, last: Levels{MicPeakDBFS: -100, MicRMSDBFS: -100,
+			SpeakerPeakDBFS: -100, SpeakerRMSDBFS: -100}},
 		capFIFO:  make([]int16, 0, 8192),
 		playFIFO: make([]int16, 0, 8192+up.MaxOut(playChunk)),
 		frame:    make([]int16, 0, 1920),
@@ -74,6 +77,7 @@ func (e *Engine) callback(in, out []int16) {
 	p.echo.begin(s != nil || len(p.prompts) > 0, now)
 	e.captureSide(p, s, tap, pr, in)
 	e.playSide(p, s, pr, out, now)
+	p.levels.measure(in, out)
 	e.reapPrompts(p.prompts)
 	clear(p.prompts) // drop references until the next period
 }
