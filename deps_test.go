@@ -46,7 +46,7 @@ func layer(rel string) (string, bool) {
 	switch {
 	case rel == "":
 		return "", true
-	case rel == "media/wav", rel == "media/dsp", rel == "media/room":
+	case rel == "media/wav", rel == "media/dsp", rel == "media/room", rel == "media/acoustic":
 		return "leaf", true
 	case strings.HasPrefix(rel, "internal/testsupport/"):
 		return "testsupport", true

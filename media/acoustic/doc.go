@@ -1,4 +1,4 @@
-// Package selftest measures the door unit's own speaker and microphone:
+// Package acoustic measures the door unit's own speaker and microphone:
 // the unit plays a known test signal (Signal) through its speaker while
 // it records its microphone, and Analyze measures the recording. Both
 // sides are 8000 Hz mono int16, the recording starts at the same sample
@@ -131,4 +131,4 @@
 // the coupling within 0.5 dB of the direct path's gain (the tail adds
 // 0.4 dB), the bands within 0.5 dB of the simulated response, and a
 // -30 dBFS hum reads about 29 dB over the noise.
-package selftest
+package acoustic

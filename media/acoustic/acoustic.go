@@ -1,4 +1,4 @@
-package selftest
+package acoustic
 
 import (
 	"errors"
@@ -57,11 +57,11 @@ const (
 
 // Errors of Analyze: only for input it cannot analyse.
 var (
-	ErrEmpty         = errors.New("selftest: empty played or recorded signal")
-	ErrShort         = errors.New("selftest: the recording is shorter than the played signal")
-	ErrTooLong       = errors.New("selftest: the recording is longer than 30 s")
-	ErrNoSignal      = errors.New("selftest: the played signal is all zeros")
-	ErrNoLeadSilence = errors.New("selftest: the played signal does not start with 250 ms of silence")
+	ErrEmpty         = errors.New("acoustic: empty played or recorded signal")
+	ErrShort         = errors.New("acoustic: the recording is shorter than the played signal")
+	ErrTooLong       = errors.New("acoustic: the recording is longer than 30 s")
+	ErrNoSignal      = errors.New("acoustic: the played signal is all zeros")
+	ErrNoLeadSilence = errors.New("acoustic: the played signal does not start with 250 ms of silence")
 )
 
 // Result is the outcome of a self-test. Its JSON form (the tags) is a
