@@ -26,6 +26,8 @@ type Config struct {
 	// Profiles are weekly schedules a call button may follow (profiles.go).
 	Profiles  []Profile `toml:"profiles"`
 	Voicemail Voicemail `toml:"voicemail"`
+	Selftest  Selftest  `toml:"selftest"`
+	History   History   `toml:"history"`
 	State     State     `toml:"state"`
 	Log       Log       `toml:"log"`
 
@@ -239,6 +241,19 @@ type Calls struct {
 	// DNDTarget is who the call button calls while do-not-disturb is on;
 	// "" plays sounds.do_not_disturb instead.
 	DNDTarget string `toml:"dnd_target"`
+}
+
+// Selftest is the installer's self-test (`skoip selftest`).
+type Selftest struct {
+	// AtBoot runs it once the service is ready; the result goes to the
+	// journal, and a failed check to the status LED.
+	AtBoot bool `toml:"at_boot"`
+}
+
+// History is the call history kept in the state folder (calls.jsonl).
+type History struct {
+	// MaxCalls is how many calls are kept (the oldest go first).
+	MaxCalls int `toml:"max_calls"`
 }
 
 // Control is the local control socket.

@@ -81,6 +81,7 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 	checkGroups(c, cfg)
 	checkProfiles(c, cfg)
 	checkVoicemail(c, &cfg.Voicemail)
+	c.number("history.max_calls", float64(cfg.History.MaxCalls), 1, 100000)
 	if f := cfg.Peer.Fallback; f != "" {
 		c.err("peer.fallback", checkDirect(f))
 		if !cfg.SIP.Account.Enabled() {

@@ -159,6 +159,7 @@ func TestEveryRule(t *testing.T) {
 		{"[[profiles]]\nname = \"p\"\nrules = [\"mon 22:00-07:00 dnd\", \"tue 06:00-08:00 dnd\"]", "profiles[0].rules", "overlap on Tue 06:00"},
 		{"[voicemail]\nmax_length = \"1h\"", "voicemail.max_length", "is out of range"},
 		{"[voicemail]\nmax_messages = 0", "voicemail.max_messages", "is out of range"},
+		{"[history]\nmax_calls = 0", "history.max_calls", "is out of range"},
 		{"[voicemail]\ndir = \"messages\"", "voicemail.dir", "must be an absolute path"},
 		{"[voicemail]\ndir = \"/boot/firmware/msgs\"", "voicemail.dir", "/boot"},
 		{"[mqtt]\nbroker = \"tcp://broker\"\ntopic_prefix = \"home/+/door\"", "mqtt.topic_prefix", "without spaces, '+' or '#'"},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/skoip/skoip/cmd/skoip/internal/control"
 	"github.com/skoip/skoip/cmd/skoip/internal/events"
+	"github.com/skoip/skoip/cmd/skoip/internal/history"
 	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/cmd/skoip/internal/mqttbridge"
 	"github.com/skoip/skoip/cmd/skoip/internal/voicemail"
@@ -74,22 +75,25 @@ func realOpeners() openers {
 // app is the running intercom: its pieces, which the control socket's
 // commands act on too; closers release them in reverse order of opening.
 type app struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	op      openers
-	started time.Time
-	brd     *board
-	relay   *hw.Relay // nil without a relay
-	dev     audio.Device
-	mic     muter // the media engine
-	muted   atomic.Bool
-	bus     *events.Bus        // the event stream: intercom, ctl events, MQTT
-	mqtt    *mqttbridge.Bridge // nil without mqtt.broker
-	ph      sipPhone           // *phone.Phone
-	ic      *intercom.Intercom
-	vm      *voicemail.Store // nil without voice messages
-	health  faultRelay       // the audio device's faults, to ic's loop
-	closers []func() error
+	cfg      *config.Config
+	log      *slog.Logger
+	op       openers
+	started  time.Time
+	brd      *board
+	relay    *hw.Relay // nil without a relay
+	dev      audio.Device
+	mic      muter // the media engine
+	muted    atomic.Bool
+	bus      *events.Bus        // the event stream: intercom, ctl events, MQTT
+	mqtt     *mqttbridge.Bridge // nil without mqtt.broker
+	ph       sipPhone           // *phone.Phone
+	ic       *intercom.Intercom
+	vm       *voicemail.Store // nil without voice messages
+	hist     *history.History // nil without a state folder
+	eng      *media.Engine
+	stateDir string
+	health   faultRelay // the audio device's faults, to ic's loop
+	closers  []func() error
 }
 
 // muter closes and opens the microphone (*media.Engine).
@@ -103,6 +107,8 @@ type sipPhone interface {
 	Ready() <-chan struct{}
 	Addr() netip.AddrPort
 	Registered() *bool
+	Registration() phone.Registration
+	Ping(ctx context.Context, target string) (time.Duration, int, error)
 }
 
 // build opens the hardware and audio and builds media, phone and the
@@ -154,7 +160,7 @@ func (a *app) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("phone: %w", err)
 	}
-	a.mic, a.ph = eng, ph
+	a.mic, a.ph, a.eng, a.stateDir = eng, ph, eng, dir
 	d := intercom.Deps{Log: log.With("component", "intercom"), Phone: ph, Player: eng,
 		Buttons: a.brd.Buttons.Events(), LEDs: a.brd.LEDs, Sounds: snd, Clock: hw.SystemClock(), Door: door,
 		Events: a.bus, DND: dnd}
@@ -168,6 +174,9 @@ func (a *app) open(ctx context.Context) error {
 	a.ic = intercom.New(cfg, d)
 	if vmErr != nil {
 		a.ic.ReportFault("voicemail", vmErr)
+	}
+	if a.hist, err = openHistory(dir, cfg.History.MaxCalls); err != nil {
+		log.Warn("call history", "err", err)
 	}
 	a.health.set(func(e error) { a.ic.ReportFault("audio", e) })
 	if a.mqtt, err = a.openMQTT(); err != nil {
@@ -265,6 +274,14 @@ func (a *app) serve(ctx context.Context) error {
 	wg.Add(2)
 	go func() { defer wg.Done(); a.ic.Run(ctx) }()
 	go func() { defer wg.Done(); ctl.Serve(ctx) }()
+	if a.hist != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); a.recordCalls(ctx) }()
+	}
+	if a.cfg.Selftest.AtBoot {
+		wg.Add(1)
+		go func() { defer wg.Done(); a.selftestAtBoot(ctx) }()
+	}
 	if a.mqtt != nil {
 		// The broker may be down: the bridge retries on its own and
 		// nothing else waits for it.

@@ -29,6 +29,13 @@ const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control s
                     attempts, voice messages; each with seq and time.
                     A reader that falls behind gets {"type":"dropped","missed":N} where the gap is
   play FILE         send a WAV file to the remote party during a call
+  calls             the call history: {"calls":[{"start","direction","peer","target","button",
+                    "outcome","reason","code","duration_s","codec","quality","door_opened"}...]}
+                    oldest first (history.max_calls of them, kept across restarts)
+  levels            a JSON line every 100 ms until interrupted: mic_peak_dbfs, mic_rms_dbfs,
+                    speaker_peak_dbfs, speaker_rms_dbfs (for setting the gains)
+  selftest [--relay]
+                    the self-test of ` + "`skoip selftest`" + ` inside the running intercom (idle only)
   messages [play ID | delete ID]
                     voice messages left at the door (voicemail.enabled): {"messages":[{"id",
                     "time","duration_s","bytes"}...]} oldest first; play one on the door's speaker
@@ -58,7 +65,7 @@ func cmdCtl(ctx context.Context, e *env, args []string) error {
 		}
 		*sock = control.ClientPath(cfg)
 	}
-	if fs.Arg(0) == "events" {
+	if fs.Arg(0) == "events" || fs.Arg(0) == "levels" {
 		// A stream: it lasts until interrupted, or --timeout when given.
 		timed := false
 		fs.Visit(func(f *flag.Flag) { timed = timed || f.Name == "timeout" })

@@ -179,6 +179,26 @@ func (a *app) handlers() map[string]control.Handler {
 		"release":  oneArg("a button NAME", a.release),
 		"play":     oneArg("a WAV FILE", ic.Play),
 		"messages": a.messages,
+		"calls":    a.calls,
+		"levels": func(_ context.Context, args []string) (any, error) {
+			if len(args) != 0 {
+				return nil, fmt.Errorf("takes no arguments")
+			}
+			if a.eng == nil {
+				return nil, errors.New("no audio engine")
+			}
+			return levelsStream{a}, nil
+		},
+		"selftest": func(ctx context.Context, args []string) (any, error) {
+			relay := false
+			switch {
+			case len(args) == 1 && args[0] == "--relay":
+				relay = true
+			case len(args) != 0:
+				return nil, fmt.Errorf("selftest takes --relay at most")
+			}
+			return a.selftest(ctx, relay)
+		},
 	}
 	if os.Getenv("SKOIP_DEBUG_HOOKS") == "1" {
 		// debug-hang blocks the intercom's loop (it stops pinging the

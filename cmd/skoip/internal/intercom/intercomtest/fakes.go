@@ -20,6 +20,8 @@ import (
 type Phone struct {
 	Outcome chan error    // what the pending Dial returns
 	HungUp  chan struct{} // one value per Hangup: the test must read them
+	// Reachable are the targets Ping finds (set before use).
+	Reachable []string
 
 	mu      sync.Mutex
 	state   phone.State
@@ -175,6 +177,20 @@ func (f *Phone) Addr() netip.AddrPort { return netip.MustParseAddrPort("127.0.0.
 
 // Registered is nil: no account.
 func (f *Phone) Registered() *bool { return nil }
+
+// Registration is the zero Registration: no account.
+func (f *Phone) Registration() phone.Registration { return phone.Registration{} }
+
+// Ping answers 200 after 1 ms for any target in Reachable, else
+// phone.ErrTimeout.
+func (f *Phone) Ping(_ context.Context, target string) (time.Duration, int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if slices.Contains(f.Reachable, target) {
+		return time.Millisecond, 200, nil
+	}
+	return 0, 0, phone.ErrTimeout
+}
 
 // Played is one Play call.
 type Played struct {
