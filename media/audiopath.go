@@ -74,6 +74,9 @@ func (e *Engine) callback(in, out []int16) {
 		s.poll() // the RTP that arrived since the last period, before it is played
 	}
 	now := time.Now()
+	if h := e.echoHint.Swap(0); h != 0 {
+		p.echo.hint(time.Duration(h))
+	}
 	p.echo.begin(s != nil || len(p.prompts) > 0, now)
 	e.captureSide(p, s, tap, pr, in)
 	e.playSide(p, s, pr, out, now)

@@ -63,6 +63,13 @@ func (ep *echoPath) begin(busy bool, now time.Time) {
 	ep.last = now
 }
 
+// hint hands the canceller a measured delay (device goroutine).
+func (ep *echoPath) hint(d time.Duration) {
+	if ep.aec != nil {
+		ep.aec.HintDelay(d)
+	}
+}
+
 // capture cleans one 8 kHz microphone frame in place.
 func (ep *echoPath) capture(f []int16) {
 	if !ep.on {

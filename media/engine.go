@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/skoip/skoip/media/dsp"
 )
@@ -23,6 +24,9 @@ type Engine struct {
 	log *slog.Logger
 
 	mute atomic.Bool
+	// echoHint is a measured echo delay (ns) waiting for the device
+	// goroutine to hand it to the canceller; 0: none.
+	echoHint atomic.Int64
 
 	mu      sync.Mutex // guards active, prompts, closed
 	active  *Stream
@@ -74,6 +78,15 @@ func (e *Engine) Close() error {
 		return fmt.Errorf("AudioDevice.Stop: %w", err) // the callback may still run: keep the canceller
 	}
 	return e.path.echo.close()
+}
+
+// HintEchoDelay gives the echo canceller the speaker-to-microphone delay
+// measured by a Probe (the self-test), as its estimate until it finds its
+// own; it takes effect at the next device period.
+func (e *Engine) HintEchoDelay(d time.Duration) {
+	if d > 0 {
+		e.echoHint.Store(int64(d))
+	}
 }
 
 // SetMute mutes (true) or unmutes the microphone; prompts still go out.

@@ -388,6 +388,12 @@ func (a *app) selftest(ctx context.Context, relay bool) (selftestReport, error) 
 		k.folders = append(k.folders, a.vm.Dir())
 	}
 	rep := runSelftest(ctx, k)
+	if r := rep.Acoustic; r != nil && a.eng != nil && len(r.Problems) == 0 {
+		// The round trip just measured is where the canceller's search starts.
+		d := time.Duration(r.DelayMS * float64(time.Millisecond))
+		a.eng.HintEchoDelay(d)
+		a.log.Info("echo canceller: the self-test's round trip is its initial delay", "delay", d.Round(100*time.Microsecond))
+	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return rep, ctx.Err()
 	}

@@ -32,6 +32,7 @@ type delayEstimator struct {
 	agree      int
 	locked     bool
 	delay      float64 // samples
+	hint       float64 // samples: the delay measured beforehand (HintDelay), 0 none
 }
 
 func newDelayEstimator(blk, lags int) delayEstimator {
@@ -159,7 +160,7 @@ func (d *delayEstimator) reset() {
 	clear(d.er)
 	d.em, d.done, d.updates = 0, 0, 0
 	d.lastActive, d.cand, d.agree = math.MinInt32, -1, 0
-	d.locked, d.delay = false, 0
+	d.locked, d.delay = d.hint > 0, d.hint
 }
 
 func abs(x int) int {

@@ -122,3 +122,40 @@ func TestStatsConcurrent(t *testing.T) {
 		t.Errorf("delay %v with the microphone equal to the reference", st.Delay)
 	}
 }
+
+// TestHintDelay: a processor given the measured delay cancels more of the
+// first half second of echo than one that must find the delay first, is
+// aligned on the hint before the far end has spoken, and returns to it
+// after a Reset.
+func TestHintDelay(t *testing.T) {
+	rate := 8000
+	n := 3 * rate
+	far := speech(t, "door", rate, n)
+	echo := newRoom(rate, 0.060, 0.3, 0, 9).echo(far)
+	first := func(hint time.Duration) float64 {
+		p := mustNew(t, Config{Rate: rate, EchoCancel: true})
+		p.HintDelay(hint)
+		want := float64(hint) * float64(rate) / float64(time.Second)
+		if hint > 0 && (!p.est.locked || p.est.delay != want) {
+			t.Errorf("before any audio: locked %v at %v samples, want the hint %v", p.est.locked, p.est.delay, want)
+		}
+		out := drive(p, far, mix(n, echo), rate/50)
+		if hint > 0 {
+			p.Reset()
+			if !p.est.locked || p.est.delay != want {
+				t.Errorf("after Reset: locked %v at %v samples, want the hint %v", p.est.locked, p.est.delay, want)
+			}
+		}
+		return ratioDB(far, out, 0, rate/2)
+	}
+	without, with := first(0), first(60*time.Millisecond)
+	t.Logf("echo removed in the first 0.5 s: %.1f dB without the hint, %.1f dB with it", without, with)
+	if with < without+3 {
+		t.Errorf("the hint removed %.1f dB in the first 0.5 s, want at least 3 dB more than %.1f without", with, without)
+	}
+	p := mustNew(t, Config{Rate: rate, EchoCancel: true})
+	p.HintDelay(time.Second) // beyond MaxDelay: ignored
+	if p.est.locked {
+		t.Errorf("a hint beyond the range was taken: %v samples", p.est.delay)
+	}
+}

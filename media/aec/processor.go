@@ -104,6 +104,22 @@ func (p *Processor) Reset() {
 	p.resync()
 }
 
+// HintDelay gives the bulk echo delay measured beforehand (the self-test's
+// round trip): until the estimator locks on its own, the filter is aligned
+// with it from the first frame, and a Reset returns to it. The estimator
+// still moves away from it when the echo says otherwise. Delays outside
+// 0..MaxDelay are ignored.
+func (p *Processor) HintDelay(d time.Duration) {
+	n := samples(d, p.cfg.Rate)
+	if p.closed || n <= 0 || n >= p.est.lags*p.est.ref.blk {
+		return
+	}
+	p.est.hint = float64(n)
+	if !p.est.locked {
+		p.est.locked, p.est.delay = true, p.est.hint
+	}
+}
+
 // Close frees the engine; later calls do nothing.
 func (p *Processor) Close() error {
 	if !p.closed {
