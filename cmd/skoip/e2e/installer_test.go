@@ -113,6 +113,14 @@ func TestInstallerTools(t *testing.T) {
 	}
 
 	door.stop()
-	again := startNode(t, "door2", lab.door, testdata("door.wav"), settings{"state.dir": q(door.dir + "/state")})
+	again := startNode(t, "door2", lab.door, testdata("door.wav"), settings{"state.dir": q(door.dir + "/state"),
+		"selftest.at_boot": "true", "peer.address": q(inside.sip)})
 	check(calls(again))
+	// At boot the self-test writes each check to the journal.
+	again.waitLog("self-test at boot", 20*time.Second)
+	for _, want := range []string{"check=speaker", "check=target:" + inside.sip, "check=clock"} {
+		if !strings.Contains(again.logText(), want) {
+			t.Errorf("the boot self-test's log lacks %q", want)
+		}
+	}
 }
