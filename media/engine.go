@@ -107,6 +107,9 @@ func (e *Engine) NewStream(local netip.Addr) (*Stream, error) {
 func (e *Engine) activate(s *Stream) {
 	e.mu.Lock()
 	e.active = s
+	if e.probe != nil {
+		e.probe.abort()
+	}
 	e.mu.Unlock()
 }
 

@@ -3,6 +3,9 @@ package media
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/skoip/skoip/media/dsp"
 )
@@ -20,14 +23,26 @@ type probe struct {
 	played  int     // samples of sig played
 	rec     []int16 // recorded so far, up to cap(rec)
 	started bool    // the device goroutine began it (set by it)
+	aborted atomic.Bool
+	once    sync.Once
 	done    chan struct{}
+}
+
+// finish ends the probe (complete, or aborted by a call).
+func (p *probe) finish() { p.once.Do(func() { close(p.done) }) }
+
+// abort ends the probe early: a call needs the device.
+func (p *probe) abort() {
+	p.aborted.Store(true)
+	p.finish()
 }
 
 // Probe plays signal (8 kHz) on the speaker and records the microphone at
 // 8 kHz, before echo cancellation and enhancement, for len(signal)+tail
 // samples. Playback and recording start in the same device period, so the
 // delay between them in the result is the device's and the room's. It is
-// refused with ErrBusy while a call has the device or another probe runs.
+// refused with ErrBusy while a call has the device or another probe runs,
+// and ends with ErrBusy when a call starts meanwhile (the call wins).
 func (e *Engine) Probe(ctx context.Context, signal []int16, tail int) ([]int16, error) {
 	n := len(signal) + tail
 	if len(signal) == 0 || tail < 0 || n > maxProbe {
@@ -54,6 +69,9 @@ func (e *Engine) Probe(ctx context.Context, signal []int16, tail int) ([]int16, 
 	}()
 	select {
 	case <-pr.done:
+		if pr.aborted.Load() {
+			return nil, fmt.Errorf("%w: a call took the device during the probe", ErrBusy)
+		}
 		return pr.rec, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -63,7 +81,7 @@ func (e *Engine) Probe(ctx context.Context, signal []int16, tail int) ([]int16, 
 // probing returns the probe of this period and starts it (device
 // goroutine); nil when none or it is complete.
 func (p *probe) begin() *probe {
-	if p == nil || len(p.rec) == cap(p.rec) {
+	if p == nil || len(p.rec) == cap(p.rec) || p.aborted.Load() {
 		return nil
 	}
 	p.started = true
@@ -78,7 +96,7 @@ func (p *probe) record(f []int16) {
 	}
 	p.rec = append(p.rec, f[:min(room, len(f))]...)
 	if len(p.rec) == cap(p.rec) {
-		close(p.done)
+		p.finish()
 	}
 }
 

@@ -97,3 +97,40 @@ func TestProbeRefusedInACall(t *testing.T) {
 		t.Error("an 11 s probe was accepted")
 	}
 }
+
+// A call that starts during a probe ends it: the call gets the device.
+func TestProbeEndsForACall(t *testing.T) {
+	dev := newEchoDevice(8000, 160, 0)
+	eng, err := NewEngine(Config{}, dev)
+	must(t, err)
+	t.Cleanup(func() { _ = eng.Close() })
+	res := make(chan error, 1)
+	go func() {
+		_, err := eng.Probe(context.Background(), make([]int16, 8000), 0)
+		res <- err
+	}()
+	for eng.snapshotProbe() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	dev.Step()
+	s, err := eng.NewStream(loopback)
+	must(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	eng.activate(s)
+	select {
+	case err := <-res:
+		if !errors.Is(err, ErrBusy) {
+			t.Errorf("probe cut by a call: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the probe did not end when the call started")
+	}
+	dev.Step() // the device goes on without the probe
+}
+
+// snapshotProbe is the probe in progress .
+func (e *Engine) snapshotProbe() *probe {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.probe
+}

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/control"
+	"github.com/skoip/skoip/cmd/skoip/internal/history"
 )
 
 const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control socket. Commands:
@@ -29,9 +33,9 @@ const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control s
                     attempts, voice messages; each with seq and time.
                     A reader that falls behind gets {"type":"dropped","missed":N} where the gap is
   play FILE         send a WAV file to the remote party during a call
-  calls             the call history: {"calls":[{"start","direction","peer","target","button",
+  calls [--json]    the call history, oldest first (history.max_calls of them, kept across
+                    restarts): a table, or {"calls":[{"start","direction","peer","target","button",
                     "outcome","reason","code","duration_s","codec","quality","door_opened"}...]}
-                    oldest first (history.max_calls of them, kept across restarts)
   levels            a JSON line every 100 ms until interrupted: mic_peak_dbfs, mic_rms_dbfs,
                     speaker_peak_dbfs, speaker_rms_dbfs (for setting the gains)
   selftest [--relay]
@@ -84,16 +88,54 @@ func cmdCtl(ctx context.Context, e *env, args []string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	reply, err := control.Request(ctx, *sock, strings.Join(fs.Args(), " "))
+	line := fs.Args()
+	table := line[0] == "calls" && !slices.Contains(line[1:], "--json")
+	if line[0] == "calls" {
+		line = []string{"calls"}
+	}
+	reply, err := control.Request(ctx, *sock, strings.Join(line, " "))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, reply)
 	var r struct {
 		Error string `json:"error"`
 	}
-	if json.Unmarshal([]byte(reply), &r) == nil && r.Error != "" {
+	failed := json.Unmarshal([]byte(reply), &r) == nil && r.Error != ""
+	if table && !failed {
+		return printCalls(e.stdout, reply)
+	}
+	fmt.Fprintln(e.stdout, reply)
+	if failed {
 		return exitCode(exitFailure)
 	}
 	return nil
+}
+
+// printCalls writes `ctl calls`'s reply as a table, oldest first.
+func printCalls(w io.Writer, reply string) error {
+	var r struct {
+		Calls []history.Entry `json:"calls"`
+	}
+	if err := json.Unmarshal([]byte(reply), &r); err != nil {
+		return fmt.Errorf("calls: %w", err)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "START (UTC)\tDIRECTION\tPEER\tOUTCOME\tDURATION\tCODEC\tLOST\tJITTER\tDOOR\tREASON")
+	for _, c := range r.Calls {
+		var q struct {
+			Lost     int64   `json:"lost"`
+			JitterMS float64 `json:"jitter_ms"`
+		}
+		lost, jitter := "", ""
+		if len(c.Quality) > 0 && json.Unmarshal(c.Quality, &q) == nil {
+			lost, jitter = fmt.Sprint(q.Lost), fmt.Sprintf("%.1f ms", q.JitterMS)
+		}
+		door := ""
+		if c.DoorOpened {
+			door = "opened"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.0f s\t%s\t%s\t%s\t%s\t%s\n", c.Start.UTC().Format("2006-01-02 15:04:05"),
+			c.Direction, c.Peer, c.Outcome, c.DurationS, c.Codec, lost, jitter, door, c.Reason)
+	}
+	return tw.Flush()
 }

@@ -63,7 +63,7 @@ func TestInstallerTools(t *testing.T) {
 	}
 
 	calls := func(n *node) []map[string]any {
-		out, err := n.ctl("calls")
+		out, err := n.ctl("calls", "--json")
 		if err != nil {
 			t.Fatalf("calls: %v %s", err, out)
 		}
@@ -83,6 +83,9 @@ func TestInstallerTools(t *testing.T) {
 		}
 	}
 	check(calls(door))
+	if out, err := door.ctl("calls"); err != nil || !strings.Contains(out, "DIRECTION") || !strings.Contains(out, "answered") {
+		t.Errorf("calls as a table: %v\n%s", err, out)
+	}
 	if c := calls(inside); len(c) != 1 || c[0]["direction"] != "incoming" {
 		t.Errorf("inside's history: %+v", c)
 	}
