@@ -30,6 +30,8 @@ func (b *Bridge) entities(state *State) []entity {
 	es := []entity{
 		{"event", "doorbell", "Doorbell", true, cfgMap{"state_topic": t.doorbell,
 			"event_types": []string{"ring", "answered", "missed"}, "device_class": "doorbell"}},
+		{"event", "voice_message", "Voice message", true, cfgMap{"state_topic": t.message,
+			"event_types": []string{"message"}, "icon": "mdi:voicemail"}},
 		{"sensor", "call_state", "Call state", true, cfgMap{"state_topic": t.call, "device_class": "enum",
 			"options": []string{"idle", "outgoing", "incoming", "connected"}, "icon": "mdi:phone"}},
 		{"binary_sensor", "door_relay", "Door relay", true, onOffKeys(cfgMap{"state_topic": t.relay, "device_class": "lock"})},

@@ -125,6 +125,7 @@ type wantEntity struct {
 var enabledEntities = []wantEntity{
 	{"event", "doorbell", map[string]any{"state_topic": prefix + "/doorbell", "device_class": "doorbell",
 		"event_types": []any{"ring", "answered", "missed"}}},
+	{"event", "voice_message", map[string]any{"state_topic": prefix + "/message", "event_types": []any{"message"}}},
 	{"sensor", "call_state", map[string]any{"state_topic": prefix + "/call", "device_class": "enum",
 		"options": []any{"idle", "outgoing", "incoming", "connected"}}},
 	{"binary_sensor", "door_relay", map[string]any{"state_topic": prefix + "/relay", "device_class": "lock",

@@ -15,6 +15,8 @@
 //	P/started       when the unit started, ISO 8601 UTC ("2026-12-07T10:15:03Z"); retained
 //	P/doorbell      {"event_type":"ring"|"answered"|"missed","time":"...","button":"call",
 //	                "peer":"...","reason":"..."} (the last three when known); QoS 0, not retained
+//	P/message       {"event_type":"message","time":"...","button":"call","message":ID,
+//	                "duration_s":7.4}: a visitor left a voice message; QoS 0, not retained
 //	P/events        every event of the bus as its JSON (package events); QoS 0, not retained
 //	P/cmd/NAME      commands, below
 //
@@ -55,6 +57,7 @@
 // "name": device.name, "manufacturer":"SKOIP","model":...,"sw_version":...}.
 //
 //	event/doorbell              P/doorbell, event_types ring answered missed, device_class doorbell
+//	event/voice_message         P/message, event_types message
 //	sensor/call_state           P/call, device_class enum, options idle outgoing incoming connected
 //	binary_sensor/door_relay    P/relay, device_class lock (on = unlocked)
 //	button/open_door            P/cmd/door, payload_press "open"; when "door" is allowed

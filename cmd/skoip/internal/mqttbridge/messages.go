@@ -21,6 +21,17 @@ type doorbell struct {
 	Reason    string    `json:"reason,omitempty"`
 }
 
+// voiceMessage is P/message's payload, Home Assistant's event entity format:
+//
+//	{"event_type":"message","time":"...","button":"call","message":"msg-20261207T101503Z-000","duration_s":7.4}
+type voiceMessage struct {
+	EventType string    `json:"event_type"`
+	Time      time.Time `json:"time"`
+	Button    string    `json:"button,omitempty"`
+	Message   string    `json:"message"`
+	DurationS float64   `json:"duration_s"`
+}
+
 // eventMessages is what ev publishes: its topic's state first (for the
 // types that have one), then ev itself on P/events. An event that cannot
 // be encoded (a NaN in its quality figures) publishes nothing.
@@ -34,6 +45,11 @@ func (b *Bridge) eventMessages(ev events.Event) []msg {
 	case events.Doorbell:
 		p, _ := json.Marshal(doorbell{EventType: ev.EventType, Time: ev.Time, Button: ev.Button, Peer: ev.Peer, Reason: ev.Reason})
 		out = append(out, transient(b.topics.doorbell, p))
+	case events.Message:
+		if ev.Message != "" {
+			p, _ := json.Marshal(voiceMessage{EventType: "message", Time: ev.Time, Button: ev.Button, Message: ev.Message, DurationS: ev.DurationS})
+			out = append(out, transient(b.topics.message, p))
+		}
 	case events.CallState:
 		out = appendIf(out, ev.State != "", retained(b.topics.call, []byte(ev.State)))
 	case events.CallEnded:

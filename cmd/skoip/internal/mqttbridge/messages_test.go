@@ -50,6 +50,9 @@ func TestEventMessages(t *testing.T) {
 		{events.Event{Type: events.Mute, On: events.Bool(true)}, []string{prefix + "/mute ON 1r"}},
 		{events.Event{Type: events.Registration, Registered: events.Bool(true)}, []string{prefix + "/registration ON 1r"}},
 		{events.Event{Type: events.DTMF, Digit: "5"}, nil},
+		{events.Event{Type: events.Message, Button: "call", Message: "msg-20261207T101503Z-000", DurationS: 7.4}, []string{
+			prefix + `/message {"event_type":"message","time":"2026-12-07T10:15:03.121Z","button":"call","message":"msg-20261207T101503Z-000","duration_s":7.4} 0-`}},
+		{events.Event{Type: events.Message, Error: "voicemail: cannot store the message"}, nil},
 	} {
 		want := append(tc.want, all(tc.ev))
 		if got := summary(b.eventMessages(ev(tc.ev))); !slices.Equal(got, want) {

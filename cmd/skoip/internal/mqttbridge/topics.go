@@ -10,6 +10,7 @@ type topics struct {
 	dnd          string // P/dnd: "ON" / "OFF", retained
 	mute         string // P/mute: "ON" / "OFF", retained
 	doorbell     string // P/doorbell: {"event_type":...}, not retained
+	message      string // P/message: {"event_type":"message",...}, not retained
 	events       string // P/events: every event's JSON, not retained
 	lastCall     string // P/last_call: the last call_ended event, retained
 	registration string // P/registration: "ON" / "OFF", retained
@@ -25,6 +26,7 @@ func newTopics(p string) topics {
 		dnd:          p + "/dnd",
 		mute:         p + "/mute",
 		doorbell:     p + "/doorbell",
+		message:      p + "/message",
 		events:       p + "/events",
 		lastCall:     p + "/last_call",
 		registration: p + "/registration",
