@@ -132,7 +132,11 @@ func (i *Intercom) call(ctx context.Context, target, button string) error {
 // dialEnded stops the doorbell and, after a failure, plays what the
 // visitor hears: busy or no answer.
 func (i *Intercom) dialEnded(ctx context.Context, target string, err error) {
-	i.stopRing()
+	// A call that came in between two stages of a route (it ended the
+	// route) rings here now: its ringtone stays.
+	if !errors.Is(err, phone.ErrCallInProgress) || i.phone.Status().State != phone.StateIncoming {
+		i.stopRing()
+	}
 	if r := i.route; r != nil {
 		i.route, i.lastRoute = nil, r
 		e := events.Event{Type: events.Route, EventType: events.RouteAnswered, Target: r.target, Stage: r.stage, Stages: len(r.stages)}

@@ -238,3 +238,35 @@ func TestACancelledRingLeavesNoMessage(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 }
+
+// A call that comes in between two stages ends the route and rings: its
+// ringtone is not stopped with the route's doorbell.
+func TestIncomingBetweenStagesKeepsItsRingtone(t *testing.T) {
+	r := newRig(t, groupsConfig)
+	if err := r.ic.Call(context.Background(), "group:house"); err != nil {
+		t.Fatal(err)
+	}
+	r.expectPlay("doorbell (built-in)", media.ToLocal)
+	r.waitFor("stage 1", func() bool { return len(r.ph.Dials()) == 1 })
+	r.ph.Outcome <- phone.ErrBusy
+	r.waitFor("stage 2", func() bool { return len(r.ph.Dials()) == 2 })
+	r.ph.Set(phone.StateIncoming)
+	r.ph.Emit(phone.Event{Kind: phone.EventIncoming, Peer: "sip:inside@10.0.0.9"})
+	r.expectPlay("ringtone (built-in)", media.ToLocal)
+	r.ph.Outcome <- phone.ErrCallInProgress
+	deadline := time.After(200 * time.Millisecond)
+	for {
+		select {
+		case p := <-r.pl.Ended:
+			if p.Prompt == "ringtone (built-in)" {
+				t.Fatal("the incoming call's ringtone was stopped when the route ended")
+			}
+			continue
+		case <-deadline:
+		}
+		break
+	}
+	if n := len(r.ph.Dials()); n != 2 {
+		t.Errorf("%d dials: the route went on after the incoming call", n)
+	}
+}

@@ -5,6 +5,7 @@ package intercomtest
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"slices"
 	"strings"
@@ -102,9 +103,11 @@ func (f *Phone) Dial(ctx context.Context, target string) error {
 	case <-ctx.Done():
 		err = phone.ErrCancelled
 	}
-	if err == nil {
+	switch {
+	case err == nil:
 		f.Set(phone.StateConnected)
-	} else {
+	case errors.Is(err, phone.ErrCallInProgress): // another call has the phone: its state stays
+	default:
 		f.Set(phone.StateIdle)
 	}
 	return err
@@ -203,11 +206,12 @@ type Played struct {
 // instead (set it before the first Play).
 type Player struct {
 	Plays   chan Played
+	Ended   chan Played // each Play that its ctx ended (buffered, dropped when full)
 	Instant []string
 }
 
-// NewPlayer returns a Player whose Plays holds 64 reports.
-func NewPlayer() *Player { return &Player{Plays: make(chan Played, 64)} }
+// NewPlayer returns a Player whose Plays and Ended hold 64 reports.
+func NewPlayer() *Player { return &Player{Plays: make(chan Played, 64), Ended: make(chan Played, 64)} }
 
 // Play reports p and waits for ctx (or returns nil at once for Instant).
 func (p *Player) Play(ctx context.Context, pr *media.Prompt, to media.Target) error {
@@ -216,5 +220,9 @@ func (p *Player) Play(ctx context.Context, pr *media.Prompt, to media.Target) er
 		return nil
 	}
 	<-ctx.Done()
+	select {
+	case p.Ended <- Played{pr.Name(), to}:
+	default:
+	}
 	return ctx.Err()
 }
