@@ -161,6 +161,12 @@ func (a *app) open(ctx context.Context) error {
 		return fmt.Errorf("phone: %w", err)
 	}
 	a.mic, a.ph, a.eng, a.stateDir = eng, ph, eng, dir
+	if d, err := intercom.LoadEchoDelay(dir); err != nil {
+		log.Warn("the echo canceller's kept delay is ignored", "err", err)
+	} else if d > 0 {
+		eng.HintEchoDelay(d)
+		log.Info("echo canceller: the last self-test's round trip is its initial delay", "delay", d)
+	}
 	d := intercom.Deps{Log: log.With("component", "intercom"), Phone: ph, Player: eng,
 		Buttons: a.brd.Buttons.Events(), LEDs: a.brd.LEDs, Sounds: snd, Clock: hw.SystemClock(), Door: door,
 		Events: a.bus, DND: dnd}

@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/config/schedule"
 	"github.com/skoip/skoip/hw"
@@ -393,6 +394,9 @@ func (a *app) selftest(ctx context.Context, relay bool) (selftestReport, error) 
 		d := time.Duration(r.DelayMS * float64(time.Millisecond))
 		a.eng.HintEchoDelay(d)
 		a.log.Info("echo canceller: the self-test's round trip is its initial delay", "delay", d.Round(100*time.Microsecond))
+		if err := intercom.SaveEchoDelay(a.stateDir, d, time.Now()); err != nil {
+			a.log.Warn("the measured round trip is not kept", "err", err)
+		}
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return rep, ctx.Err()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw"
 	"github.com/skoip/skoip/media/wav"
@@ -40,8 +41,9 @@ func noiseWAV(t *testing.T, dir, name string, f func(i int) float64) string {
 }
 
 // selftestJSON runs `skoip selftest --json` on the config body (room
-// backend, no destinations) and returns the report and the exit code.
-func selftestJSON(t *testing.T, body string) (selftestReport, int) {
+// backend, no destinations) and returns the report, the exit code and the
+// state folder.
+func selftestJSON(t *testing.T, body string) (selftestReport, int, string) {
 	t.Helper()
 	dir := t.TempDir()
 	path := writeConfig(t, dir, "[peer]\naddress = \"\"\n[state]\ndir = "+q(filepath.Join(dir, "state"))+"\n"+body)
@@ -52,7 +54,7 @@ func selftestJSON(t *testing.T, body string) (selftestReport, int) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("selftest: exit %d, not a report: %v\n%s%s", code, err, out, errs)
 	}
-	return rep, code
+	return rep, code, filepath.Join(dir, "state")
 }
 
 func q(s string) string { b, _ := json.Marshal(s); return string(b) }
@@ -95,7 +97,7 @@ func TestSelftestRoom(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			rep, code := selftestJSON(t, c.body)
+			rep, code, state := selftestJSON(t, c.body)
 			got := failed(rep)
 			if !slices.Equal(got, c.fail) {
 				t.Errorf("failed checks %v, want %v; report %+v %+v", got, c.fail, rep.Checks, rep.Acoustic)
@@ -104,6 +106,9 @@ func TestSelftestRoom(t *testing.T) {
 				t.Errorf("exit %d, ok %v with failures %v", code, rep.OK, got)
 			}
 			if c.delay != 0 {
+				if d, err := intercom.LoadEchoDelay(state); err != nil || math.Abs(d.Seconds()*1000-c.delay) > 2 {
+					t.Errorf("the round trip kept for the echo canceller: %v, %v", d, err)
+				}
 				if rep.Acoustic == nil || math.Abs(rep.Acoustic.DelayMS-c.delay) > 2 {
 					t.Errorf("delay %+v, want %.0f ms within 2 ms", rep.Acoustic, c.delay)
 				} else {
