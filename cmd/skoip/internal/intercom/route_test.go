@@ -270,3 +270,55 @@ func TestIncomingBetweenStagesKeepsItsRingtone(t *testing.T) {
 		t.Errorf("%d dials: the route went on after the incoming call", n)
 	}
 }
+
+// The time profile follows the unit's clock on device.timezone's wall
+// clock, across midnight and both daylight saving changes.
+func TestTimeProfileAcrossDSTAndMidnight(t *testing.T) {
+	if _, err := time.LoadLocation("Europe/Berlin"); err != nil {
+		t.Skipf("no zoneinfo database on this machine: %v", err)
+	}
+	const cfg = `
+[device]
+timezone = "Europe/Berlin"
+[[profiles]]
+name = "p"
+rules = ["daily 22:00-01:00 10.0.0.7", "sun 02:00-03:00 10.0.0.8", "sun 03:00-07:00 10.0.0.6"]
+[[buttons]]
+name = "bell"
+pin = "GPIO26"
+action = "call"
+target = "10.0.0.9"
+profile = "p"
+`
+	for _, c := range []struct {
+		utc  string
+		want string
+	}{
+		{"2026-12-07T20:59:00Z", "10.0.0.9"}, // Monday 21:59 CET
+		{"2026-12-07T21:00:00Z", "10.0.0.7"}, // 22:00 CET
+		{"2026-12-07T22:59:59Z", "10.0.0.7"}, // 23:59:59
+		{"2026-12-07T23:00:00Z", "10.0.0.7"}, // Tuesday 00:00
+		{"2026-12-08T00:00:00Z", "10.0.0.9"}, // 01:00
+		{"2026-03-29T00:59:59Z", "10.0.0.9"}, // Sunday 01:59:59 CET, the spring change
+		{"2026-03-29T01:00:00Z", "10.0.0.6"}, // 03:00 CEST: 02:00-03:00 never happened
+		{"2026-03-29T04:59:00Z", "10.0.0.6"}, // 06:59 CEST
+		{"2026-03-29T05:00:00Z", "10.0.0.9"}, // 07:00 CEST
+		{"2026-10-25T00:30:00Z", "10.0.0.8"}, // Sunday 02:30 CEST, the autumn change
+		{"2026-10-25T01:30:00Z", "10.0.0.8"}, // 02:30 CET, the same hour again
+		{"2026-10-25T02:00:00Z", "10.0.0.6"}, // 03:00 CET
+	} {
+		t.Run(c.utc, func(t *testing.T) {
+			at, _ := time.Parse(time.RFC3339, c.utc)
+			r := newRigWith(t, cfg, func(r *rig, d *Deps) {
+				d.ClockValid = func() (bool, string) { return true, "" }
+				r.clock.Advance(at.Sub(r.clock.Now()))
+			})
+			r.buttons.Press("bell")
+			r.expectPlay("doorbell (built-in)", media.ToLocal)
+			r.waitFor("dial", func() bool { return len(r.ph.Dials()) == 1 })
+			if got := r.ph.Dials()[0]; got != c.want {
+				t.Errorf("dialled %q, want %q", got, c.want)
+			}
+		})
+	}
+}
