@@ -29,6 +29,7 @@ type Config struct {
 	Account         Account       // optional registration; its registrar is also the outbound proxy
 	DirectAuth      Credentials   // optional: direct INVITEs must authenticate with these; our direct calls answer challenges with them
 	Fallback        string        // optional IP or ip:port dialled instead of a target through the proxy while not registered
+	TLS             *TLS          // optional SIP over TLS (tls.go)
 	Logger          *slog.Logger  // nil = discard
 
 	addrTable int // tests: addresses sipgo may remember before a recycle (0: sipgoAddrs)

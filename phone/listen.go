@@ -15,6 +15,7 @@ import (
 type listeners struct {
 	udp net.PacketConn
 	tcp net.Listener
+	tls net.Listener
 }
 
 func (l *listeners) close() {
@@ -23,6 +24,9 @@ func (l *listeners) close() {
 	}
 	if l.tcp != nil {
 		l.tcp.Close()
+	}
+	if l.tls != nil {
+		l.tls.Close()
 	}
 }
 
@@ -63,6 +67,17 @@ func (p *Phone) listen() (*listeners, error) {
 	if ln.tcp != nil {
 		ln.tcp = &tracedListener{Listener: ln.tcp, p: p}
 	}
+	if t := p.cfg.TLS; t != nil && t.Listen != "" {
+		raw, err := net.Listen("tcp", t.Listen)
+		if err != nil {
+			ln.close()
+			return nil, fmt.Errorf("listen tls %s: %w", t.Listen, err)
+		}
+		p.tlsAt = netip.MustParseAddrPort(raw.Addr().String())
+		p.tlsAt = netip.AddrPortFrom(p.tlsAt.Addr().Unmap(), p.tlsAt.Port())
+		p.tlsOn = true
+		ln.tls = newTLSListener(p, &tracedListener{Listener: raw, p: p}, t.serverTLS())
+	}
 	return ln, nil
 }
 
@@ -91,7 +106,11 @@ func listenBoth(ln *listeners, ap netip.AddrPort) error {
 func (p *Phone) startServing(ln *listeners) error {
 	sipLog := p.cfg.Logger.With("component", "sipgo")
 	sipLog = demoted(sipLog)
-	ua, err := sipgo.NewUA(
+	opts := []sipgo.UserAgentOption{}
+	if t := p.cfg.TLS; t != nil {
+		opts = append(opts, sipgo.WithUserAgenTLSConfig(t.clientTLS()))
+	}
+	ua, err := sipgo.NewUA(append(opts,
 		sipgo.WithUserAgent(p.cfg.UserAgent),
 		sipgo.WithUserAgentTransportLayerOptions(
 			sip.WithTransportLayerLogger(sipLog),
@@ -101,7 +120,7 @@ func (p *Phone) startServing(ln *listeners) error {
 			sip.WithTransactionLayerLogger(sipLog),
 			sip.WithTransactionLayerUnhandledResponseHandler(p.onStrayResponse),
 		),
-	)
+	)...)
 	if err != nil {
 		return fmt.Errorf("sipgo.NewUA: %w", err)
 	}
@@ -117,6 +136,9 @@ func (p *Phone) startServing(ln *listeners) error {
 	}
 	if ln.tcp != nil {
 		p.serve.Go(func() { serveErr(p, srv.ServeTCP(ln.tcp)) })
+	}
+	if ln.tls != nil {
+		p.serve.Go(func() { serveErr(p, srv.ServeTLS(ln.tls)) })
 	}
 	if ln.udp != nil {
 		return p.awaitUDPPool()
@@ -164,7 +186,11 @@ func serveErr(p *Phone, err error) {
 	}
 }
 
-// hostPort is our address as advertised towards a peer at ip.
-func (p *Phone) hostPort(local netip.Addr) (string, int) {
+// hostPort is our address as advertised towards a peer at ip, on
+// transport (the TLS listener has a port of its own).
+func (p *Phone) hostPort(local netip.Addr, transport string) (string, int) {
+	if isTLS(transport) && p.tlsOn {
+		return local.String(), int(p.tlsAt.Port())
+	}
 	return local.String(), int(p.addr.Port())
 }

@@ -50,17 +50,20 @@ func withBody(m sip.Message, ctype string, body []byte) {
 
 // contact is our Contact for call c.
 func (p *Phone) contact(c *call) *sip.ContactHeader {
-	host, port := p.hostPort(c.local)
+	host, port := p.hostPort(c.local, c.transport)
 	u := sip.Uri{Scheme: "sip", User: p.cfg.DeviceName, Host: host, Port: port}
-	if c.transport == "TCP" {
+	switch {
+	case c.transport == "TCP":
 		u.UriParams = sip.HeaderParams{{K: "transport", V: "tcp"}}
+	case isTLS(c.transport):
+		u.UriParams = sip.HeaderParams{{K: "transport", V: "tls"}}
 	}
 	return &sip.ContactHeader{Address: u}
 }
 
 // via is a fresh top Via for a request of call c.
 func (p *Phone) via(c *call) *sip.ViaHeader {
-	host, port := p.hostPort(c.local)
+	host, port := p.hostPort(c.local, c.transport)
 	v := &sip.ViaHeader{ProtocolName: "SIP", ProtocolVersion: "2.0", Transport: c.transport, Host: host, Port: port}
 	v.Params.Add("branch", sip.GenerateBranch())
 	v.Params.Add("rport", "")

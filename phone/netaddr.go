@@ -96,18 +96,27 @@ func (p *Phone) parseTarget(s string) (target, error) {
 	if tp, ok := u.UriParams.Get("transport"); ok {
 		t.transport = strings.ToUpper(tp)
 	}
+	if strings.EqualFold(u.Scheme, "sips") {
+		t.transport = "TLS"
+	}
+	if t.transport == "TLS" && u.Port == 0 {
+		t.uri.Port = 5061
+	}
 	if !p.serves(t.transport) {
 		return target{}, fmt.Errorf("%w: %q: transport %s not served", ErrBadTarget, s, t.transport)
 	}
 	return t, nil
 }
 
-// serves reports whether we listen on a transport ("UDP" or "TCP").
+// serves reports whether we listen on a transport ("UDP", "TCP", "TLS").
 func (p *Phone) serves(transport string) bool {
-	return (transport == "UDP" && p.udp) || (transport == "TCP" && p.tcp)
+	return (transport == "UDP" && p.udp) || (transport == "TCP" && p.tcp) || (transport == "TLS" && p.tlsOn)
 }
 
 func (p *Phone) defaultTransport() string {
+	if t := p.cfg.TLS; t != nil && t.Default && p.tlsOn {
+		return "TLS"
+	}
 	if p.udp {
 		return "UDP"
 	}

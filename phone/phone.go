@@ -47,6 +47,8 @@ type Phone struct {
 	addr   netip.AddrPort // bound address (UDP and TCP share the port)
 	udp    bool           // UDP listener present
 	tcp    bool           // TCP listener present
+	tlsOn  bool           // TLS listener present
+	tlsAt  netip.AddrPort // the TLS listener's address
 	laddr  sip.Addr       // UDP listening socket, so requests leave from it
 	gate   *gate          // the UDP front door (gate.go); nil without UDP
 	tcpIn  *tcpBudget     // what TCP peers may send (tcp_budget.go)
@@ -138,7 +140,11 @@ func (p *Phone) Run(ctx context.Context) error {
 		p.markClosed()
 		return fmt.Errorf("phone.Run: %w", err)
 	}
-	p.log.Info("listening", "addr", p.addr.String(), "transport", p.cfg.Transport)
+	if p.tlsOn {
+		p.log.Info("listening", "addr", p.addr.String(), "transport", p.cfg.Transport, "tls", p.tlsAt.String())
+	} else {
+		p.log.Info("listening", "addr", p.addr.String(), "transport", p.cfg.Transport)
+	}
 	close(p.ready)
 	p.startRegistration()
 	<-ctx.Done()

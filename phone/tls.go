@@ -1,0 +1,213 @@
+package phone
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TLS is SIP over TLS (RFC 3261 26.2; RFC 5630 for sips:).
+type TLS struct {
+	// Listen is the TLS listener's "ip:port" (port 0 picks one).
+	Listen string
+	// Certificate is this unit's: the server's to callers, the client's
+	// when it calls.
+	Certificate tls.Certificate
+	// VerifyPeer decides whether a peer's certificate (leaf first) is
+	// trusted: the server's when we connect (host as dialled), a caller's
+	// client certificate when it presents one (host ""). nil trusts none.
+	VerifyPeer func(chain []*x509.Certificate, host string) error
+	// Default makes "tls" the transport of targets that do not say.
+	Default bool
+}
+
+// TLS handshakes: bounded in number and time, so that garbage or a stalled
+// client on the TLS port holds neither a goroutine nor a slot for long.
+const (
+	tlsHandshakeTimeout = 10 * time.Second
+	maxTLSHandshakes    = 32
+)
+
+// ErrUntrusted is a peer certificate that VerifyPeer refused.
+var ErrUntrusted = errors.New("phone: peer certificate not trusted")
+
+// Fingerprint is the SHA-256 fingerprint of a DER certificate as 32
+// colon-separated upper-case hex bytes ("AB:CD:...": RFC 4572's form).
+func Fingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
+	var b strings.Builder
+	for i, x := range sum {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strings.ToUpper(hex.EncodeToString([]byte{x})))
+	}
+	return b.String()
+}
+
+// ParseFingerprint reads a SHA-256 fingerprint: 32 hex bytes, separated by
+// colons or not, either case; an optional "sha-256 " prefix is allowed.
+func ParseFingerprint(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if p, ok := strings.CutPrefix(strings.ToLower(t), "sha-256 "); ok {
+		t = p
+	}
+	t = strings.ReplaceAll(t, ":", "")
+	b, err := hex.DecodeString(t)
+	if err != nil || len(b) != sha256.Size {
+		return "", fmt.Errorf("%q is not a SHA-256 fingerprint (32 hex bytes, e.g. \"AB:CD:...\")", s)
+	}
+	var out strings.Builder
+	for i, x := range b {
+		if i > 0 {
+			out.WriteByte(':')
+		}
+		out.WriteString(strings.ToUpper(hex.EncodeToString([]byte{x})))
+	}
+	return out.String(), nil
+}
+
+// serverTLS is the listener's configuration: TLS 1.2+, our certificate,
+// a client certificate asked for (not required) and checked when given.
+func (t *TLS) serverTLS() *tls.Config {
+	return &tls.Config{
+		MinVersion:   tls.VersionTLS12,
+		Certificates: []tls.Certificate{t.Certificate},
+		ClientAuth:   tls.RequestClientCert,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return nil // no client certificate: the call is not authenticated by it
+			}
+			return t.verify(cs.PeerCertificates, "")
+		},
+	}
+}
+
+// clientTLS is what we dial with: TLS 1.2+, our certificate for servers
+// that ask, and the server's certificate checked by VerifyPeer (pinned
+// fingerprint or CA), not by Go's default (a door station's peers have
+// self-made certificates).
+func (t *TLS) clientTLS() *tls.Config {
+	return &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		Certificates:       []tls.Certificate{t.Certificate},
+		InsecureSkipVerify: true, // VerifyConnection below does the checking
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return fmt.Errorf("%w: the server sent no certificate", ErrUntrusted)
+			}
+			return t.verify(cs.PeerCertificates, cs.ServerName)
+		},
+	}
+}
+
+func (t *TLS) verify(chain []*x509.Certificate, host string) error {
+	if t.VerifyPeer == nil {
+		return fmt.Errorf("%w: no trusted peer configured", ErrUntrusted)
+	}
+	if err := t.VerifyPeer(chain, host); err != nil {
+		return fmt.Errorf("%w: %s (fingerprint %s): %v", ErrUntrusted, chain[0].Subject.CommonName, Fingerprint(chain[0].Raw), err)
+	}
+	return nil
+}
+
+// tlsListener hands sipgo only connections whose handshake completed:
+// handshakes run beside Accept, at most maxTLSHandshakes at once and each
+// within tlsHandshakeTimeout.
+type tlsListener struct {
+	net.Listener // the TCP listener
+	conf         *tls.Config
+	p            *Phone
+	ready        chan net.Conn
+	slots        chan struct{}
+	done         chan struct{}
+	once         sync.Once
+	wg           sync.WaitGroup
+	acceptErr    error
+}
+
+func newTLSListener(p *Phone, l net.Listener, conf *tls.Config) *tlsListener {
+	tl := &tlsListener{Listener: l, conf: conf, p: p, ready: make(chan net.Conn),
+		slots: make(chan struct{}, maxTLSHandshakes), done: make(chan struct{})}
+	tl.wg.Add(1)
+	go tl.acceptLoop()
+	return tl
+}
+
+func (l *tlsListener) acceptLoop() {
+	defer l.wg.Done()
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			l.acceptErr = err
+			l.Close()
+			return
+		}
+		select {
+		case l.slots <- struct{}{}:
+		default:
+			c.Close()
+			l.p.warnLimited("TLS connection refused: too many handshakes in progress", "from", c.RemoteAddr().String(),
+				"max", maxTLSHandshakes)
+			continue
+		}
+		l.wg.Add(1)
+		go l.handshake(c)
+	}
+}
+
+func (l *tlsListener) handshake(raw net.Conn) {
+	defer l.wg.Done()
+	defer func() { <-l.slots }()
+	ctx, cancel := context.WithTimeout(context.Background(), tlsHandshakeTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Now()) })
+	c := tls.Server(raw, l.conf)
+	err := c.HandshakeContext(ctx)
+	stop()
+	if err != nil {
+		raw.Close()
+		l.p.warnLimited("TLS handshake failed", "from", raw.RemoteAddr().String(), "err", err)
+		return
+	}
+	raw.SetDeadline(time.Time{})
+	select {
+	case l.ready <- c:
+	case <-l.done:
+		c.Close()
+	}
+}
+
+// Accept returns the next connection whose handshake completed.
+func (l *tlsListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.ready:
+		return c, nil
+	case <-l.done:
+		if l.acceptErr != nil {
+			return nil, l.acceptErr
+		}
+		return nil, net.ErrClosed
+	}
+}
+
+// Close stops accepting; handshakes in progress end.
+func (l *tlsListener) Close() error {
+	var err error
+	l.once.Do(func() {
+		close(l.done)
+		err = l.Listener.Close()
+	})
+	return err
+}
+
+// isTLS reports whether a transport name is TLS.
+func isTLS(transport string) bool { return strings.EqualFold(transport, "TLS") }
