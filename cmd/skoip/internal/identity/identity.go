@@ -1,0 +1,198 @@
+// Package identity is the unit's TLS identity: a private key and a
+// self-signed certificate made once in the state folder, by which peers
+// pin this unit (its SHA-256 fingerprint) without a certificate authority.
+//
+// Files, in the state folder (never on the FAT boot partition):
+//
+//	tls.key  the ECDSA P-256 private key, PEM "PRIVATE KEY" (PKCS #8), mode 0600
+//	tls.crt  the self-signed certificate, PEM "CERTIFICATE", valid 20 years,
+//	         common name the device name, usable for TLS servers and clients
+//
+// Load makes both when neither exists (the key is written first, each
+// atomically: a power cut leaves both, or the key alone, which is made
+// again with a new certificate). A key or certificate that exists but
+// cannot be read, or that do not match, is an error naming the file: it is
+// never replaced silently (peers pinned its fingerprint).
+package identity
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/big"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// File names in the state folder.
+const (
+	KeyFile  = "tls.key"
+	CertFile = "tls.crt"
+)
+
+// validity of a made certificate: a door station stays on the wall.
+const validity = 20 * 365 * 24 * time.Hour
+
+// maxPEM bounds what is read of either file.
+const maxPEM = 64 << 10
+
+// Load returns the identity kept in dir, making it first when there is
+// none (name is the certificate's common name).
+func Load(dir, name string) (tls.Certificate, error) {
+	if dir == "" {
+		return tls.Certificate{}, errors.New("no state folder for the TLS identity: set state.dir")
+	}
+	keyPath, certPath := filepath.Join(dir, KeyFile), filepath.Join(dir, CertFile)
+	keyPEM, kerr := readBounded(keyPath)
+	certPEM, cerr := readBounded(certPath)
+	switch {
+	case errors.Is(kerr, fs.ErrNotExist) && errors.Is(cerr, fs.ErrNotExist):
+		return create(dir, name)
+	case errors.Is(cerr, fs.ErrNotExist) && kerr == nil:
+		return certify(dir, keyPEM, name)
+	case kerr != nil:
+		return tls.Certificate{}, fmt.Errorf("%s: %w", keyPath, kerr)
+	case cerr != nil:
+		return tls.Certificate{}, fmt.Errorf("%s: %w", certPath, cerr)
+	}
+	c, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("%s and %s: %w (move them away to make a new identity; peers must then pin its new fingerprint)", keyPath, certPath, err)
+	}
+	if c.Leaf == nil {
+		if c.Leaf, err = x509.ParseCertificate(c.Certificate[0]); err != nil {
+			return tls.Certificate{}, fmt.Errorf("%s: %w", certPath, err)
+		}
+	}
+	return c, nil
+}
+
+// create makes a key and its certificate.
+func create(dir, name string) (tls.Certificate, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	if err := writeAtomic(filepath.Join(dir, KeyFile), keyPEM, 0o600); err != nil {
+		return tls.Certificate{}, err
+	}
+	return certify(dir, keyPEM, name)
+}
+
+// certify makes the self-signed certificate of the key in keyPEM.
+func certify(dir string, keyPEM []byte, name string) (tls.Certificate, error) {
+	block, _ := pem.Decode(keyPEM)
+	if block == nil {
+		return tls.Certificate{}, fmt.Errorf("%s: not a PEM key", filepath.Join(dir, KeyFile))
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("%s: %w", filepath.Join(dir, KeyFile), err)
+	}
+	key, ok := k.(*ecdsa.PrivateKey)
+	if !ok {
+		return tls.Certificate{}, fmt.Errorf("%s: not an ECDSA key", filepath.Join(dir, KeyFile))
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 126))
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	if name == "" {
+		name = "skoip"
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: name, Organization: []string{"SKOIP"}},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(validity),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := writeAtomic(filepath.Join(dir, CertFile), certPEM, 0o644); err != nil {
+		return tls.Certificate{}, err
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
+}
+
+// readBounded reads a regular file of at most maxPEM bytes, without
+// waiting on a FIFO.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxPEM+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxPEM {
+		return nil, fmt.Errorf("larger than %d KiB", maxPEM>>10)
+	}
+	return bytes.TrimSpace(b), nil
+}
+
+// writeAtomic writes data to path through a synced temporary file renamed
+// over it, then syncs the folder.
+func writeAtomic(path string, data []byte, mode os.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(mode); err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
