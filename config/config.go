@@ -50,10 +50,15 @@ type Device struct {
 
 // SIP is the signalling setup.
 type SIP struct {
-	Listen        string  `toml:"listen"`
-	Transport     string  `toml:"transport"`
-	PublicAddress string  `toml:"public_address"`
-	Account       Account `toml:"account"`
+	Listen        string `toml:"listen"`
+	Transport     string `toml:"transport"`
+	PublicAddress string `toml:"public_address"`
+	// TLSListen is the SIP over TLS listener's "ip:port"; "" none.
+	TLSListen string `toml:"tls_listen"`
+	// TLSCAFile holds PEM CA certificates that may vouch for a TLS peer
+	// (a PBX); peers may also be pinned by peer.tls_fingerprint.
+	TLSCAFile string  `toml:"tls_ca_file"`
+	Account   Account `toml:"account"`
 }
 
 // Account is an optional PBX registration; Registrar == "" means none.
@@ -71,6 +76,10 @@ func (a Account) Enabled() bool { return a.Registrar != "" }
 type Peer struct {
 	Address  string `toml:"address"`
 	Fallback string `toml:"fallback"`
+	// TLSFingerprint pins TLS peers: SHA-256 fingerprints of the
+	// certificates trusted (their `skoip identity`), separated by commas
+	// or spaces.
+	TLSFingerprint string `toml:"tls_fingerprint"`
 }
 
 // Button actions.
@@ -126,6 +135,10 @@ type Door struct {
 	// LockoutLocal: while wrong codes have locked the door code out, the
 	// unit's own opener (`skoip ctl door open`, MQTT) is refused too.
 	LockoutLocal bool `toml:"lockout_local"`
+	// RequireSecure accepts the door code only in a call that is signalled
+	// over TLS with an authenticated peer and whose audio is SRTP; unset:
+	// on when sip.tls_listen is set.
+	RequireSecure *bool `toml:"require_secure"`
 }
 
 // Audio backends.
@@ -196,6 +209,9 @@ func (r Room) NoiseIsFile() bool {
 
 // Media is RTP and the codecs.
 type Media struct {
+	// Encryption is SRTP: "off", "optional" (offered and accepted over
+	// TLS), "required" (no call without it).
+	Encryption string    `toml:"encryption"`
 	Codecs     []string  `toml:"codecs"`
 	PTime      Duration  `toml:"ptime"`
 	DTMF       bool      `toml:"dtmf"`

@@ -24,6 +24,10 @@ func checkFiles(c *checker, cfg *Config) {
 		_, err := LoadCAs(m.CAFile)
 		c.err("mqtt.ca_file", err)
 	}
+	if f := cfg.SIP.TLSCAFile; f != "" {
+		_, err := LoadCAs(f)
+		c.err("sip.tls_ca_file", err)
+	}
 	a := &cfg.Audio
 	if a.Backend == BackendRoom {
 		checkRoomFiles(c, &a.Room)

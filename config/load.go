@@ -252,7 +252,7 @@ func resolvePaths(cfg *Config, name string) {
 			*p.path = filepath.Join(dir, *p.path)
 		}
 	}
-	for _, p := range append(audioPaths(&cfg.Audio), &cfg.MQTT.CAFile) {
+	for _, p := range append(audioPaths(&cfg.Audio), &cfg.MQTT.CAFile, &cfg.SIP.TLSCAFile) {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

@@ -81,6 +81,7 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 	checkGroups(c, cfg)
 	checkProfiles(c, cfg)
 	checkVoicemail(c, &cfg.Voicemail)
+	checkSecure(c, cfg)
 	c.number("history.max_calls", float64(cfg.History.MaxCalls), 1, 100000)
 	if f := cfg.Peer.Fallback; f != "" {
 		c.err("peer.fallback", checkDirect(f))
@@ -108,7 +109,7 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 
 func checkSIP(c *checker, s *SIP) {
 	c.err("sip.listen", checkListen(s.Listen))
-	c.oneOf("sip.transport", s.Transport, "udp", "tcp", "both")
+	c.oneOf("sip.transport", s.Transport, "udp", "tcp", "both", "tls")
 	if s.PublicAddress != "" {
 		if _, err := netip.ParseAddr(s.PublicAddress); err != nil {
 			c.bad("sip.public_address", "%q is not an IP address (the address peers reach this unit at)", s.PublicAddress)
