@@ -75,25 +75,26 @@ func realOpeners() openers {
 // app is the running intercom: its pieces, which the control socket's
 // commands act on too; closers release them in reverse order of opening.
 type app struct {
-	cfg      *config.Config
-	log      *slog.Logger
-	op       openers
-	started  time.Time
-	brd      *board
-	relay    *hw.Relay // nil without a relay
-	dev      audio.Device
-	mic      muter // the media engine
-	muted    atomic.Bool
-	bus      *events.Bus        // the event stream: intercom, ctl events, MQTT
-	mqtt     *mqttbridge.Bridge // nil without mqtt.broker
-	ph       sipPhone           // *phone.Phone
-	ic       *intercom.Intercom
-	vm       *voicemail.Store // nil without voice messages
-	hist     *history.History // nil without a state folder
-	eng      *media.Engine
-	stateDir string
-	health   faultRelay // the audio device's faults, to ic's loop
-	closers  []func() error
+	cfg         *config.Config
+	log         *slog.Logger
+	op          openers
+	started     time.Time
+	brd         *board
+	relay       *hw.Relay // nil without a relay
+	dev         audio.Device
+	mic         muter // the media engine
+	muted       atomic.Bool
+	bus         *events.Bus        // the event stream: intercom, ctl events, MQTT
+	mqtt        *mqttbridge.Bridge // nil without mqtt.broker
+	ph          sipPhone           // *phone.Phone
+	ic          *intercom.Intercom
+	vm          *voicemail.Store // nil without voice messages
+	hist        *history.History // nil without a state folder
+	eng         *media.Engine
+	stateDir    string
+	fingerprint string     // this unit's TLS certificate's, \"\" without TLS
+	health      faultRelay // the audio device's faults, to ic's loop
+	closers     []func() error
 }
 
 // muter closes and opens the microphone (*media.Engine).
@@ -156,7 +157,15 @@ func (a *app) open(ctx context.Context) error {
 		return fmt.Errorf("media: %w", err)
 	}
 	a.closers = append(a.closers, eng.Close)
-	ph, err := op.phone(ctx, phoneConfig(cfg, log), engineMedia{eng})
+	pc := phoneConfig(cfg, log)
+	if cfg.TLS() {
+		if pc.TLS, err = tlsConfig(cfg, dir); err != nil {
+			return fmt.Errorf("tls: %w", err)
+		}
+		a.fingerprint = phone.Fingerprint(pc.TLS.Certificate.Certificate[0])
+		log.Info("TLS identity", "fingerprint", a.fingerprint)
+	}
+	ph, err := op.phone(ctx, pc, engineMedia{eng})
 	if err != nil {
 		return fmt.Errorf("phone: %w", err)
 	}

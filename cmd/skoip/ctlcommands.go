@@ -17,22 +17,25 @@ import (
 
 // status is the reply to `skoip ctl status`.
 type status struct {
-	State      string            `json:"state"`
-	Peer       string            `json:"peer"`
-	CallID     string            `json:"call_id"`
-	Codec      string            `json:"codec"`
-	DurationS  float64           `json:"duration_s"`
-	RTPRx      uint64            `json:"rtp_rx"`
-	RTPTx      uint64            `json:"rtp_tx"`
-	Media      *mediaStatus      `json:"media,omitempty"` // while connected
-	Registered *bool             `json:"registered"`
-	SIP        string            `json:"sip"`
-	LEDs       map[string]string `json:"leds"`
-	Relay      *relayStatus      `json:"relay,omitempty"`
-	DoorOpened int               `json:"door_opened"`
-	LockedOut  bool              `json:"locked_out"` // wrong codes: codes are ignored for now
-	DND        bool              `json:"dnd"`
-	Muted      bool              `json:"muted"`
+	State      string       `json:"state"`
+	Peer       string       `json:"peer"`
+	CallID     string       `json:"call_id"`
+	Codec      string       `json:"codec"`
+	DurationS  float64      `json:"duration_s"`
+	RTPRx      uint64       `json:"rtp_rx"`
+	RTPTx      uint64       `json:"rtp_tx"`
+	Media      *mediaStatus `json:"media,omitempty"` // while connected
+	Registered *bool        `json:"registered"`
+	SIP        string       `json:"sip"`
+	// TLSFingerprint is this unit's certificate's SHA-256 fingerprint, for
+	// peers to pin (with sip.tls_listen).
+	TLSFingerprint string            `json:"tls_fingerprint,omitempty"`
+	LEDs           map[string]string `json:"leds"`
+	Relay          *relayStatus      `json:"relay,omitempty"`
+	DoorOpened     int               `json:"door_opened"`
+	LockedOut      bool              `json:"locked_out"` // wrong codes: codes are ignored for now
+	DND            bool              `json:"dnd"`
+	Muted          bool              `json:"muted"`
 	// Route is the ring group or fallback chain being called: its target,
 	// the stage ringing (1-based) of how many, and who rings now.
 	Route   *intercom.RouteStatus `json:"route,omitempty"`
@@ -96,10 +99,10 @@ func (a *app) status(ctx context.Context) (status, error) {
 		State: string(ps.State), Peer: ps.Peer, CallID: ps.CallID, Codec: ps.Codec,
 		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx, Media: newMediaStatus(ps.Media),
 		Registered: a.ph.Registered(),
-		SIP:        a.ph.Addr().String(),
-		LEDs:       map[string]string{},
-		Audio:      a.dev.Stats(),
-		UptimeS:    time.Since(a.started).Seconds(), Version: version, Muted: a.muted.Load(),
+		SIP:        a.ph.Addr().String(), TLSFingerprint: a.fingerprint,
+		LEDs:    map[string]string{},
+		Audio:   a.dev.Stats(),
+		UptimeS: time.Since(a.started).Seconds(), Version: version, Muted: a.muted.Load(),
 		procStats: readProcStats(),
 	}
 	for _, n := range a.brd.LEDs.Names() {

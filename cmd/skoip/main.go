@@ -49,6 +49,7 @@ func subcommands() []command {
 		{"run", "[--config FILE] [--log-level LEVEL]", "run the intercom in the foreground (systemd runs it this way)", cmdRun},
 		{"check-config", "[--example] [FILE]", "check a configuration file; exit 2 with one line per problem", cmdCheckConfig},
 		{"devices", "", "list the audio devices and GPIO chips of this machine", cmdDevices},
+		{"identity", "[--config FILE]", "print this unit's TLS certificate fingerprint (for peers to pin), making it first if need be", cmdIdentity},
 		{"selftest", "[--config FILE] [--json] [--relay]", "test speaker, microphone, buttons, LEDs, targets, clock and space; exit 1 when a check fails", cmdSelftest},
 		{"ctl", "[--socket PATH] [--config FILE] COMMAND [ARGS]", "control a running `skoip run` over its control socket", cmdCtl},
 		{"version", "", "print the version", cmdVersion},

@@ -46,8 +46,12 @@ func noiseSuppressDB(level string) int {
 
 // phoneConfig is what the phone gets of cfg.
 func phoneConfig(cfg *config.Config, log *slog.Logger) phone.Config {
+	transport := cfg.SIP.Transport
+	if transport == "tls" { // TLS for targets that do not say; plain SIP listens on UDP
+		transport = "udp"
+	}
 	return phone.Config{
-		Listen: cfg.SIP.Listen, Transport: cfg.SIP.Transport, PublicAddr: cfg.SIP.PublicAddress,
+		Listen: cfg.SIP.Listen, Transport: transport, PublicAddr: cfg.SIP.PublicAddress,
 		DeviceName: "skoip", UserAgent: "SKOIP/" + version,
 		Codecs: cfg.Media.Codecs, PTime: cfg.Media.PTime.Duration, DTMF: cfg.Media.DTMF,
 		CN:         cfg.VAD.Enabled, // silence is suppressed only with VAD: then send comfort noise
