@@ -104,6 +104,9 @@ func openAudio(cfg *config.Config, onHealth func(error), log *slog.Logger) (audi
 	case config.BackendALSA:
 		return audio.OpenOrFallback(ac, log)
 	case config.BackendRoom:
+		if ac.Playback == "default" { // the ALSA default's name, not a file to record to
+			ac.Playback = ""
+		}
 		rc, err := roomConfig(&cfg.Audio.Room, ac.SampleRate)
 		if err != nil {
 			return nil, err
