@@ -127,11 +127,15 @@ func (s *Stream) applyLocked(p Params, c codec.Codec) {
 
 // peerOf maps Params to the session's peer and direction.
 func peerOf(p Params) rtpsess.Peer {
-	return rtpsess.Peer{
+	peer := rtpsess.Peer{
 		RTP:  p.Remote,
 		Send: p.Direction == SendRecv || p.Direction == SendOnly,
 		Recv: p.Direction == SendRecv || p.Direction == RecvOnly,
 	}
+	if p.SRTP != nil {
+		peer.SRTP = &rtpsess.SRTP{Suite: p.SRTP.Suite, LocalKey: p.SRTP.LocalKey, RemoteKey: p.SRTP.RemoteKey}
+	}
+	return peer
 }
 
 // Close sends RTCP BYE, releases the ports and gives the device back.

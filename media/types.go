@@ -25,6 +25,16 @@ type Params struct {
 	CNType      uint8          // RFC 3389 comfort noise payload type; 0 = not negotiated
 	PTime       time.Duration  // packetisation interval, 20ms default
 	Direction   Direction      // our direction: SendOnly means we send and do not play
+	SRTP        *SRTP          // SDES-keyed SRTP (RFC 3711, RFC 4568); nil: plain RTP
+}
+
+// SRTP is what SDES (RFC 4568 a=crypto) agreed for the stream: every RTP
+// and RTCP packet we send is protected with LocalKey, every one we receive
+// must authenticate under RemoteKey.
+type SRTP struct {
+	Suite     string // "AES_CM_128_HMAC_SHA1_80" or "AES_CM_128_HMAC_SHA1_32"
+	LocalKey  []byte // 30 bytes: 16-byte master key + 14-byte master salt (ours)
+	RemoteKey []byte // 30 bytes: the peer's master key + salt
 }
 
 // Stats are one stream's counters, for status and logs.
@@ -41,6 +51,7 @@ type Stats struct {
 	Late             uint64
 	Discarded        uint64
 	CNRx, CNTx       uint64 // RFC 3389 comfort noise packets
+	SRTPDropped      uint64 // SRTP/SRTCP packets dropped: bad auth tag, replayed, undecryptable
 	// The echo canceller (zero when it is off): echo return loss
 	// enhancement in dB, the bulk echo delay it found, and the noise level
 	// at the microphone in dBFS.

@@ -9,6 +9,25 @@
 // A.8), and the RTCP side: SR or RR compounds with SDES CNAME on a randomised
 // interval, RTT from LSR/DLSR, and BYE at close.
 //
+// SRTP (RFC 3711): a Peer with SRTP keys (suite AES_CM_128_HMAC_SHA1_80 or
+// _32, as SDES in package phone/sdp agreed; LocalKey and RemoteKey are the
+// 30-byte master key + salt of each side) protects every RTP packet sent
+// (SendRTP: AES-CM encryption and an 80- or 32-bit HMAC-SHA1 tag) and
+// every RTCP compound (SRTCP: E flag, 31-bit index and an 80-bit tag for
+// both suites, as RFC 3711 section 3.4 asks and pion's profiles do). On
+// receipt the order is: RTP version check (else Invalid), then the
+// peer-host check (else ForeignDropped), then authentication, replay check
+// (windows of 128 packets for SRTP and SRTCP) and decryption; a datagram
+// that fails is dropped and counted in Stats.SRTPDropped and never reaches
+// symmetric-RTP latching, SSRC and sequence tracking, the RTP timeout or
+// OnRTP. Plain RTP from a keyed peer fails too. The keys are pion/srtp
+// contexts, one per direction and protocol, each with a preallocated
+// output buffer: the per-frame send and receive paths allocate nothing
+// (TestSRTPNoAllocs). Update with other keys (a re-INVITE) installs fresh
+// contexts for both directions, the same keys keep the current ones
+// (rollover counters, replay windows), nil turns SRTP off. Packets the peer
+// sent under the old keys and that arrive after the re-key are dropped.
+//
 // It knows nothing of codecs or audio: the owner hands it payloads to send
 // and receives parsed packets through a callback.
 //

@@ -16,6 +16,10 @@ var (
 	// ErrNotRTP means a datagram is not an RTP version 2 packet.
 	ErrNotRTP = errors.New("rtpsess: not an RTP version 2 packet")
 
+	// ErrBadSRTP means Peer.SRTP is unusable: an unknown suite or keys
+	// that are not KeyLen bytes.
+	ErrBadSRTP = errors.New("rtpsess: bad SRTP parameters")
+
 	errTruncated = errors.New("rtpsess: datagram larger than the buffer")
 	errBadDst    = errors.New("rtpsess: destination not of the socket's family")
 )

@@ -79,8 +79,27 @@ func (s *Session) poll(limit int) {
 
 // handleRTP validates one datagram that arrived at now and delivers it. It
 // is the per-packet receive path and allocates nothing in steady state.
+//
+// With SRTP, a datagram from the negotiated host is authenticated and
+// decrypted (into rtpRx.buf, which the delivered packet then aliases)
+// before anything else reads it: latching, SSRC and sequence tracking and
+// the timeout see only authentic packets. One that fails is dropped and
+// counted in SRTPDropped.
 func (s *Session) handleRTP(b []byte, from netip.AddrPort, now time.Time, pkt *rtp.Packet) {
-	if len(b) < 12 || b[0]>>6 != 2 || pkt.Unmarshal(b) != nil {
+	if len(b) < 12 || b[0]>>6 != 2 {
+		s.countInvalid()
+		return
+	}
+	if s.srtpOn.Load() && !s.fromPeer(from) {
+		s.countForeign()
+		return
+	}
+	b, ok := s.rtpRx.unprotectRTP(b)
+	if !ok {
+		s.countSRTPDropped()
+		return
+	}
+	if pkt.Unmarshal(b) != nil {
 		s.countInvalid()
 		return
 	}
@@ -161,6 +180,25 @@ func (s *Session) latchRTCPLocked(from netip.AddrPort) bool {
 		return true
 	}
 	return false
+}
+
+// fromPeer is fromPeerLocked for callers without s.mu.
+func (s *Session) fromPeer(from netip.AddrPort) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fromPeerLocked(from)
+}
+
+func (s *Session) countForeign() {
+	s.mu.Lock()
+	s.stats.ForeignDropped++
+	s.mu.Unlock()
+}
+
+func (s *Session) countSRTPDropped() {
+	s.mu.Lock()
+	s.stats.SRTPDropped++
+	s.mu.Unlock()
 }
 
 func (s *Session) countInvalid() {

@@ -85,6 +85,17 @@ func (s *Session) writeRTCP(b []byte) {
 	if !ok {
 		return
 	}
+	// rtcpTx.mu is held until the datagram is written: the report loop and
+	// Close's BYE share rtcpTx.buf.
+	s.rtcpTx.mu.Lock()
+	defer s.rtcpTx.mu.Unlock()
+	if s.rtcpTx.ctx != nil {
+		var err error
+		if b, err = s.rtcpTx.ctx.EncryptRTCP(s.rtcpTx.buf[:0], b, &s.rtcpTx.rtcpHdr); err != nil {
+			s.log.Warn("srtcp protect failed", "err", err)
+			return
+		}
+	}
 	if _, err := s.rtcpConn.WriteToUDPAddrPort(b, dst); err != nil {
 		s.log.Debug("rtcp send failed", "err", err)
 	}

@@ -25,8 +25,20 @@ func (s *Session) readRTCP() {
 }
 
 // handleRTCP parses one compound packet from the peer host and applies it.
+// With SRTP the compound is authenticated and decrypted first (after the
+// check of the sender's host), as handleRTP does; a failure counts in
+// SRTPDropped.
 func (s *Session) handleRTCP(b []byte, from netip.AddrPort) {
 	now := s.cfg.Now()
+	if s.srtpOn.Load() && !s.fromPeer(from) {
+		s.countForeign()
+		return
+	}
+	b, ok := s.rtcpRx.unprotectRTCP(b)
+	if !ok {
+		s.countSRTPDropped()
+		return
+	}
 	s.mu.Lock()
 	if !s.fromPeerLocked(from) || !s.latchRTCPLocked(from) {
 		s.stats.ForeignDropped++

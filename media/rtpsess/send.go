@@ -33,7 +33,8 @@ func (w *sender) init(ssrc uint32, seq uint16, tsBase uint32) {
 // SendRTP sends one RTP packet with the given payload type, marker and media
 // timestamp. ts counts samples from the stream's start; the session adds its
 // random base, and numbers packets itself. It does nothing (and returns nil)
-// while the peer direction does not include sending.
+// while the peer direction does not include sending. With SRTP keys the
+// packet goes out as SRTP (ErrPayloadTooLarge when the tag does not fit).
 func (s *Session) SendRTP(pt uint8, marker bool, ts uint32, payload []byte) error {
 	dst, ok := s.sendDst()
 	if !ok {
@@ -46,8 +47,12 @@ func (s *Session) SendRTP(pt uint8, marker bool, ts uint32, payload []byte) erro
 	if err != nil {
 		return err
 	}
+	out, err := s.rtpTx.protectRTP(w.buf[:n]) // w.mu serialises the use of rtpTx.buf
+	if err != nil {
+		return fmt.Errorf("rtpsess.SendRTP: %w", err)
+	}
 	w.lastAt = s.cfg.Now()
-	if _, err := s.rtpIO.WriteToUDPAddrPort(w.buf[:n], dst); err != nil {
+	if _, err := s.rtpIO.WriteToUDPAddrPort(out, dst); err != nil {
 		return fmt.Errorf("rtpsess.SendRTP: %w", err)
 	}
 	w.packets++

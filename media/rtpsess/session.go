@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtp"
@@ -46,6 +47,10 @@ type Peer struct {
 	RTP  netip.AddrPort // negotiated RTP address; RTCP is port+1
 	Send bool           // send RTP (SR) to the peer
 	Recv bool           // accept and deliver RTP from the peer
+	// SRTP, when not nil, protects everything sent and requires everything
+	// received to be SRTP/SRTCP under these keys (RFC 3711); nil is plain
+	// RTP. Start and Update copy it.
+	SRTP *SRTP
 }
 
 // Session is one RTP/RTCP socket pair and its state. Send methods are safe
@@ -77,6 +82,14 @@ type Session struct {
 	rtt         time.Duration
 	peerStats   PeerReport
 	stats       Stats
+	keys        *SRTP // current SRTP keys; nil: plain RTP
+
+	// The SRTP contexts (nil when plain), each with its own lock: rtpTx
+	// is used by SendRTP, rtcpTx by the RTCP sends, rtpRx by the RTP
+	// receive path, rtcpRx by the RTCP goroutine. Lock order: s.mu or
+	// send.mu before these.
+	rtpTx, rtcpTx, rtpRx, rtcpRx cryptoDir
+	srtpOn                       atomic.Bool // keys != nil, read without s.mu
 
 	send sender // owned by the sending goroutine (own lock)
 
@@ -146,13 +159,19 @@ func (s *Session) Polled() bool { return s.poller != nil }
 func (s *Session) SSRC() uint32 { return s.ssrc }
 
 // Start sets the peer and starts the RTCP goroutines, and the RTP receive
-// goroutine unless the session is polled.
+// goroutine unless the session is polled. ErrBadSRTP: p.SRTP is unusable
+// (nothing is started).
 func (s *Session) Start(p Peer) error {
+	c, err := newContexts(p.SRTP)
+	if err != nil {
+		return fmt.Errorf("rtpsess.Start: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return ErrClosed
 	}
+	s.rekeyLocked(p.SRTP, c)
 	s.setPeerLocked(p)
 	if s.started {
 		return nil
@@ -170,12 +189,20 @@ func (s *Session) Start(p Peer) error {
 }
 
 // Update changes the peer (re-INVITE: new address, direction or hold).
+// New SRTP keys re-key the session: fresh contexts (rollover counters,
+// replay windows) for both directions. The same keys keep the contexts;
+// nil turns SRTP off. ErrBadSRTP: p.SRTP is unusable (nothing changes).
 func (s *Session) Update(p Peer) error {
+	c, err := newContexts(p.SRTP)
+	if err != nil {
+		return fmt.Errorf("rtpsess.Update: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return ErrClosed
 	}
+	s.rekeyLocked(p.SRTP, c)
 	s.setPeerLocked(p)
 	return nil
 }
@@ -186,6 +213,7 @@ func (s *Session) setPeerLocked(p Peer) {
 		s.rtcpDst, s.rtcpLatched = netip.AddrPortFrom(p.RTP.Addr(), p.RTP.Port()+1), false
 	}
 	s.peer = p
+	s.peer.SRTP = nil // s.keys holds the copy
 }
 
 // Close sends an RTCP BYE (if started), stops the goroutines and releases

@@ -13,6 +13,7 @@ type Stats struct {
 	Invalid          uint64 // datagrams that are not RTP v2
 	SeqJumpDropped   uint64 // packets dropped by A.1's large-jump rule
 	RTCPRx, RTCPTx   uint64
+	SRTPDropped      uint64     // SRTP/SRTCP packets from the peer that failed: bad auth tag, replayed, undecryptable
 	Peer             PeerReport // what the peer last reported about our stream
 }
 
