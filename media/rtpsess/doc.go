@@ -23,9 +23,11 @@
 // OnRTP. Plain RTP from a keyed peer fails too. The keys are pion/srtp
 // contexts, one per direction and protocol, each with a preallocated
 // output buffer: the per-frame send and receive paths allocate nothing
-// (TestSRTPNoAllocs). Update with other keys (a re-INVITE) installs fresh
-// contexts for both directions, the same keys keep the current ones
-// (rollover counters, replay windows), nil turns SRTP off. Packets the peer
+// (TestSRTPNoAllocs). Update (a re-INVITE) re-keys direction by direction:
+// a new LocalKey (or suite) gives the sending side fresh contexts, a new
+// RemoteKey the receiving side; a key that stays keeps its context
+// (rollover counter, SRTCP index, replay window), as RFC 3711 binds a
+// context to its master key. nil turns SRTP off. Packets the peer
 // sent under the old keys and that arrive after the re-key are dropped.
 //
 // It knows nothing of codecs or audio: the owner hands it payloads to send

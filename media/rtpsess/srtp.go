@@ -86,14 +86,17 @@ func newContexts(k *SRTP) (contexts, error) {
 	return c, nil
 }
 
-// sameKeys reports whether a and b key a session alike (both nil, or the
-// same suite and keys).
-func sameKeys(a, b *SRTP) bool {
+// sameKey reports whether a and b give the same context for one direction:
+// both plain, or the same suite and key.
+func sameKey(a, b *SRTP, key func(*SRTP) []byte) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return a.Suite == b.Suite && bytes.Equal(a.LocalKey, b.LocalKey) && bytes.Equal(a.RemoteKey, b.RemoteKey)
+	return a.Suite == b.Suite && bytes.Equal(key(a), key(b))
 }
+
+func localKey(k *SRTP) []byte  { return k.LocalKey }
+func remoteKey(k *SRTP) []byte { return k.RemoteKey }
 
 func cloneKeys(k *SRTP) *SRTP {
 	if k == nil {
@@ -118,22 +121,25 @@ func (d *cryptoDir) set(c *srtp.Context) {
 	d.mu.Unlock()
 }
 
-// rekeyLocked installs the contexts for k unless k keys the session as it
-// is already keyed (a re-INVITE repeating the keys keeps the rollover
-// counters and replay windows). s.mu must be held; c was made from k.
+// rekeyLocked installs the contexts made from k (in c), direction by
+// direction: a direction whose key (and suite) stays keeps its context,
+// with its rollover counters, SRTCP index and replay window, as RFC 3711
+// ties a context to its master key; one with a new key starts afresh.
+// s.mu must be held.
 func (s *Session) rekeyLocked(k *SRTP, c contexts) {
-	if sameKeys(s.keys, k) {
-		return
+	if !sameKey(s.keys, k, localKey) {
+		s.rtpTx.set(c.rtpTx)
+		s.rtcpTx.set(c.rtcpTx)
+	}
+	if !sameKey(s.keys, k, remoteKey) {
+		s.rtpRx.set(c.rtpRx)
+		s.rtcpRx.set(c.rtcpRx)
+	}
+	if !sameKey(s.keys, k, localKey) || !sameKey(s.keys, k, remoteKey) {
+		s.log.Debug("srtp keyed", "on", k != nil)
 	}
 	s.keys = cloneKeys(k)
-	s.rtpTx.set(c.rtpTx)
-	s.rtcpTx.set(c.rtcpTx)
-	s.rtpRx.set(c.rtpRx)
-	s.rtcpRx.set(c.rtcpRx)
 	s.srtpOn.Store(k != nil)
-	if k != nil {
-		s.log.Debug("srtp keyed", "suite", k.Suite)
-	}
 }
 
 // unprotectRTP authenticates and decrypts an SRTP packet into d.buf. ok is

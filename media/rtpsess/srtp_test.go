@@ -266,8 +266,8 @@ func TestSRTPWrongKeys(t *testing.T) {
 	}
 }
 
-// TestSRTPRekey: Update with the same keys keeps the contexts; new keys
-// re-key both directions (a packet under the old key is then dropped);
+// TestSRTPRekey: Update with the same keys keeps the contexts; a new key
+// re-keys its direction only; new keys and suite re-key both directions (a packet under the old key is then dropped);
 // nil goes back to plain RTP.
 func TestSRTPRekey(t *testing.T) {
 	ka, kb := keyPair(SuiteAES80, 1, 100)
@@ -288,10 +288,18 @@ func TestSRTPRekey(t *testing.T) {
 		t.Fatal("caller's key slice aliased")
 	}
 
+	// Only the peer's key changes: our sending context stays.
+	txCtx := b.rtpTx.ctx
+	kb1 := &SRTP{Suite: same.Suite, LocalKey: same.LocalKey, RemoteKey: testKey(33)}
+	must(t, b.Update(Peer{RTP: tp.addr(), Send: true, Recv: true, SRTP: kb1}))
+	if b.rtpTx.ctx != txCtx || b.rtpRx.ctx == ctx {
+		t.Fatal("a new remote key must re-key reception only")
+	}
+
 	ka2, kb2 := keyPair(SuiteAES32, 7, 70)
 	must(t, a.Update(Peer{RTP: tp.addr(), Send: true, Recv: true, SRTP: ka2}))
 	must(t, b.Update(Peer{RTP: tp.addr(), Send: true, Recv: true, SRTP: kb2}))
-	if b.rtpRx.ctx == ctx {
+	if b.rtpRx.ctx == ctx || b.rtpTx.ctx == txCtx {
 		t.Fatal("new keys did not re-key")
 	}
 	must(t, a.SendRTP(0, false, 160, frame(1)))
