@@ -66,6 +66,25 @@ type call struct {
 	target       string // the target as the caller gave it
 	cancelBranch func() // abandons this branch only (CANCEL)
 	cancelReason string // (mu) the Reason of its CANCEL or BYE, if any
+
+	// authenticated: the peer proved who it is over TLS (the server
+	// certificate of our TLS call checked, or a caller's trusted client
+	// certificate, or the registrar's connection).
+	authenticated bool
+}
+
+// isSecure is secureLocked taking p.mu.
+func (p *Phone) isSecure(c *call) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return c.secureLocked()
+}
+
+// secureLocked reports whether c is a secure call: signalled over TLS with an
+// authenticated peer, and its audio SRTP. Only then does a door code count
+// where door.require_secure asks for it.
+func (c *call) secureLocked() bool {
+	return isTLS(c.transport) && c.authenticated && c.params.SRTP != nil
 }
 
 func newCall(id string) *call {

@@ -102,8 +102,18 @@
 // proxy vouches for its callers). Direct callers must match Allow; with an
 // Account an empty Allow admits no direct caller unless DirectAuth is set.
 // With DirectAuth a direct caller must also authenticate (SHA-256 and MD5
-// challenges, qop=auth, stateless nonces valid 5 minutes): otherwise it
+// challenges, qop=auth, nonces valid 5 minutes): otherwise it
 // gets 401 with a challenge and the phone does not ring.
+// A nonce answers one request per nonce count: with qop=auth the nc must
+// be greater than the last one accepted for that nonce; without qop the
+// nonce is taken once. A replayed Authorization (the same bytes from
+// another port, or under a new Call-ID) gets 401 with a fresh challenge
+// and stale=true, and does not ring. Up to 1024 used nonces are kept
+// (until they expire); when that table is full the oldest issued leave it,
+// and every nonce issued up to the last one that left is refused. Only
+// right credentials enter the table, so callers without the password
+// cannot fill it. A wrong password and an unknown user get the same 401
+// (a fresh challenge, no stale), compared in constant time.
 //
 // # Who may act in a call
 //

@@ -190,5 +190,5 @@ func (p *Phone) onInfo(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	p.reply(tx, req, 200, "OK", c)
-	p.emit(Event{Kind: EventDTMF, State: StateConnected, Digit: d, Source: "info", Peer: c.peerString(), CallID: c.id})
+	p.emit(Event{Kind: EventDTMF, State: StateConnected, Digit: d, Source: "info", Peer: c.peerString(), CallID: c.id, Secure: p.isSecure(c)})
 }

@@ -62,6 +62,9 @@ type Event struct {
 	Target string // EventAttempt: the target as given to DialAll
 	Digit  rune   // EventDTMF
 	Source string // EventDTMF: "rtp" or "info"
+	// Secure (EventDTMF): the call is signalled over TLS with a peer that
+	// proved who it is, and its audio is SRTP.
+	Secure bool
 	// Registered is the registration state after an EventRegistration.
 	Registered bool
 	// Quality is how an EventEnded call went; nil when it never connected.

@@ -35,6 +35,7 @@ type Phone struct {
 	regCancel context.CancelFunc // ends the registration loop
 	regDone   sync.WaitGroup     // the registration loop
 	lastWarn  time.Time          // (mu) last rate-limited warning
+	trusted   trustedConns       // TLS clients that proved a trusted certificate (own lock)
 
 	ready chan struct{}
 	quit  chan struct{}  // closed when Run is stopping: releases waiting handlers

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 )
 
 // TLS is SIP over TLS (RFC 3261 26.2; RFC 5630 for sips:).
@@ -131,7 +133,8 @@ type tlsListener struct {
 	done         chan struct{}
 	once         sync.Once
 	wg           sync.WaitGroup
-	acceptErr    error
+	mu           sync.Mutex
+	acceptErr    error // (mu) why the TCP listener stopped
 }
 
 func newTLSListener(p *Phone, l net.Listener, conf *tls.Config) *tlsListener {
@@ -147,7 +150,9 @@ func (l *tlsListener) acceptLoop() {
 	for {
 		c, err := l.Listener.Accept()
 		if err != nil {
+			l.mu.Lock()
 			l.acceptErr = err
+			l.mu.Unlock()
 			l.Close()
 			return
 		}
@@ -179,11 +184,73 @@ func (l *tlsListener) handshake(raw net.Conn) {
 		return
 	}
 	raw.SetDeadline(time.Time{})
-	select {
-	case l.ready <- c:
-	case <-l.done:
-		c.Close()
+	var conn net.Conn = c
+	if certs := c.ConnectionState().PeerCertificates; len(certs) > 0 {
+		// The client proved a trusted certificate (VerifyPeer passed): the
+		// requests of this connection come from an authenticated peer.
+		conn = l.p.trusted.add(c, Fingerprint(certs[0].Raw))
 	}
+	select {
+	case l.ready <- conn:
+	case <-l.done:
+		conn.Close()
+	}
+}
+
+// trustedConns are the TLS connections whose client presented a trusted
+// certificate, by remote address ("ip:port" as sipgo reports a request's
+// source), until they close.
+type trustedConns struct {
+	mu sync.Mutex
+	by map[string]string // remote address -> the certificate's fingerprint
+}
+
+// add records c and returns it wrapped so that closing it forgets it.
+func (t *trustedConns) add(c net.Conn, fp string) net.Conn {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.by == nil {
+		t.by = map[string]string{}
+	}
+	t.by[c.RemoteAddr().String()] = fp
+	return &trustedConn{Conn: c, t: t}
+}
+
+// of returns the fingerprint of the trusted client at addr, if any.
+func (t *trustedConns) of(addr string) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fp, ok := t.by[addr]
+	return fp, ok
+}
+
+type trustedConn struct {
+	net.Conn
+	t    *trustedConns
+	once sync.Once
+}
+
+func (c *trustedConn) Close() error {
+	c.once.Do(func() {
+		c.t.mu.Lock()
+		delete(c.t.by, c.Conn.RemoteAddr().String())
+		c.t.mu.Unlock()
+	})
+	return c.Conn.Close()
+}
+
+// authenticatedCaller reports whether req, an incoming INVITE, comes from
+// a peer that proved who it is: over TLS, from a client certificate that
+// VerifyPeer trusted, or from the registrar (over the TLS connection whose
+// server certificate we checked).
+func (p *Phone) authenticatedCaller(req *sip.Request) bool {
+	if !isTLS(req.Transport()) {
+		return false
+	}
+	if _, ok := p.trusted.of(req.Source()); ok {
+		return true
+	}
+	return p.isProxy(sourceAddr(req).Addr())
 }
 
 // Accept returns the next connection whose handshake completed.
@@ -192,8 +259,11 @@ func (l *tlsListener) Accept() (net.Conn, error) {
 	case c := <-l.ready:
 		return c, nil
 	case <-l.done:
-		if l.acceptErr != nil {
-			return nil, l.acceptErr
+		l.mu.Lock()
+		err := l.acceptErr
+		l.mu.Unlock()
+		if err != nil {
+			return nil, err
 		}
 		return nil, net.ErrClosed
 	}

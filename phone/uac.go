@@ -59,6 +59,7 @@ func (p *Phone) outgoingCall(pl dialPlan, dest netip.AddrPort) *call {
 	c := newCall(sip.GenerateTagN(24))
 	c.outgoing = true
 	c.transport = t.transport
+	c.authenticated = isTLS(t.transport) // the server's certificate is checked at the handshake
 	c.peer = dest
 	c.local = p.localFor(dest.Addr())
 	c.localTag = sip.GenerateTagN(16)

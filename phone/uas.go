@@ -57,6 +57,7 @@ func (p *Phone) incoming(req *sip.Request, tx sip.ServerTransaction) (*call, *ve
 	src := sourceAddr(req)
 	c := newCall(req.CallID().Value())
 	c.transport = strings.ToUpper(req.Transport())
+	c.authenticated = p.authenticatedCaller(req)
 	c.peer = src
 	c.local = p.localFor(src.Addr())
 	c.localTag = sip.GenerateTagN(16)
@@ -255,7 +256,7 @@ func (p *Phone) onMedia(c *call) func(media.Event) {
 				p.warnLimited("DTMF ignored: the dialog is not confirmed (not answered and ACKed)", "source", "rtp", "call_id", c.id)
 				return
 			}
-			p.emit(Event{Kind: EventDTMF, State: StateConnected, Digit: ev.Digit, Source: "rtp", Peer: c.peerString(), CallID: c.id})
+			p.emit(Event{Kind: EventDTMF, State: StateConnected, Digit: ev.Digit, Source: "rtp", Peer: c.peerString(), CallID: c.id, Secure: p.isSecure(c)})
 		case media.EventTimeout:
 			p.spawn(func() { p.hangupCall(c, "rtp timeout") })
 		}

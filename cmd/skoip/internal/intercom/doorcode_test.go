@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/config"
+	"github.com/skoip/skoip/phone"
 )
 
 func feedAll(d *DoorCode, s string, now time.Time) []doorResult {
@@ -263,4 +264,23 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// With door.require_secure, digits of a call that is not secure never
+// open the door; the same code in a secure call does.
+func TestDoorCodeNeedsASecureCall(t *testing.T) {
+	on := true
+	r := newRigWith(t, "", func(r *rig, _ *Deps) { r.cfg.Door.RequireSecure = &on })
+	r.connect()
+	for _, d := range "1234#" {
+		r.ph.Emit(phone.Event{Kind: phone.EventDTMF, Digit: d, Source: "rtp"})
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := len(r.relay.Pulses()); n != 0 {
+		t.Fatalf("the door opened %d times for a code in a call that is not secure", n)
+	}
+	for _, d := range "1234#" {
+		r.ph.Emit(phone.Event{Kind: phone.EventDTMF, Digit: d, Source: "rtp", Secure: true})
+	}
+	r.waitFor("the relay", func() bool { return len(r.relay.Pulses()) == 1 })
 }

@@ -43,6 +43,11 @@ func (i *Intercom) onPhone(ctx context.Context, ev phone.Event) {
 		i.log.Info("incoming call", "from", ev.Peer)
 		i.startRing(ctx, i.sounds.Ringtone)
 	case phone.EventDTMF:
+		if i.cfg.SecureDoor() && !ev.Secure {
+			i.log.Warn("digit ignored for the door code: the call is not secure (door.require_secure: TLS with a trusted peer and SRTP)",
+				"peer", ev.Peer, "source", ev.Source)
+			return
+		}
 		i.onDigit(ctx, ev.Digit)
 	case phone.EventAttempt:
 		i.publishAttempt(ev)
