@@ -12,7 +12,18 @@ import (
 // Answer answers a remote offer (from an INVITE or a re-INVITE). It
 // returns our answer and what was agreed for the audio stream. ErrBadSDP: the offer is
 // malformed (SIP 400); ErrNoCommonCodec: no audio stream is acceptable
-// (SIP 488). A failed Answer leaves the Session as it was.
+// (SIP 488); ErrNotAcceptable: the only streams with a common codec need
+// SRTP we cannot agree (RTP/SAVP without a usable a=crypto, or any stream
+// without one under CryptoRequired; SIP 488). A failed Answer leaves the
+// Session as it was.
+//
+// SRTP: unless Local.Crypto is CryptoOff, the first a=crypto line of the
+// chosen stream, in the offer's order, with a suite we support and a
+// well-formed inline key is taken; we answer it with the same tag and suite
+// and our own key, on the offer's transport (RTP/AVP or RTP/SAVP), and
+// media.Params.SRTP holds both keys. When the peer repeats the key in
+// force (a re-INVITE for hold) our key stays too; a new key from the peer
+// gets a new one from us.
 func (s *Session) Answer(offer []byte, l Local) ([]byte, media.Params, error) {
 	c, err := l.check()
 	if err != nil {
@@ -22,46 +33,88 @@ func (s *Session) Answer(offer []byte, l Local) ([]byte, media.Params, error) {
 	if err != nil {
 		return nil, media.Params{}, fmt.Errorf("sdp.Answer: %w", err)
 	}
-	idx, f, pt, err := r.choose(c.codecs)
+	ch, err := r.choose(c.codecs, c.crypto)
 	if err != nil {
 		return nil, media.Params{}, fmt.Errorf("sdp.Answer: %w", err)
 	}
-	st := &r.streams[idx]
-	a, p, err := agree(st, f, pt, c)
+	st := &r.streams[ch.idx]
+	a, p, err := agree(st, ch.f, ch.pt, c)
 	if err != nil {
 		return nil, media.Params{}, fmt.Errorf("sdp.Answer: %w", err)
+	}
+	a.savp = st.isAudioSAVP()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch.srtp {
+		ours := cryptoAttr{tag: ch.crypto.tag, suite: ch.crypto.suite, key: s.answerKeyLocked(ch.crypto)}
+		a.crypto = []cryptoAttr{ours}
+		p.SRTP = &media.SRTP{Suite: ours.suite, LocalKey: ours.key, RemoteKey: ch.crypto.key}
 	}
 	d := description{addr: c.addr, media: make([]*sdp.MediaDescription, len(r.streams))}
 	for i := range r.streams {
 		d.media[i] = rejected(r.streams[i].m)
 	}
-	d.media[idx] = a.mediaDescription()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	d.media[ch.idx] = a.mediaDescription()
 	body, err := s.stamp(&d)
 	if err != nil {
 		return nil, media.Params{}, fmt.Errorf("sdp.Answer: %w", err)
 	}
-	s.offered = nil
+	s.offered, s.offeredCrypto = nil, nil
 	s.rtcp = st.rtcpAddr(p.Remote)
+	s.agreeLocked(p.SRTP)
+	p.SRTP = cloneSRTP(p.SRTP)
 	return body, p, nil
 }
 
-// choose picks the first live RTP/AVP audio stream that carries one of our
-// codecs, and in it the first codec of our preference order.
-func (r *remote) choose(codecs []format) (int, format, uint8, error) {
+// choice is the stream Answer takes: its index, codec and payload type,
+// and the a=crypto line when SRTP is agreed.
+type choice struct {
+	idx    int
+	f      format
+	pt     uint8
+	srtp   bool
+	crypto cryptoAttr
+}
+
+// choose picks the first live audio stream that carries one of our codecs
+// and whose security we can meet, and in it the first codec of our
+// preference order. With CryptoOff only RTP/AVP streams count (a=crypto
+// is ignored); otherwise RTP/SAVP streams count too, and a stream is
+// taken with SRTP when it has a usable a=crypto line, as plain RTP when it
+// has none, is RTP/AVP and SRTP is only optional, and not at all else.
+func (r *remote) choose(codecs []format, crypto Crypto) (choice, error) {
+	needSRTP := false // a stream with a common codec was passed over for want of SRTP
 	for i := range r.streams {
 		st := &r.streams[i]
-		if !st.isAudioAVP() {
+		savp := st.isAudioSAVP()
+		if !st.isAudioAVP() && !(savp && crypto != CryptoOff) {
 			continue
 		}
+		ch := choice{idx: i}
+		ok := false
 		for _, f := range codecs {
-			if pt, ok := st.find(f.name); ok {
-				return i, f, pt, nil
+			if pt, found := st.find(f.name); found {
+				ch.f, ch.pt, ok = f, pt, true
+				break
 			}
 		}
+		if !ok {
+			continue
+		}
+		if crypto != CryptoOff {
+			ch.crypto, ch.srtp = st.usableCrypto()
+		}
+		if !ch.srtp && (savp || crypto == CryptoRequired) {
+			needSRTP = true
+			continue
+		}
+		return ch, nil
 	}
-	return 0, format{}, 0, fmt.Errorf("%w: no RTP/AVP audio stream with %s", ErrNoCommonCodec, names(codecs))
+	if needSRTP {
+		return choice{}, fmt.Errorf("%w: no audio stream with a usable a=crypto (%s or %s, inline key of %d bytes, no MKI)",
+			ErrNotAcceptable, suiteAES80, suiteAES32, keyLen)
+	}
+	return choice{}, fmt.Errorf("%w: no RTP/AVP audio stream with %s", ErrNoCommonCodec, names(codecs))
 }
 
 func names(fs []format) string {

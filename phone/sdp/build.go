@@ -55,20 +55,26 @@ func addrType(a netip.Addr) string {
 
 // audio is the accepted or offered audio stream before marshalling.
 type audio struct {
-	port  int
-	pts   []uint8          // m= formats in order
-	maps  map[uint8]string // rtpmap encodings ("PCMU/8000") for those pts
-	dtmf  int              // telephone-event PT, -1 when none
-	ptime time.Duration
-	dir   media.Direction
+	port   int
+	pts    []uint8          // m= formats in order
+	maps   map[uint8]string // rtpmap encodings ("PCMU/8000") for those pts
+	dtmf   int              // telephone-event PT, -1 when none
+	ptime  time.Duration
+	dir    media.Direction
+	savp   bool         // RTP/SAVP instead of RTP/AVP
+	crypto []cryptoAttr // a=crypto lines
 }
 
-// mediaDescription builds "m=audio <port> RTP/AVP <pts>" and its
-// attributes: rtpmap for each format, fmtp for telephone-event, ptime and
-// the direction.
+// mediaDescription builds "m=audio <port> RTP/AVP <pts>" (or RTP/SAVP)
+// and its attributes: rtpmap for each format, fmtp for telephone-event,
+// a=crypto, ptime and the direction.
 func (a *audio) mediaDescription() *sdp.MediaDescription {
+	proto := "AVP"
+	if a.savp {
+		proto = "SAVP"
+	}
 	md := &sdp.MediaDescription{MediaName: sdp.MediaName{
-		Media: "audio", Port: sdp.RangedPort{Value: a.port}, Protos: []string{"RTP", "AVP"},
+		Media: "audio", Port: sdp.RangedPort{Value: a.port}, Protos: []string{"RTP", proto},
 	}}
 	for _, pt := range a.pts {
 		p := strconv.Itoa(int(pt))
@@ -77,6 +83,9 @@ func (a *audio) mediaDescription() *sdp.MediaDescription {
 	}
 	if a.dtmf >= 0 {
 		md.Attributes = append(md.Attributes, sdp.NewAttribute("fmtp", strconv.Itoa(a.dtmf)+" 0-16"))
+	}
+	for _, c := range a.crypto {
+		md.Attributes = append(md.Attributes, sdp.NewAttribute("crypto", c.value()))
 	}
 	md.Attributes = append(md.Attributes,
 		sdp.NewAttribute("ptime", strconv.Itoa(int(a.ptime/time.Millisecond))),

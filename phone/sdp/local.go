@@ -21,6 +21,7 @@ type Local struct {
 	DTMF      bool            // offer/accept telephone-event/8000 (events 0-16)
 	CN        bool            // offer comfort noise (PT 13); CN offered by a peer is always accepted
 	Direction media.Direction // what we want: SendRecv normally, SendOnly or Inactive for hold
+	Crypto    Crypto          // SRTP with SDES keys: CryptoOff (plain RTP), CryptoOptional, CryptoRequired
 }
 
 // checked is a validated Local.
@@ -32,11 +33,12 @@ type checked struct {
 	dtmf   bool
 	cn     bool
 	dir    media.Direction
+	crypto Crypto
 }
 
 // check validates l and fills in defaults.
 func (l Local) check() (checked, error) {
-	c := checked{port: l.Port, dtmf: l.DTMF, cn: l.CN, dir: l.Direction}
+	c := checked{port: l.Port, dtmf: l.DTMF, cn: l.CN, dir: l.Direction, crypto: l.Crypto}
 	c.addr = l.Addr.Unmap().WithZone("")
 	if !c.addr.IsValid() || c.addr.IsUnspecified() {
 		return c, fmt.Errorf("%w: address %v is not a reachable IP", ErrBadLocal, l.Addr)
@@ -46,6 +48,9 @@ func (l Local) check() (checked, error) {
 	}
 	if l.Direction < media.SendRecv || l.Direction > media.Inactive {
 		return c, fmt.Errorf("%w: direction %d", ErrBadLocal, l.Direction)
+	}
+	if l.Crypto < CryptoOff || l.Crypto > CryptoRequired {
+		return c, fmt.Errorf("%w: crypto %d", ErrBadLocal, l.Crypto)
 	}
 	for _, name := range l.Codecs {
 		f, ok := lookupFormat(name)

@@ -29,6 +29,7 @@ type stream struct {
 	ptime    time.Duration // 0 when absent
 	maxptime time.Duration // 0 when absent
 	rtcp     string        // a=rtcp value, "" when absent
+	crypto   []string      // a=crypto values (media level only, RFC 4568), in order
 }
 
 // parse reads a remote SDP body.
@@ -66,6 +67,11 @@ func newStream(sd *sdp.SessionDescription, md *sdp.MediaDescription, m mLine) st
 	}
 	s.applyAttributes(sd.Attributes)
 	s.applyAttributes(md.Attributes)
+	for _, a := range md.Attributes {
+		if strings.EqualFold(a.Key, "crypto") && len(s.crypto) < maxCrypto {
+			s.crypto = append(s.crypto, a.Value)
+		}
+	}
 	return s
 }
 
@@ -113,10 +119,22 @@ func parseMillis(v string) time.Duration {
 	return time.Duration(f * float64(time.Millisecond))
 }
 
-// isAudioAVP reports whether the stream is a live RTP/AVP audio stream,
-// the only kind we take.
+// maxCrypto bounds the a=crypto lines read per stream.
+const maxCrypto = 32
+
+// isAudioAVP reports whether the stream is a live RTP/AVP audio stream.
 func (s *stream) isAudioAVP() bool {
-	return s.port > 0 && strings.EqualFold(s.m.media, "audio") && strings.EqualFold(s.m.proto, "RTP/AVP")
+	return s.isAudio() && strings.EqualFold(s.m.proto, "RTP/AVP")
+}
+
+// isAudioSAVP reports whether the stream is a live RTP/SAVP audio stream
+// (SRTP, RFC 3711 section 12).
+func (s *stream) isAudioSAVP() bool {
+	return s.isAudio() && strings.EqualFold(s.m.proto, "RTP/SAVP")
+}
+
+func (s *stream) isAudio() bool {
+	return s.port > 0 && strings.EqualFold(s.m.media, "audio")
 }
 
 // addr is the stream's c= address as an IP.

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+
+	"github.com/skoip/skoip/media"
 )
 
 // sessionName is our s= line.
@@ -22,6 +24,13 @@ type Session struct {
 	last    []byte   // our last SDP, marshalled with version 0; nil before the first
 	offered *checked // our outstanding offer; nil when none
 	rtcp    netip.AddrPort
+
+	// SDES (RFC 4568): the a=crypto lines of the outstanding offer, the
+	// agreement in force (nil: plain RTP), and our keys for offers by
+	// suite (repeated in re-offers).
+	offeredCrypto []cryptoAttr
+	srtp          *media.SRTP
+	keys          map[string][]byte
 }
 
 // NewSession starts the SDP side of a call. user is the o= user name
