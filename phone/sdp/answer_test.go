@@ -51,6 +51,11 @@ var answerCases = []answerCase{
 		params: pcmu("[2001:db8::50]:7078", 101), rtcp: "[2001:db8::51]:7079",
 		mLines: []string{"m=audio 10000 RTP/AVP 0 101", "m=video 0 RTP/AVP 96"}},
 	{offer: "linphone-5-srtp-mandatory", err: ErrNoCommonCodec},
+	// baresip with media encryption srtp (best effort) and srtp-mand,
+	// answered with SRTP off (door() has CryptoOff): see TestAnswerCrypto.
+	{offer: "baresip-1.0.0-srtp", params: pcmu("192.0.2.2:47300", 101), rtcp: "192.0.2.2:47301",
+		mLines: []string{"m=audio 10000 RTP/AVP 0 101"}},
+	{offer: "baresip-1.0.0-srtp-mand", err: ErrNoCommonCodec},
 	{offer: "srtp-best-effort", params: pcmu("192.168.1.70:49172", 101),
 		mLines: []string{"m=audio 0 RTP/SAVP 8", "m=audio 10000 RTP/AVP 0 101"}},
 	{offer: "asterisk-pjsip", params: pcmu("192.168.1.5:14618", 101),
