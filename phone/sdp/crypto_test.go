@@ -492,3 +492,38 @@ func FuzzAnswerCrypto(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAcceptCrypto feeds arbitrary answers to Accept after an offer with
+// SRTP required: never a panic, only the documented errors, and SRTP with
+// one of the offered keys or nothing.
+func FuzzAcceptCrypto(f *testing.F) {
+	peer := b64(bareKey2)
+	f.Add(answerTo("RTP/SAVP", "1 AES_CM_128_HMAC_SHA1_80 inline:"+peer))
+	f.Add(answerTo("RTP/SAVP", "2 AES_CM_128_HMAC_SHA1_32 inline:"+peer+"|2^31"))
+	f.Add(answerTo("RTP/SAVP", "1 AES_CM_128_HMAC_SHA1_80 inline:"+peer+"|2^20|1:4"))
+	f.Add(answerTo("RTP/AVP"))
+	f.Fuzz(func(t *testing.T, answer []byte) {
+		s := NewSession("fuzz")
+		offer, err := s.Offer(withCrypto(CryptoRequired))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Accept(answer)
+		if err != nil {
+			if !errors.Is(err, ErrBadSDP) && !errors.Is(err, ErrNoCommonCodec) && !errors.Is(err, ErrNotAcceptable) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if p.SRTP == nil || len(p.SRTP.RemoteKey) != keyLen {
+			t.Fatalf("accepted without SRTP under CryptoRequired: %+v", p.SRTP)
+		}
+		ok := false
+		for _, c := range cryptoLines(t, offer) {
+			ok = ok || (c.suite == p.SRTP.Suite && bytes.Equal(c.key, p.SRTP.LocalKey))
+		}
+		if !ok {
+			t.Fatalf("Params.SRTP %+v is not an offered key", p.SRTP)
+		}
+	})
+}

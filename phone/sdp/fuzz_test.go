@@ -10,7 +10,7 @@ import (
 )
 
 // FuzzAnswer feeds arbitrary offers to Answer: it must never panic, fail
-// only with ErrBadSDP or ErrNoCommonCodec, and what it answers must parse
+// only with ErrBadSDP, ErrNoCommonCodec or ErrNotAcceptable, and what it answers must parse
 // again, keep the offer's m= lines, and be acceptable as an answer.
 // Seeds: testdata/fuzz/FuzzAnswer and the offers in testdata/offers.
 func FuzzAnswer(f *testing.F) {
@@ -26,7 +26,7 @@ func FuzzAnswer(f *testing.F) {
 		s := NewSession("fuzz")
 		body, p, err := s.Answer(offer, l)
 		if err != nil {
-			if !errors.Is(err, ErrBadSDP) && !errors.Is(err, ErrNoCommonCodec) {
+			if !errors.Is(err, ErrBadSDP) && !errors.Is(err, ErrNoCommonCodec) && !errors.Is(err, ErrNotAcceptable) {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return
@@ -96,7 +96,7 @@ func FuzzAccept(f *testing.F) {
 		}
 		p, err := s.Accept(answer)
 		if err != nil {
-			if !errors.Is(err, ErrBadSDP) && !errors.Is(err, ErrNoCommonCodec) {
+			if !errors.Is(err, ErrBadSDP) && !errors.Is(err, ErrNoCommonCodec) && !errors.Is(err, ErrNotAcceptable) {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return
