@@ -88,6 +88,7 @@ func (s *Stream) Stats() Stats {
 	out := Stats{
 		RTPRx: st.RTPRx, RTPTx: st.RTPTx, BytesRx: st.BytesRx, BytesTx: st.BytesTx,
 		Lost: st.Lost, Jitter: st.Jitter, RTT: st.RTT, ForeignDropped: st.ForeignDropped,
+		SRTPDropped: st.SRTPDropped,
 	}
 	s.mu.Lock()
 	jb := s.jb

@@ -30,6 +30,11 @@ type Config struct {
 	DirectAuth      Credentials   // optional: direct INVITEs must authenticate with these; our direct calls answer challenges with them
 	Fallback        string        // optional IP or ip:port dialled instead of a target through the proxy while not registered
 	TLS             *TLS          // optional SIP over TLS (tls.go)
+	// Encryption is SRTP with SDES keys (RFC 4568), only ever in calls over
+	// TLS: "off" (default), "optional" (offered and accepted over TLS) or
+	// "required" (a call that is not TLS, or whose SDP has no usable crypto,
+	// is refused with 488, or ended).
+	Encryption string
 	Logger          *slog.Logger  // nil = discard
 
 	addrTable int // tests: addresses sipgo may remember before a recycle (0: sipgoAddrs)
@@ -61,6 +66,13 @@ func (cfg Config) withDefaults() (Config, error) {
 	case "udp", "tcp", "both":
 	default:
 		return cfg, fmt.Errorf("%w: Transport %q: want udp, tcp or both", ErrBadConfig, cfg.Transport)
+	}
+	switch cfg.Encryption {
+	case "":
+		cfg.Encryption = "off"
+	case "off", "optional", "required":
+	default:
+		return cfg, fmt.Errorf("%w: Encryption %q: want off, optional or required", ErrBadConfig, cfg.Encryption)
 	}
 	if cfg.PublicAddr != "" {
 		if _, err := netip.ParseAddr(cfg.PublicAddr); err != nil {

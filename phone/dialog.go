@@ -218,7 +218,7 @@ func (p *Phone) onReInvite(req *sip.Request, tx sip.ServerTransaction) {
 		p.reply(tx, req, 488, "Not Acceptable Here (offer required)", c)
 		return
 	}
-	answer, params, err := c.sdp.Answer(req.Body(), p.localSDP(c.local, c.stream.LocalPort()))
+	answer, params, err := c.sdp.Answer(req.Body(), p.localSDP(c, c.stream.LocalPort()))
 	if err != nil {
 		code, reason := 400, "Bad SDP"
 		if errors.Is(err, sdp.ErrNoCommonCodec) || errors.Is(err, sdp.ErrNotAcceptable) {

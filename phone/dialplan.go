@@ -22,7 +22,12 @@ type dialPlan struct {
 //   - IP targets go directly, with DirectAuth's credentials;
 //   - while not registered, a target through the proxy is replaced by
 //     Fallback when it is set (the peer by IP).
-func (p *Phone) plan(s string) (dialPlan, error) {
+func (p *Phone) plan(s string) (pl dialPlan, err error) {
+	defer func() {
+		if err == nil && p.needsTLS(pl.t.transport) {
+			err = fmt.Errorf("%w: %q: media.encryption \"required\" calls over TLS only (sips: or ;transport=tls)", ErrBadTarget, s)
+		}
+	}()
 	if p.acct == nil {
 		t, err := p.parseTarget(s)
 		return dialPlan{t: t, cred: p.cfg.DirectAuth}, err

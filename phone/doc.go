@@ -78,6 +78,24 @@
 // EventEnded) when the winner's does, or when the last branch fails; each
 // branch's start and end is an EventAttempt.
 //
+// # SIP over TLS and SRTP (Config.TLS, Config.Encryption)
+//
+// With Config.TLS the phone also listens on TLS 1.2+ (its own port); a
+// target "sips:..." or ";transport=tls" (default port 5061), or any
+// target when TLS.Default, is called over TLS, with Via and Contact on the
+// TLS port. Every peer certificate goes through TLS.VerifyPeer (a pinned
+// fingerprint or a CA): a server that fails it fails our dial at the
+// handshake, a caller that shows a client certificate that fails it is
+// refused at the handshake. Handshakes run beside the listener's Accept, at
+// most 32 at once and 10 s each, so garbage or a stalled client holds
+// nothing. A call is authenticated when it goes over TLS to a server we
+// checked, or comes over TLS from a client certificate we trusted or from
+// the registrar; it is secure when it is authenticated and its audio is
+// SRTP, and its DTMF events say so (Event.Secure). SRTP keys (SDES, package
+// sdp) are only offered or accepted in calls over TLS; with Encryption
+// "required" a target or an INVITE that is not TLS is refused (ErrBadTarget,
+// 488), as is SDP without usable crypto.
+//
 // # Routes of outgoing calls
 //
 // Without an Account every target is called directly. With one:

@@ -55,28 +55,6 @@ func Fingerprint(der []byte) string {
 	return b.String()
 }
 
-// ParseFingerprint reads a SHA-256 fingerprint: 32 hex bytes, separated by
-// colons or not, either case; an optional "sha-256 " prefix is allowed.
-func ParseFingerprint(s string) (string, error) {
-	t := strings.TrimSpace(s)
-	if p, ok := strings.CutPrefix(strings.ToLower(t), "sha-256 "); ok {
-		t = p
-	}
-	t = strings.ReplaceAll(t, ":", "")
-	b, err := hex.DecodeString(t)
-	if err != nil || len(b) != sha256.Size {
-		return "", fmt.Errorf("%q is not a SHA-256 fingerprint (32 hex bytes, e.g. \"AB:CD:...\")", s)
-	}
-	var out strings.Builder
-	for i, x := range b {
-		if i > 0 {
-			out.WriteByte(':')
-		}
-		out.WriteString(strings.ToUpper(hex.EncodeToString([]byte{x})))
-	}
-	return out.String(), nil
-}
-
 // serverTLS is the listener's configuration: TLS 1.2+, our certificate,
 // a client certificate asked for (not required) and checked when given.
 func (t *TLS) serverTLS() *tls.Config {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skoip/skoip/media"
 	"github.com/skoip/skoip/phone"
 )
 
@@ -129,4 +130,50 @@ func TestTLSPortGarbageAndStall(t *testing.T) {
 	}
 	b.waitState(t, phone.StateConnected)
 	_ = stalled
+}
+
+// SRTP keys are exchanged only over TLS: a TLS call with encryption
+// "required" on both sides carries SRTP params both ways and its DTMF is
+// secure; with "required", a plain target is refused before anything is
+// sent, and a plain INVITE gets 488.
+func TestSRTPOverTLS(t *testing.T) {
+	ca, cb := selfSigned(t, "door"), selfSigned(t, "inside")
+	fa, fb := phone.Fingerprint(ca.Certificate[0]), phone.Fingerprint(cb.Certificate[0])
+	a := tlsPhone(t, "door", ca, pinned(fb), phone.Config{Encryption: "required", DTMF: true})
+	b := tlsPhone(t, "inside", cb, pinned(fa), phone.Config{Encryption: "required", AutoAnswer: true, DTMF: true})
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := a.Dial(ctx, tlsTarget(t, b)); err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	b.waitState(t, phone.StateConnected)
+	pa, pb := a.media.Streams()[0].Params()[0], b.media.Streams()[0].Params()[0]
+	if pa.SRTP == nil || pb.SRTP == nil || string(pa.SRTP.LocalKey) != string(pb.SRTP.RemoteKey) ||
+		string(pb.SRTP.LocalKey) != string(pa.SRTP.RemoteKey) || pa.SRTP.Suite != pb.SRTP.Suite {
+		t.Fatalf("SRTP params: door %+v, inside %+v", pa.SRTP, pb.SRTP)
+	}
+	if err := b.SendDTMF(ctx, "5"); err != nil {
+		t.Fatal(err)
+	}
+	// The fake media delivers no RTP: the digit goes by SIP INFO when the
+	// stream does not take it; either way the event says whether it is secure.
+	b.media.Streams()[0].Emit(media.Event{Kind: media.EventDTMF, Digit: '7'})
+	ev := b.waitEvent(t, "dtmf", func(ev phone.Event) bool { return ev.Kind == phone.EventDTMF })
+	if !ev.Secure {
+		t.Errorf("a digit in a TLS call with SRTP, caller pinned, is not secure: %+v", ev)
+	}
+	if err := a.Hangup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b.waitEnded(t)
+
+	if err := a.Dial(ctx, b.Addr().String()); !errors.Is(err, phone.ErrBadTarget) {
+		t.Errorf("a plain target with encryption required: %v", err)
+	}
+	plain := startPhone(t, phone.Config{})
+	err := plain.Dial(ctx, b.Addr().String())
+	var ce *phone.CallError
+	if !errors.As(err, &ce) || ce.Code != 488 {
+		t.Errorf("a plain call to a unit that requires SRTP: %v, want 488", err)
+	}
 }

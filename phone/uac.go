@@ -91,7 +91,7 @@ func (p *Phone) invite(ctx context.Context, c *call, pl dialPlan, dest netip.Add
 // sendInvite offers the stream at port, answers digest challenges, and
 // waits for the outcome.
 func (p *Phone) sendInvite(ctx context.Context, c *call, pl dialPlan, dest netip.AddrPort, port int) error {
-	offer, err := c.sdp.Offer(p.localSDP(c.local, port))
+	offer, err := c.sdp.Offer(p.localSDP(c, port))
 	if err != nil {
 		p.end(c, "sdp error", 0)
 		return fmt.Errorf("sdp offer: %w", err)

@@ -3,7 +3,6 @@ package phone
 import (
 	"errors"
 	"math/rand/v2"
-	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +53,9 @@ func (p *Phone) incoming(req *sip.Request, tx sip.ServerTransaction) (*call, *ve
 	if len(req.Body()) == 0 {
 		return nil, &verdict{code: 488, reason: "Not Acceptable Here (offer required)"}
 	}
+	if p.needsTLS(req.Transport()) {
+		return nil, &verdict{code: 488, reason: "Not Acceptable Here (SRTP over TLS required)"}
+	}
 	src := sourceAddr(req)
 	c := newCall(req.CallID().Value())
 	c.transport = strings.ToUpper(req.Transport())
@@ -77,7 +79,7 @@ func (p *Phone) incoming(req *sip.Request, tx sip.ServerTransaction) (*call, *ve
 		p.log.Error("media stream", "err", err)
 		return nil, &verdict{code: 503, reason: "Service Unavailable"}
 	}
-	answer, params, err := c.sdp.Answer(req.Body(), p.localSDP(c.local, stream.LocalPort()))
+	answer, params, err := c.sdp.Answer(req.Body(), p.localSDP(c, stream.LocalPort()))
 	if err != nil {
 		stream.Close()
 		p.log.Info("offer refused", "err", err, "call_id", c.id)
@@ -93,8 +95,30 @@ func (p *Phone) incoming(req *sip.Request, tx sip.ServerTransaction) (*call, *ve
 }
 
 // localSDP is what we offer or answer with.
-func (p *Phone) localSDP(addr netip.Addr, port int) sdp.Local {
-	return sdp.Local{Addr: addr, Port: port, Codecs: p.cfg.Codecs, PTime: p.cfg.PTime, DTMF: p.cfg.DTMF, CN: p.cfg.CN, Direction: media.SendRecv}
+func (p *Phone) localSDP(c *call, port int) sdp.Local {
+	return sdp.Local{Addr: c.local, Port: port, Codecs: p.cfg.Codecs, PTime: p.cfg.PTime, DTMF: p.cfg.DTMF, CN: p.cfg.CN,
+		Direction: media.SendRecv, Crypto: p.crypto(c)}
+}
+
+// crypto is what c's SDP does about SRTP: keys are only ever exchanged in
+// a call signalled over TLS (anyone on the LAN reads plain SIP).
+func (p *Phone) crypto(c *call) sdp.Crypto {
+	if !isTLS(c.transport) {
+		return sdp.CryptoOff
+	}
+	switch p.cfg.Encryption {
+	case "optional":
+		return sdp.CryptoOptional
+	case "required":
+		return sdp.CryptoRequired
+	}
+	return sdp.CryptoOff
+}
+
+// needsTLS reports whether media.encryption "required" refuses a call on
+// transport (it is not TLS).
+func (p *Phone) needsTLS(transport string) bool {
+	return p.cfg.Encryption == "required" && !isTLS(transport)
 }
 
 // routeSet turns Record-Route headers into a route set; a UAC reverses it.

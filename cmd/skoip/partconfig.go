@@ -62,6 +62,7 @@ func phoneConfig(cfg *config.Config, log *slog.Logger) phone.Config {
 			Password: cfg.SIP.Account.Password, Expires: cfg.SIP.Account.Expires.Duration},
 		DirectAuth: phone.Credentials{User: cfg.Calls.AuthUser, Password: cfg.Calls.AuthPassword},
 		Fallback:   cfg.Peer.Fallback,
+		Encryption: cfg.Media.Encryption,
 		Logger:     log,
 	}
 }
