@@ -30,7 +30,7 @@ type account struct {
 	Account
 	uri       sip.Uri // Request-URI of REGISTER: sip:host[:port]
 	aor       sip.Uri // our address-of-record: sip:user@host
-	transport string  // "UDP" or "TCP"
+	transport string  // "UDP", "TCP" or "TLS"
 }
 
 // parseAccount checks a and derives the registrar and AOR URIs.
@@ -52,6 +52,12 @@ func parseAccount(a Account) (*account, error) {
 	acc := &account{Account: a, transport: "UDP"}
 	if tp, ok := u.UriParams.Get("transport"); ok {
 		acc.transport = strings.ToUpper(tp)
+	}
+	if strings.EqualFold(u.Scheme, "sips") {
+		acc.transport = "TLS"
+	}
+	if acc.transport == "TLS" && u.Port == 0 {
+		u.Port = 5061
 	}
 	acc.uri = sip.Uri{Scheme: "sip", Host: u.Host, Port: u.Port}
 	if acc.transport != "UDP" {
