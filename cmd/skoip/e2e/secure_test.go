@@ -1,0 +1,405 @@
+package e2e
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// securePair starts a door and an inside unit with SIP over TLS, SRTP
+// required, and each other's fingerprint pinned (identities made with
+// `skoip identity` before they start).
+func securePair(t *testing.T, lab *lab, encryption string) (door, inside *secureUnit) {
+	t.Helper()
+	idDoor, idInside := newIdentity(t), newIdentity(t)
+	if idDoor.fingerprint == idInside.fingerprint {
+		t.Fatalf("two state folders, one identity: %s", idDoor.fingerprint)
+	}
+	inside = startSecure(t, "inside", lab.inside, testdata("inside.wav"), idInside, encryption, []string{idDoor.fingerprint}, nil)
+	door = startSecure(t, "door", lab.door, testdata("door.wav"), idDoor, encryption, []string{idInside.fingerprint}, nil)
+	return door, inside
+}
+
+// secureCall makes the door call the inside over TLS (sips:) and the
+// inside answer.
+func secureCall(t *testing.T, door, inside *secureUnit) {
+	t.Helper()
+	door.mustCtl("call", inside.sips("inside"))
+	door.waitState("outgoing", setupTimeout)
+	inside.waitState("incoming", setupTimeout)
+	answerCall(t, door.node, inside.node)
+	t.Logf("door's call security: %s", securityStatus(door.node))
+	t.Logf("inside's call security: %s", securityStatus(inside.node))
+}
+
+// TestSecureCallBetweenUnits: two units with pinned TLS identities and SRTP
+// required: the door calls sips:, the inside answers, each hears the other,
+// the inside's door code opens the door; on the wire (tshark on the door's
+// link) no SIP is in clear, the audio is SRTP (an auth tag after each
+// 160-byte payload, and the payloads decoded as G.711 are not the speech),
+// and the door code's RTP events cannot be read.
+func TestSecureCallBetweenUnits(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	door, inside := securePair(t, lab, "required")
+	var ts *peer
+	var capture string
+	if lab.netns {
+		needTool(t, "tshark", "tshark")
+		ts, capture = startSecureCapture(t, lab.door, lab.inside.ip)
+	} else {
+		t.Log("no network namespaces: the call is not captured")
+	}
+
+	secureCall(t, door, inside)
+	for _, n := range []*node{door.node, inside.node} {
+		if st, _ := n.status(); st.Codec != "PCMU" {
+			t.Errorf("%s connected: codec %q, want PCMU", n.name, st.Codec)
+		}
+	}
+	doorSpan, insideSpan := talk(t, door.node, inside.node, 6*time.Second)
+	for _, n := range []*node{door.node, inside.node} {
+		if st := mediaOf(t, n); st.Media.Lost != 0 {
+			t.Errorf("%s: %d lost on a clean link", n.name, st.Media.Lost)
+		}
+	}
+
+	opened := time.Now()
+	inside.mustCtl("open")
+	door.waitFor("door opened", 10*time.Second, func(s status) bool {
+		return s.DoorOpened == 1 && s.Relay != nil && s.Relay.Pulses == 1
+	})
+	t.Logf("door opened %v after the inside's open", time.Since(opened).Round(time.Millisecond))
+	if strings.Contains(door.logText(), "call is not secure") {
+		t.Errorf("the door judged the call not secure")
+	}
+
+	inside.mustCtl("hangup")
+	inside.waitState("idle", setupTimeout)
+	door.waitState("idle", setupTimeout)
+	if ts != nil {
+		time.Sleep(300 * time.Millisecond) // the BYE and its 200 reach the capture
+		ts.stop()
+		keepCapture(t, capture)
+	}
+	stopNodes(t, door.node, inside.node)
+	checkHears(t, door.node, doorSpan, testdata("inside.wav"), testdata("door.wav"), clean)
+	checkHears(t, inside.node, insideSpan, testdata("door.wav"), testdata("inside.wav"), clean)
+	if ts != nil {
+		checkWireSecret(t, capture, []string{door.tlsAdr, inside.tlsAdr}, map[string]string{
+			lab.door.ip: testdata("door.wav"), lab.inside.ip: testdata("inside.wav")})
+	}
+}
+
+// checkWireSecret checks a capture of a secure call: no SIP in clear, a
+// TLS handshake on a unit's TLS port, SRTP audio both ways that does not
+// decode to the speech of its sender (sources by sender IP), and no RFC
+// 4733 event readable.
+func checkWireSecret(t *testing.T, capture string, tlsAdrs []string, sources map[string]string) {
+	t.Helper()
+	if rows := tsharkFields(t, capture, nil, `frame contains "INVITE sip" || frame contains "SIP/2.0" || frame contains "a=crypto"`,
+		"frame.number", "ip.src"); len(rows) > 0 {
+		t.Errorf("%d frames carry SIP in clear (first: frame %v)", len(rows), rows[0])
+	}
+	var decode []string
+	for _, a := range tlsAdrs {
+		_, p, _ := net.SplitHostPort(a)
+		decode = append(decode, "tcp.port=="+p+",tls")
+	}
+	hellos := tsharkFields(t, capture, decode, "tls.handshake.type == 1", "ip.src", "tcp.dstport")
+	// TLS 1.3 hides the content type: its records are opaque_type 23.
+	records := tsharkFields(t, capture, decode, "tls.record.content_type == 23 || tls.record.opaque_type == 23", "frame.number")
+	versions := tsharkFields(t, capture, decode, "tls.handshake.type == 2", "tls.handshake.version", "tls.handshake.extensions.supported_version")
+	t.Logf("TLS: %d ClientHellos %v, ServerHellos (version, supported_version) %v, %d frames of application data",
+		len(hellos), hellos, versions, len(records))
+	if len(hellos) == 0 || len(records) < 4 {
+		t.Errorf("no TLS session in the capture: %d ClientHellos, %d application data frames", len(hellos), len(records))
+	}
+
+	pkts := capturedRTP(t, capture)
+	bySrc := map[string][]wirePkt{}
+	for _, p := range pkts {
+		if p.pt == 0 || p.pt == 8 {
+			ip, _, _ := net.SplitHostPort(p.src)
+			bySrc[ip] = append(bySrc[ip], p)
+		}
+	}
+	for ip, src := range sources {
+		audio := bySrc[ip]
+		if len(audio) < 200 {
+			t.Errorf("audio from %s: %d RTP packets in the capture, want >= 200", ip, len(audio))
+			continue
+		}
+		sort.SliceStable(audio, func(i, j int) bool { return int16(audio[i].seq-audio[j].seq) < 0 })
+		tags := map[int]int{}
+		var pcm []int16
+		for _, p := range audio {
+			tags[len(p.payload)-160]++
+			if len(p.payload) >= 160 {
+				pcm = append(pcm, g711Decode(p.pt, p.payload[:160])...)
+			}
+		}
+		hear := correlate(pcm, mustReadWAV(t, src), 1600, 30)
+		t.Logf("audio from %s: %d packets, bytes after the 160-byte payload: %v; decoded as G.711 vs the sender's speech: %v",
+			ip, len(audio), tags, hear)
+		for extra, n := range tags {
+			if extra != 4 && extra != 10 {
+				t.Errorf("audio from %s: %d packets with %d bytes after the 160-byte payload, want an SRTP auth tag of 4 or 10", ip, n, extra)
+			}
+		}
+		if hear.Good > 0.02 || hear.Median > 0.5 {
+			t.Errorf("audio from %s is readable on the wire as G.711: %v", ip, hear)
+		}
+	}
+	groups, readable, digits := readableEvents(pkts)
+	t.Logf("RTP events on the wire: %d events of >= 2 packets, %d readable %q", groups, readable, digits)
+	if readable > 0 {
+		t.Errorf("%d RTP events readable on the wire: %q", readable, digits)
+	}
+}
+
+// TestSecureCallRefusedPeers: a door with SIP over TLS and SRTP required
+// refuses a TLS caller whose certificate it has not pinned (at the
+// handshake: it never rings), a caller that does not trust the door's
+// certificate gives up ("not trusted"), a plain UDP call without SRTP gets
+// 488; a door with SRTP optional takes a plain call, but the door code in
+// it does not open the door (door.require_secure).
+func TestSecureCallRefusedPeers(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	idDoor, idFriend := newIdentity(t), newIdentity(t)
+	door := startSecure(t, "door", lab.door, "", idDoor, "required", []string{idFriend.fingerprint}, quiet(nil))
+
+	t.Run("unpinned caller", func(t *testing.T) {
+		// The intruder trusts the door, the door does not trust it.
+		intruder := startSecure(t, "intruder", lab.inside, "", newIdentity(t), "required", []string{idDoor.fingerprint}, quiet(nil))
+		watch := watchIdle(t, door.node)
+		start := time.Now()
+		intruder.mustCtl("call", door.sips("door"))
+		intruder.waitState("idle", 30*time.Second)
+		took := time.Since(start)
+		time.Sleep(500 * time.Millisecond)
+		watch()
+		intruder.waitLog("call failed", 5*time.Second)
+		door.waitLog("not trusted", 5*time.Second)
+		t.Logf("door: %s", lastLine(door.logText(), "not trusted"))
+		t.Logf("intruder, idle %v after the call: %s", took.Round(time.Millisecond), lastLine(intruder.logText(), "call failed"))
+		// The door refused the handshake: the caller must not wait for an
+		// answer as if it rang (calls.ring_timeout is 20 s in these tests).
+		if took > 10*time.Second || strings.Contains(lastLine(intruder.logText(), "call failed"), "no answer") {
+			t.Errorf("the refused caller gave up after %v, as a call that rang unanswered, not at the refused handshake", took.Round(time.Millisecond))
+		}
+	})
+
+	t.Run("caller does not trust the door", func(t *testing.T) {
+		// The door trusts this caller, the caller has not pinned the door.
+		// (it pins another unit: a TLS unit must trust someone).
+		friend := startSecure(t, "friend", lab.inside, "", idFriend, "required", []string{newIdentity(t).fingerprint}, quiet(nil))
+		watch := watchIdle(t, door.node)
+		start := time.Now()
+		friend.mustCtl("call", door.sips("door"))
+		friend.waitState("idle", 30*time.Second)
+		took := time.Since(start)
+		time.Sleep(500 * time.Millisecond)
+		watch()
+		friend.waitLog("not trusted", 5*time.Second)
+		t.Logf("caller, idle %v after the call: %s", took.Round(time.Millisecond), lastLine(friend.logText(), "not trusted"))
+		if took > 10*time.Second {
+			t.Errorf("the caller gave up %v after the call, not at the handshake", took.Round(time.Millisecond))
+		}
+	})
+
+	t.Run("plain call gets 488", func(t *testing.T) {
+		plain := startNode(t, "plain", lab.inside, "", quiet(nil))
+		watch := watchIdle(t, door.node)
+		start := time.Now()
+		plain.mustCtl("call", door.sip)
+		checkFailed(t, plain, "(488 ")
+		t.Logf("the plain caller failed %v after the call", time.Since(start).Round(time.Millisecond))
+		time.Sleep(500 * time.Millisecond)
+		watch()
+		t.Logf("caller: %s", lastLine(plain.logText(), "488"))
+	})
+
+	t.Run("door code in a plain call", func(t *testing.T) {
+		optional := startSecure(t, "door-optional", lab.door, testdata("door.wav"), newIdentity(t), "optional", []string{idFriend.fingerprint},
+			settings{"calls.auto_answer": "true"})
+		plain := startNode(t, "plain", lab.inside, testdata("inside.wav"), nil)
+		plain.mustCtl("call", optional.sip)
+		plain.waitState("connected", setupTimeout)
+		optional.waitState("connected", setupTimeout)
+		t.Logf("door's call security: %s", securityStatus(optional.node))
+		plain.mustCtl("open")
+		optional.waitLog("call is not secure", 10*time.Second)
+		time.Sleep(1500 * time.Millisecond) // all four digits and the code's check
+		if st, _ := optional.status(); st.DoorOpened != 0 || (st.Relay != nil && st.Relay.Pulses != 0) {
+			t.Errorf("the door code in a plain call opened the door: door_opened %d, relay %+v", st.DoorOpened, st.Relay)
+		}
+		if n := strings.Count(optional.logText(), "call is not secure"); n < 4 {
+			t.Errorf("%d digits ignored as not secure, want the 4 of the code", n)
+		}
+		plain.mustCtl("hangup")
+		optional.waitState("idle", setupTimeout)
+	})
+}
+
+// lastLine is the last line of log that contains s.
+func lastLine(log, s string) string {
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], s) {
+			return lines[i]
+		}
+	}
+	return ""
+}
+
+// secureBaresip writes a baresip config with SIP over TLS (its certificate
+// cert, a PEM with the key, presented as server and as client) and SRTP
+// mandatory (srtp-mand: RTP/SAVP with SDES keys); it listens for TLS on
+// port+1.
+func secureBaresip(t *testing.T, h host, port int, wav, cert string) string {
+	t.Helper()
+	dir := baresipConf(t, h, port, wav)
+	conf := filepath.Join(dir, "config")
+	b, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// srtp.so before account.so, which looks the accounts' mediaenc up.
+	body := strings.Replace(string(b), "module account.so\n", "module srtp.so\nmodule account.so\n", 1)
+	writeFile(t, conf, body+fmt.Sprintf("sip_certificate %s\n", cert))
+	acc := fmt.Sprintf("<sip:bob@%s:%d;transport=tls>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA;mediaenc=srtp-mand\n", h.ip, port+1)
+	writeFile(t, filepath.Join(dir, "accounts"), acc)
+	return dir
+}
+
+// TestSecureWithBaresip: baresip 1.0 with TLS and srtp-mand calls a SKOIP
+// unit that pins its certificate, and is called by one (sip:...;transport=tls
+// to its TLS port): speech both ways, SRTP required on SKOIP's side.
+func TestSecureWithBaresip(t *testing.T) {
+	needTool(t, "baresip", "baresip-core")
+	t.Parallel()
+	lab := newLab(t)
+	cert, fp := selfSignedPEM(t, "baresip")
+
+	t.Run("skoip calls baresip", func(t *testing.T) {
+		port := peerPort(t, lab.inside)
+		dir := secureBaresip(t, lab.inside, port, testdata("inside.wav"), cert)
+		bs := startPeer(t, "baresip", lab.inside.command("baresip", "-f", dir, "-t", "40"), dir, "HOME="+filepath.Join(dir, "home"))
+		bs.waitOutput("baresip is ready", 10*time.Second)
+		door := startSecure(t, "door", lab.door, testdata("door.wav"), newIdentity(t), "required", []string{fp}, nil)
+		tlsAdr := net.JoinHostPort(lab.inside.ip, strconv.Itoa(port+1))
+		if out, err := door.ctl("call", "sip:bob@"+tlsAdr+";transport=tls"); err != nil {
+			t.Errorf("a target with ;transport=tls: %v %s", err, out)
+			door.mustCtl("call", "sips:bob@"+tlsAdr) // the rest of the test with sips:
+		}
+		door.waitState("connected", setupTimeout)
+		t.Logf("door's call security: %s", securityStatus(door.node))
+		span, _ := talk(t, door.node, door.node, 6*time.Second)
+		door.mustCtl("hangup")
+		door.waitState("idle", setupTimeout)
+		bs.waitOutput("terminated", 10*time.Second)
+		bs.stop()
+		if err := door.stop(); err != nil {
+			t.Error(err)
+		}
+		checkHears(t, door.node, span, testdata("inside.wav"), testdata("door.wav"), clean)
+		checkPeerHears(t, "baresip", baresipHeard(t, dir), testdata("door.wav"), testdata("inside.wav"))
+	})
+
+	t.Run("baresip calls skoip", func(t *testing.T) {
+		inside := startSecure(t, "inside", lab.inside, testdata("inside.wav"), newIdentity(t), "required", []string{fp}, nil)
+		port := peerPort(t, lab.door)
+		dir := secureBaresip(t, lab.door, port, testdata("door.wav"), cert)
+		// baresip adds its account's ;transport=tls to the URI dialled.
+		bs := startPeer(t, "baresip", lab.door.command("baresip", "-f", dir, "-t", "40", "-e",
+			"/dial sip:door@"+inside.tlsAdr), dir, "HOME="+filepath.Join(dir, "home"))
+		inside.waitState("incoming", setupTimeout)
+		inside.mustCtl("answer")
+		inside.waitState("connected", setupTimeout)
+		t.Logf("inside's call security: %s", securityStatus(inside.node))
+		span, _ := talk(t, inside.node, inside.node, 6*time.Second)
+		// baresip's aufile source ends the call when door.wav ends (9.6 s).
+		inside.waitState("idle", 15*time.Second)
+		bs.waitOutput("terminated", 10*time.Second)
+		bs.stop()
+		if err := inside.stop(); err != nil {
+			t.Error(err)
+		}
+		checkHears(t, inside.node, span, testdata("door.wav"), testdata("inside.wav"), clean)
+		checkPeerHears(t, "baresip", baresipHeard(t, dir), testdata("inside.wav"), testdata("door.wav"))
+	})
+}
+
+// TestSecureReplay: the SRTP packets of the door code, captured on the
+// door's link, sent again to the door from another socket (in the same
+// call, then in a new secure call to every port of the door's RTP range
+// near the first) do not open the door.
+func TestSecureReplay(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	if !lab.netns {
+		t.Skip("needs network namespaces: the capture is taken on the door unit's own link")
+	}
+	needTool(t, "tshark", "tshark")
+	door, inside := securePair(t, lab, "required")
+	ts, capture := startSecureCapture(t, lab.door, lab.inside.ip)
+	secureCall(t, door, inside)
+	inside.mustCtl("open")
+	door.waitFor("door opened", 10*time.Second, func(s status) bool { return s.DoorOpened == 1 })
+	time.Sleep(500 * time.Millisecond) // the end packets of the last digit
+	ts.stop()
+
+	var events [][]byte
+	var dst string
+	for _, p := range capturedRTP(t, capture) {
+		if p.pt == 101 && strings.HasPrefix(p.src, lab.inside.ip+":") {
+			events = append(events, p.raw)
+			dst = p.dst
+		}
+	}
+	t.Logf("%d RTP event packets from the inside to %s captured", len(events), dst)
+	if len(events) < 4 {
+		t.Fatalf("%d RTP event packets of the door code in the capture, want >= 4 (is DTMF sent as RTP events?)", len(events))
+	}
+	before := securityStatus(door.node)
+	sendUDP(t, lab.inside, dst, events)
+	time.Sleep(1500 * time.Millisecond)
+	if st, _ := door.status(); st.DoorOpened != 1 {
+		t.Errorf("replayed in the same call: door_opened %d, want still 1", st.DoorOpened)
+	}
+	t.Logf("door's security status before the replay: %s; after: %s", before, securityStatus(door.node))
+
+	inside.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+	inside.waitState("idle", setupTimeout)
+	secureCall(t, door, inside)
+	before = securityStatus(door.node)
+	_, ps, _ := net.SplitHostPort(dst)
+	p0, _ := strconv.Atoi(ps)
+	for p := p0 - 38; p <= p0+38; p += 2 {
+		if p >= 1024 {
+			sendUDP(t, lab.inside, net.JoinHostPort(lab.door.ip, strconv.Itoa(p)), events)
+		}
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if st, _ := door.status(); st.DoorOpened != 1 {
+		t.Errorf("replayed in a new call: door_opened %d, want still 1", st.DoorOpened)
+	}
+	t.Logf("door's security status before the replay: %s; after: %s", before, securityStatus(door.node))
+	if strings.Contains(door.logText(), "door opened") && strings.Count(door.logText(), "door opened") > 1 {
+		t.Logf("door log mentions \"door opened\" %d times", strings.Count(door.logText(), "door opened"))
+	}
+	// The call still works: the real code opens the door.
+	inside.mustCtl("open")
+	door.waitFor("door opened by the real code", 10*time.Second, func(s status) bool { return s.DoorOpened == 2 })
+	door.mustCtl("hangup")
+	door.waitState("idle", setupTimeout)
+}
