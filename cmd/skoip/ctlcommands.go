@@ -58,6 +58,7 @@ type mediaStatus struct {
 	Late           uint64  `json:"late"`
 	Discarded      uint64  `json:"discarded"`
 	ForeignDropped uint64  `json:"foreign_dropped"`
+	SRTPDropped    uint64  `json:"srtp_dropped"` // SRTP packets with a bad tag or replayed
 	CNRx           uint64  `json:"cn_rx"`
 	CNTx           uint64  `json:"cn_tx"`
 	// The echo canceller, 0 when it is off: echo return loss enhancement
@@ -75,7 +76,7 @@ func newMediaStatus(s *media.Stats) *mediaStatus {
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return &mediaStatus{Lost: s.Lost, JitterMS: ms(s.Jitter), RTTMS: ms(s.RTT), PlayoutDelayMS: ms(s.PlayoutDelay),
 		Underruns: s.Underruns, Concealed: s.Concealed, Late: s.Late, Discarded: s.Discarded,
-		ForeignDropped: s.ForeignDropped, CNRx: s.CNRx, CNTx: s.CNTx,
+		ForeignDropped: s.ForeignDropped, SRTPDropped: s.SRTPDropped, CNRx: s.CNRx, CNTx: s.CNTx,
 		ERLEDB: round1(s.ERLE), EchoDelayMS: ms(s.EchoDelay), NoiseDBFS: round1(s.NoiseDB)}
 }
 
