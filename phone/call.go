@@ -214,6 +214,7 @@ func (p *Phone) logQuality(c *call, d time.Duration, s media.Stats) {
 		"rtp_rx", s.RTPRx, "rtp_tx", s.RTPTx, "lost", s.Lost, "jitter", s.Jitter.Round(10*time.Microsecond),
 		"rtt", s.RTT.Round(10*time.Microsecond), "playout_delay", s.PlayoutDelay.Round(100*time.Microsecond),
 		"underruns", s.Underruns, "concealed", s.Concealed, "late", s.Late, "foreign_dropped", s.ForeignDropped,
+		"srtp_dropped", s.SRTPDropped,
 		"erle_db", math.Round(s.ERLE*10)/10, "echo_delay", s.EchoDelay.Round(100*time.Microsecond),
 		"noise_dbfs", math.Round(s.NoiseDB*10)/10)
 }
