@@ -35,7 +35,7 @@ type Config struct {
 	// "required" (a call that is not TLS, or whose SDP has no usable crypto,
 	// is refused with 488, or ended).
 	Encryption string
-	Logger          *slog.Logger  // nil = discard
+	Logger     *slog.Logger // nil = discard
 
 	addrTable int // tests: addresses sipgo may remember before a recycle (0: sipgoAddrs)
 }
