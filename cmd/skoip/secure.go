@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"time"
 
 	"github.com/skoip/skoip/cmd/skoip/internal/identity"
 	"github.com/skoip/skoip/config"
@@ -32,7 +33,11 @@ func tlsConfig(cfg *config.Config, dir string) (*phone.TLS, error) {
 		}
 	}
 	verify := func(chain []*x509.Certificate, host string) error {
-		if slices.Contains(pins, phone.Fingerprint(chain[0].Raw)) {
+		leaf := chain[0]
+		if now := time.Now(); now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
+			return fmt.Errorf("it is valid from %s to %s only", leaf.NotBefore.UTC().Format(time.DateOnly), leaf.NotAfter.UTC().Format(time.DateOnly))
+		}
+		if slices.Contains(pins, phone.Fingerprint(leaf.Raw)) {
 			return nil
 		}
 		if roots == nil {
