@@ -400,3 +400,22 @@ func writeFile(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// mediaCount is a number of the status's media object (0 without one).
+func mediaCount(n *node, key string) float64 {
+	m, _ := rawStatus(n)["media"].(map[string]any)
+	v, _ := m[key].(float64)
+	return v
+}
+
+// rtpPortOf is the local RTP port of n's last call, from its log's
+// "media started" line (0 if none).
+func rtpPortOf(n *node) int {
+	line := lastLine(n.logText(), `msg="media started"`)
+	_, rest, ok := strings.Cut(line, " rtp_port=")
+	if !ok {
+		return 0
+	}
+	p, _ := strconv.Atoi(strings.Fields(rest)[0])
+	return p
+}
