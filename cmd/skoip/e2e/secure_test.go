@@ -68,6 +68,9 @@ func TestSecureCallBetweenUnits(t *testing.T) {
 		if st := mediaOf(t, n); st.Media.Lost != 0 {
 			t.Errorf("%s: %d lost on a clean link", n.name, st.Media.Lost)
 		}
+		if d := mediaCount(n, "srtp_dropped"); d != 0 {
+			t.Errorf("%s: %v SRTP packets failed on a clean link", n.name, d)
+		}
 	}
 
 	opened := time.Now()
@@ -412,4 +415,28 @@ func TestSecureReplay(t *testing.T) {
 	door.waitFor("door opened by the real code", 10*time.Second, func(s status) bool { return s.DoorOpened == 2 })
 	door.mustCtl("hangup")
 	door.waitState("idle", setupTimeout)
+}
+
+// TestSecureTransportDefault: with sip.transport = "tls" a plain sip: target
+// (the door's peer.address, without ;transport=) is called over TLS: the
+// inside unit, which listens for SIP over UDP too, rings through its TLS
+// listener, and the call is secure (the door code opens the door).
+func TestSecureTransportDefault(t *testing.T) {
+	t.Parallel()
+	lab := newLab(t)
+	idDoor, idInside := newIdentity(t), newIdentity(t)
+	inside := startSecure(t, "inside", lab.inside, testdata("inside.wav"), idInside, "required", []string{idDoor.fingerprint}, nil)
+	door := startSecure(t, "door", lab.door, testdata("door.wav"), idDoor, "required", []string{idInside.fingerprint},
+		settings{"sip.transport": q("tls"), "peer.address": q("sip:inside@" + inside.tlsAdr)})
+	door.mustCtl("call")
+	door.waitState("outgoing", setupTimeout)
+	inside.waitState("incoming", setupTimeout)
+	answerCall(t, door.node, inside.node)
+	inside.mustCtl("open")
+	door.waitFor("door opened", 10*time.Second, func(s status) bool { return s.DoorOpened == 1 })
+	if strings.Contains(door.logText(), "call is not secure") {
+		t.Errorf("the door judged the call not secure")
+	}
+	door.mustCtl("hangup")
+	inside.waitState("idle", setupTimeout)
 }
