@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
+	"github.com/skoip/skoip/cmd/skoip/internal/identity"
 	"github.com/skoip/skoip/cmd/skoip/internal/intercom"
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/hw/audio"
@@ -32,6 +34,18 @@ func cmdCheckConfig(_ context.Context, e *env, args []string) error {
 	if err := decodeFiles(cfg); err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", cfg.Source, err)
 		return exitCode(exitUsage)
+	}
+	if cfg.TLS() {
+		// The TLS identity the start would use: a key that cannot be used
+		// fails the start, so it is a problem of the configuration here.
+		dir, err := intercom.StateDir(cfg.State.Dir, os.Getenv)
+		if err == nil {
+			err = identity.Check(dir)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: sip.tls_listen: the TLS identity: %v\n", cfg.Source, err)
+			return exitCode(exitUsage)
+		}
 	}
 	fmt.Fprintf(e.stdout, "%s: ok\n", cfg.Source)
 	return nil

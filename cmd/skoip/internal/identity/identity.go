@@ -196,3 +196,45 @@ func writeAtomic(path string, data []byte, mode os.FileMode) (err error) {
 	defer d.Close()
 	return d.Sync()
 }
+
+// Check reports what Load would find wrong in dir without making
+// anything: nil when the identity is there and sound, or when there is
+// none yet (Load will make it); else the error Load would return.
+func Check(dir string) error {
+	if dir == "" {
+		return errors.New("no state folder for the TLS identity: set state.dir")
+	}
+	keyPath, certPath := filepath.Join(dir, KeyFile), filepath.Join(dir, CertFile)
+	keyPEM, kerr := readBounded(keyPath)
+	certPEM, cerr := readBounded(certPath)
+	switch {
+	case errors.Is(kerr, fs.ErrNotExist) && errors.Is(cerr, fs.ErrNotExist):
+		return nil
+	case kerr != nil:
+		return fmt.Errorf("%s: %w", keyPath, kerr)
+	case errors.Is(cerr, fs.ErrNotExist): // the key is certified again at the start
+		return checkKey(keyPath, keyPEM)
+	case cerr != nil:
+		return fmt.Errorf("%s: %w", certPath, cerr)
+	}
+	if _, err := tls.X509KeyPair(certPEM, keyPEM); err != nil {
+		return fmt.Errorf("%s and %s: %w (move them away to make a new identity; peers must then pin its new fingerprint)", keyPath, certPath, err)
+	}
+	return nil
+}
+
+// checkKey reports whether keyPEM is a key certify can use.
+func checkKey(path string, keyPEM []byte) error {
+	block, _ := pem.Decode(keyPEM)
+	if block == nil {
+		return fmt.Errorf("%s: not a PEM key", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if _, ok := k.(*ecdsa.PrivateKey); !ok {
+		return fmt.Errorf("%s: not an ECDSA key", path)
+	}
+	return nil
+}

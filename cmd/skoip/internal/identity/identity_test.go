@@ -81,3 +81,27 @@ func TestLoadRefusesWhatItCannotUse(t *testing.T) {
 		t.Error("no state folder accepted")
 	}
 }
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	if err := Check(dir); err != nil {
+		t.Errorf("no identity yet: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, KeyFile)); err == nil {
+		t.Error("Check made a key")
+	}
+	if _, err := Load(dir, "door"); err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(dir); err != nil {
+		t.Errorf("a sound identity: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, KeyFile), []byte("x"), 0o600)
+	if err := Check(dir); err == nil || !strings.Contains(err.Error(), KeyFile) {
+		t.Errorf("a broken key: %v", err)
+	}
+	os.Remove(filepath.Join(dir, CertFile))
+	if err := Check(dir); err == nil || !strings.Contains(err.Error(), KeyFile) {
+		t.Errorf("a broken key alone: %v", err)
+	}
+}
