@@ -419,3 +419,30 @@ func rtpPortOf(n *node) int {
 	p, _ := strconv.Atoi(strings.Fields(rest)[0])
 	return p
 }
+
+// unreadableTraces counts the SIP trace records of a log ("===== addr |
+// SIP Sent =====" and the message) whose message does not start with a SIP
+// start line, and returns the first's header.
+func unreadableTraces(log string) (bad, all int, first string) {
+	lines := strings.Split(log, "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, " | SIP Sent =====") && !strings.Contains(l, " | SIP Received =====") {
+			continue
+		}
+		all++
+		next := ""
+		if i+1 < len(lines) {
+			next = lines[i+1]
+		}
+		method, rest, _ := strings.Cut(next, " ")
+		ok := strings.HasPrefix(next, "SIP/2.0 ") ||
+			(method != "" && strings.ToUpper(method) == method && strings.HasSuffix(strings.TrimSpace(rest), " SIP/2.0"))
+		if !ok {
+			bad++
+			if first == "" {
+				first = l
+			}
+		}
+	}
+	return bad, all, first
+}

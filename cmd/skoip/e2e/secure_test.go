@@ -420,7 +420,8 @@ func TestSecureReplay(t *testing.T) {
 // TestSecureTransportDefault: with sip.transport = "tls" a plain sip: target
 // (the door's peer.address, without ;transport=) is called over TLS: the
 // inside unit, which listens for SIP over UDP too, rings through its TLS
-// listener, and the call is secure (the door code opens the door).
+// listener, and the call is secure (the door code opens the door); the
+// debug SIP trace shows it as SIP.
 func TestSecureTransportDefault(t *testing.T) {
 	t.Parallel()
 	lab := newLab(t)
@@ -439,4 +440,11 @@ func TestSecureTransportDefault(t *testing.T) {
 	}
 	door.mustCtl("hangup")
 	inside.waitState("idle", setupTimeout)
+	// The debug SIP trace (phone/trace.go) shows the messages of a TLS
+	// call as SIP, not as the bytes on the wire.
+	for _, n := range []*node{door.node, inside.node} {
+		if bad, all, first := unreadableTraces(n.logText()); bad > 0 {
+			t.Errorf("%s: %d of %d SIP trace records are not SIP (TLS records traced below TLS?), first: %s", n.name, bad, all, first)
+		}
+	}
 }
