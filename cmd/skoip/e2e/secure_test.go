@@ -230,6 +230,38 @@ func TestSecureCallRefusedPeers(t *testing.T) {
 		t.Logf("caller: %s", lastLine(plain.logText(), "488"))
 	})
 
+	t.Run("TLS caller without SRTP gets 488", func(t *testing.T) {
+		// Pinned both ways, but media.encryption off.
+		nosrtp := startSecure(t, "nosrtp", lab.inside, "", idFriend, "off", []string{idDoor.fingerprint}, quiet(nil))
+		watch := watchIdle(t, door.node)
+		nosrtp.mustCtl("call", door.sips("door"))
+		checkFailed(t, nosrtp.node, "(488 ")
+		time.Sleep(500 * time.Millisecond)
+		watch()
+		t.Logf("caller: %s", lastLine(nosrtp.logText(), "488"))
+	})
+
+	t.Run("callee without SRTP", func(t *testing.T) {
+		// The door (SRTP required) calls a trusted unit that does not do SRTP
+		// and answers at once: the call must not go on without SRTP.
+		callee := startSecure(t, "callee", lab.inside, "", idFriend, "off", []string{idDoor.fingerprint},
+			quiet(settings{"calls.auto_answer": "true"}))
+		start := time.Now()
+		door.mustCtl("call", callee.sips("callee"))
+		door.waitState("idle", 15*time.Second)
+		callee.waitState("idle", 15*time.Second)
+		t.Logf("door idle %v after the call: %s", time.Since(start).Round(time.Millisecond), lastLine(door.logText(), "call"))
+		if st, _ := door.status(); st.State != "idle" {
+			t.Errorf("door: %s", st.State)
+		}
+		for _, line := range strings.Split(door.logText(), "\n") {
+			if strings.Contains(line, `msg="media started"`) && strings.Contains(line, callee.host.ip) {
+				t.Errorf("door started media with the unit without SRTP: %s", line)
+				break
+			}
+		}
+	})
+
 	t.Run("door code in a plain call", func(t *testing.T) {
 		optional := startSecure(t, "door-optional", lab.door, testdata("door.wav"), newIdentity(t), "optional", []string{idFriend.fingerprint},
 			settings{"calls.auto_answer": "true"})
