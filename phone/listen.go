@@ -76,7 +76,7 @@ func (p *Phone) listen() (*listeners, error) {
 		p.tlsAt = netip.MustParseAddrPort(raw.Addr().String())
 		p.tlsAt = netip.AddrPortFrom(p.tlsAt.Addr().Unmap(), p.tlsAt.Port())
 		p.tlsOn = true
-		ln.tls = newTLSListener(p, &tracedListener{Listener: raw, p: p}, t.serverTLS())
+		ln.tls = newTLSListener(p, &tracedListener{Listener: raw, p: p, encrypted: true}, t.serverTLS())
 	}
 	return ln, nil
 }

@@ -162,11 +162,11 @@ func (l *tlsListener) handshake(raw net.Conn) {
 		return
 	}
 	raw.SetDeadline(time.Time{})
-	var conn net.Conn = c
+	var conn net.Conn = &tracedTLS{Conn: c, p: l.p}
 	if certs := c.ConnectionState().PeerCertificates; len(certs) > 0 {
 		// The client proved a trusted certificate (VerifyPeer passed): the
 		// requests of this connection come from an authenticated peer.
-		conn = l.p.trusted.add(c, Fingerprint(certs[0].Raw))
+		conn = l.p.trusted.add(conn, Fingerprint(certs[0].Raw))
 	}
 	select {
 	case l.ready <- conn:

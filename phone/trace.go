@@ -119,6 +119,9 @@ const (
 type tracedListener struct {
 	net.Listener
 	p *Phone
+	// encrypted: its connections carry TLS records, which are not traced
+	// (the TLS connection above them traces the SIP it writes).
+	encrypted bool
 
 	mu    sync.Mutex
 	open  int
@@ -138,7 +141,7 @@ func (l *tracedListener) Accept() (net.Conn, error) {
 				"max", maxTCPConns, "max_per_ip", maxTCPPerIP)
 			continue
 		}
-		return &tracedConn{Conn: c, p: l.p, l: l, ip: ip}, nil
+		return &tracedConn{Conn: c, p: l.p, l: l, ip: ip, quiet: l.encrypted}, nil
 	}
 }
 
@@ -179,10 +182,25 @@ type tracedConn struct {
 	p      *Phone
 	l      *tracedListener
 	ip     netip.Addr
+	quiet  bool // TLS records: not traced here
 	closed atomic.Bool
 }
 
 func (c *tracedConn) Write(b []byte) (int, error) {
+	if !c.quiet {
+		c.p.trace(c.RemoteAddr().String(), true, b)
+	}
+	return c.Conn.Write(b)
+}
+
+// tracedTLS traces what is written on an accepted TLS connection, in
+// clear, as tracedConn does for TCP.
+type tracedTLS struct {
+	net.Conn
+	p *Phone
+}
+
+func (c *tracedTLS) Write(b []byte) (int, error) {
 	c.p.trace(c.RemoteAddr().String(), true, b)
 	return c.Conn.Write(b)
 }
