@@ -6,12 +6,14 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"os"
@@ -445,4 +447,124 @@ func unreadableTraces(log string) (bad, all int, first string) {
 		}
 	}
 	return bad, all, first
+}
+
+// fakeTLSUAS is a SIP-over-TLS callee on loopback that answers every
+// INVITE at once with 200 OK and an SDP without SRTP (RTP/AVP, no
+// a=crypto), as a peer that ignores the offer's keys would; it answers
+// BYE with 200 and records the requests' methods. Its RTP port counts the
+// datagrams that reach it.
+type fakeTLSUAS struct {
+	addr        string // 127.0.0.1:port
+	fingerprint string
+	rtp         net.PacketConn
+	methods     chan string
+	rtpIn       atomic.Int64
+}
+
+func startFakeTLSUAS(t *testing.T) *fakeTLSUAS {
+	t.Helper()
+	pemPath, fp := selfSignedPEM(t, "fake-uas")
+	b, err := os.ReadFile(pemPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(b, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rtp, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &fakeTLSUAS{addr: l.Addr().String(), fingerprint: fp, rtp: rtp, methods: make(chan string, 100)}
+	t.Cleanup(func() { l.Close(); rtp.Close() })
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			if _, _, err := rtp.ReadFrom(buf); err != nil {
+				return
+			}
+			u.rtpIn.Add(1)
+		}
+	}()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go u.serve(c)
+		}
+	}()
+	return u
+}
+
+func (u *fakeTLSUAS) serve(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	for {
+		c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		start, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		start = strings.TrimSpace(start)
+		if start == "" {
+			continue // keep-alive CRLF
+		}
+		var vias, keep []string
+		length := 0
+		for {
+			l, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			l = strings.TrimRight(l, "\r\n")
+			if l == "" {
+				break
+			}
+			name, val, _ := strings.Cut(l, ":")
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "via", "v":
+				vias = append(vias, "Via:"+val)
+			case "from", "f", "call-id", "i", "cseq":
+				keep = append(keep, l)
+			case "to", "t":
+				if !strings.Contains(val, "tag=") {
+					l += ";tag=fakeuas"
+				}
+				keep = append(keep, l)
+			case "content-length", "l":
+				length, _ = strconv.Atoi(strings.TrimSpace(val))
+			}
+		}
+		if _, err := io.ReadFull(r, make([]byte, length)); err != nil {
+			return
+		}
+		if strings.HasPrefix(start, "SIP/2.0") {
+			continue
+		}
+		method, _, _ := strings.Cut(start, " ")
+		u.methods <- method
+		if method == "ACK" {
+			continue
+		}
+		body := ""
+		hdr := append(vias, keep...)
+		if method == "INVITE" {
+			port := u.rtp.LocalAddr().(*net.UDPAddr).Port
+			body = fmt.Sprintf("v=0\r\no=fake 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
+				"m=audio %d RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n", port)
+			hdr = append(hdr, "Contact: <sip:fake@"+u.addr+";transport=tls>", "Content-Type: application/sdp")
+		}
+		msg := "SIP/2.0 200 OK\r\n" + strings.Join(hdr, "\r\n") + fmt.Sprintf("\r\nContent-Length: %d\r\n\r\n", len(body)) + body
+		if _, err := c.Write([]byte(msg)); err != nil {
+			return
+		}
+	}
 }

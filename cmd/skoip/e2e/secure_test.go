@@ -262,6 +262,40 @@ func TestSecureCallRefusedPeers(t *testing.T) {
 		}
 	})
 
+	t.Run("answer without SRTP", func(t *testing.T) {
+		// A trusted TLS callee (on loopback: a fake UAS in this process)
+		// answers the offer's SRTP with plain RTP/AVP and no a=crypto.
+		uas := startFakeTLSUAS(t)
+		lo := host{ip: "127.0.0.1"}
+		caller := startSecure(t, "caller", lo, "", newIdentity(t), "required", []string{uas.fingerprint}, quiet(nil))
+		start := time.Now()
+		caller.mustCtl("call", "sips:fake@"+uas.addr)
+		var got []string
+		deadline := time.After(10 * time.Second)
+	collect:
+		for {
+			select {
+			case m := <-uas.methods:
+				got = append(got, m)
+				if m == "BYE" || m == "CANCEL" {
+					break collect
+				}
+			case <-deadline:
+				break collect
+			}
+		}
+		caller.waitState("idle", 10*time.Second)
+		time.Sleep(300 * time.Millisecond)
+		t.Logf("the fake callee got %v; caller idle %v after the call, %d RTP datagrams sent to it; caller: %s",
+			got, time.Since(start).Round(time.Millisecond), uas.rtpIn.Load(), lastLine(caller.logText(), "call"))
+		if len(got) == 0 || got[0] != "INVITE" || got[len(got)-1] != "BYE" {
+			t.Errorf("requests to the callee that answered without SRTP: %v, want INVITE, ACK, BYE", got)
+		}
+		if n := uas.rtpIn.Load(); n > 0 {
+			t.Errorf("%d RTP datagrams sent to the callee that answered without SRTP", n)
+		}
+	})
+
 	t.Run("door code in a plain call", func(t *testing.T) {
 		optional := startSecure(t, "door-optional", lab.door, testdata("door.wav"), newIdentity(t), "optional", []string{idFriend.fingerprint},
 			settings{"calls.auto_answer": "true"})
