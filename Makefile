@@ -18,7 +18,7 @@ DEB_PACKAGES := gcc libc6-dev libasound2 libasound2-plugins alsa-utils pulseaudi
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross \
 	qemu-user-static libc6:arm64 libasound2:arm64 \
 	libspeexdsp-dev libspeexdsp-dev:arm64 libspeexdsp-dev:armhf \
-	sip-tester baresip-core linphone-cli kamailio mosquitto mosquitto-clients sox espeak-ng tshark iproute2 procps
+	sip-tester baresip-core linphone-cli kamailio kamailio-tls-modules mosquitto mosquitto-clients sox espeak-ng tshark iproute2 procps
 # Packages that `make run` needs (the sound card is opened through libasound at run time; the
 # echo canceller, speexdsp, is linked in statically).
 RUN_PACKAGES := gcc libc6-dev libasound2 libspeexdsp-dev
