@@ -169,10 +169,12 @@ func checkWireSecret(t *testing.T, capture string, tlsAdrs []string, sources map
 
 // TestSecureCallRefusedPeers: a door with SIP over TLS and SRTP required
 // refuses a TLS caller whose certificate it has not pinned (at the
-// handshake: it never rings), a caller that does not trust the door's
-// certificate gives up ("not trusted"), a plain UDP call without SRTP gets
-// 488; a door with SRTP optional takes a plain call, but the door code in
-// it does not open the door (door.require_secure).
+// handshake: it never rings; the caller fails at once and says why), a
+// caller that does not trust the door's certificate gives up ("not
+// trusted"), a plain UDP call gets 488, so does a TLS call without SRTP
+// (the door as caller too), and an answer without SRTP is ended with BYE
+// before any RTP; a door with SRTP optional takes a plain call, but the
+// door code in it does not open the door (door.require_secure).
 func TestSecureCallRefusedPeers(t *testing.T) {
 	t.Parallel()
 	lab := newLab(t)
@@ -195,8 +197,13 @@ func TestSecureCallRefusedPeers(t *testing.T) {
 		t.Logf("intruder, idle %v after the call: %s", took.Round(time.Millisecond), lastLine(intruder.logText(), "call failed"))
 		// The door refused the handshake: the caller must not wait for an
 		// answer as if it rang (calls.ring_timeout is 20 s in these tests).
-		if took > 10*time.Second || strings.Contains(lastLine(intruder.logText(), "call failed"), "no answer") {
+		failed := lastLine(intruder.logText(), "call failed")
+		if took > 10*time.Second || strings.Contains(failed, "no answer") {
 			t.Errorf("the refused caller gave up after %v, as a call that rang unanswered, not at the refused handshake", took.Round(time.Millisecond))
+		}
+		// ... and says why: the door refused its certificate.
+		if !strings.Contains(failed, "certificate") && !strings.Contains(failed, "not trusted") {
+			t.Errorf("the refused caller's log does not say that its certificate was refused: %s", failed)
 		}
 	})
 
