@@ -277,11 +277,22 @@ func (cfg *Config) checkPlainTarget(s string) error {
 	if !ok {
 		return nil
 	}
-	if tp != "udp" && tp != "tcp" {
-		return fmt.Errorf("%q: transport %q is not udp or tcp", s, tp)
+	switch tp {
+	case "tls":
+		if !cfg.TLS() {
+			return fmt.Errorf("%q: transport tls needs sip.tls_listen", s)
+		}
+		return nil
+	case "udp", "tcp":
+	default:
+		return fmt.Errorf("%q: transport %q is not udp, tcp or tls", s, tp)
 	}
-	if t := cfg.SIP.Transport; t != "both" && t != tp {
-		return fmt.Errorf("%q: transport %s is not served (sip.transport = %q)", s, tp, t)
+	served := cfg.SIP.Transport
+	if served == "tls" {
+		served = "udp" // plain SIP listens on UDP beside TLS
+	}
+	if served != "both" && served != tp {
+		return fmt.Errorf("%q: transport %s is not served (sip.transport = %q)", s, tp, cfg.SIP.Transport)
 	}
 	return nil
 }

@@ -278,3 +278,21 @@ func TestCheckTarget(t *testing.T) {
 		}
 	}
 }
+
+// A ;transport=tls target is accepted with sip.tls_listen, refused without.
+func TestTLSTargets(t *testing.T) {
+	pin := strings.Repeat("AB:", 31) + "AB"
+	on, err := Parse("t.toml", []byte("[sip]\ntls_listen = \"127.0.0.1:0\"\n[peer]\ntls_fingerprint = \""+pin+"\"\naddress = \"sip:bob@10.0.0.1;transport=tls\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"sip:x@10.0.0.2;transport=tls", "sips:x@10.0.0.2", "10.0.0.3"} {
+		if err := on.CheckTarget(target); err != nil {
+			t.Errorf("%s with TLS: %v", target, err)
+		}
+	}
+	off := Default()
+	if err := off.CheckTarget("sip:x@10.0.0.2;transport=tls"); err == nil || !strings.Contains(err.Error(), "needs sip.tls_listen") {
+		t.Errorf("a tls target without TLS: %v", err)
+	}
+}

@@ -77,7 +77,14 @@ func (t *TLS) serverTLS() *tls.Config {
 // self-made certificates).
 func (t *TLS) clientTLS() *tls.Config {
 	return &tls.Config{
-		MinVersion:         tls.VersionTLS12,
+		MinVersion: tls.VersionTLS12,
+		// TLS 1.2 when we call: a server that refuses our client
+		// certificate says so inside the handshake, and the dial fails at
+		// once with "bad certificate". In TLS 1.3 the refusal comes after
+		// the client's handshake has finished, when the INVITE is already
+		// written: sipgo would not see it, and the call would wait for its
+		// ring timeout.
+		MaxVersion:         tls.VersionTLS12,
 		Certificates:       []tls.Certificate{t.Certificate},
 		InsecureSkipVerify: true, // VerifyConnection below does the checking
 		VerifyConnection: func(cs tls.ConnectionState) error {

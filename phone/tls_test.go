@@ -86,9 +86,21 @@ func TestCallOverTLSWithPinnedFingerprints(t *testing.T) {
 	}
 	b.waitEnded(t)
 
+	// A caller whose client certificate the callee does not trust fails
+	// at once (the refusal comes inside a TLS 1.2 handshake), nothing rings.
+	stranger := tlsPhone(t, "stranger", selfSigned(t, "stranger"), pinned(fb), phone.Config{})
+	start := time.Now()
+	err := stranger.Dial(ctx, tlsTarget(t, b))
+	if err == nil || !strings.Contains(err.Error(), "certificate") || time.Since(start) > 2*time.Second {
+		t.Errorf("a caller with an untrusted certificate: %v after %v", err, time.Since(start))
+	}
+	if st := b.Status(); st.State != phone.StateIdle {
+		t.Errorf("the callee rang for an untrusted caller: %+v", st)
+	}
+
 	// A server whose fingerprint is not pinned: nothing rings.
 	c := tlsPhone(t, "other", selfSigned(t, "other"), pinned(fa), phone.Config{AutoAnswer: true})
-	err := a.Dial(ctx, tlsTarget(t, c))
+	err = a.Dial(ctx, tlsTarget(t, c))
 	if err == nil || !strings.Contains(a.logs.String()+err.Error(), "not trusted") {
 		t.Errorf("a call to an unpinned server: %v", err)
 	}
