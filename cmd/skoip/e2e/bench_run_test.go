@@ -13,6 +13,13 @@ import (
 // the "loopback" audio backend (what it plays is captured again and sent
 // back). Microphone processing is off unless dsp turns it on.
 func benchSKOIP(t *testing.T, speech string, dsp settings) benchResult {
+	return benchSKOIPWith(t, speech, dsp, false)
+}
+
+// benchSKOIPWith is benchSKOIP, over TLS with SRTP required when secure
+// (the units pin each other's certificate); the wire figures, which read
+// SIP and RTP in clear, are then not taken.
+func benchSKOIPWith(t *testing.T, speech string, dsp settings, secure bool) benchResult {
 	ts, capture := startCapture(t)
 	lo := host{ip: "127.0.0.1"}
 	calleePort, callerPort := freeUDPPort(t, 0, 0, 1), freeUDPPort(t, 0, 0, 1)
@@ -32,17 +39,37 @@ func benchSKOIP(t *testing.T, speech string, dsp settings) benchResult {
 		return s
 	}
 	var r benchResult
-	callee := launchNode(t, "skoip callee", lo, "", with(settings{"sip.listen": q(fmt.Sprintf("127.0.0.1:%d", calleePort)),
+	calleeSet := settings{"sip.listen": q(fmt.Sprintf("127.0.0.1:%d", calleePort)),
 		"audio.backend": q("loopback"), "audio.capture": "", "calls.auto_answer": "true",
-		"media.rtp_ports": q(fmt.Sprintf("%d-%d", calleeRTP, calleeRTP+1))}))
+		"media.rtp_ports": q(fmt.Sprintf("%d-%d", calleeRTP, calleeRTP+1))}
+	callerSet := settings{"sip.listen": q(fmt.Sprintf("127.0.0.1:%d", callerPort)),
+		"media.rtp_ports": q(fmt.Sprintf("%d-%d", callerRTP, callerRTP+1))}
+	target := ""
+	if secure {
+		ce, cr := newIdentity(t), newIdentity(t)
+		calleeTLS := fmt.Sprintf("127.0.0.1:%d", tlsPort(t, lo))
+		for _, x := range []struct {
+			s        settings
+			id       identity
+			listen   string
+			pinOther string
+		}{{calleeSet, ce, calleeTLS, cr.fingerprint}, {callerSet, cr, fmt.Sprintf("127.0.0.1:%d", tlsPort(t, lo)), ce.fingerprint}} {
+			x.s["state.dir"], x.s["sip.tls_listen"] = q(x.id.stateDir), q(x.listen)
+			x.s["media.encryption"], x.s["peer.tls_fingerprint"] = q("required"), q(x.pinOther)
+		}
+		target = "sips:callee@" + calleeTLS
+	}
+	callee := launchNode(t, "skoip callee", lo, "", with(calleeSet))
 	r.Callee.ListenIn = waitListening(t, callee.started, calleePort)
 	callee.ready()
-	caller := launchNode(t, "skoip caller", lo, speech, with(settings{"sip.listen": q(fmt.Sprintf("127.0.0.1:%d", callerPort)),
-		"media.rtp_ports": q(fmt.Sprintf("%d-%d", callerRTP, callerRTP+1))}))
+	caller := launchNode(t, "skoip caller", lo, speech, with(callerSet))
 	r.Caller.ListenIn = waitListening(t, caller.started, callerPort)
 	caller.ready()
+	if target == "" {
+		target = callee.sip
+	}
 
-	caller.mustCtl("call", callee.sip)
+	caller.mustCtl("call", target)
 	caller.waitState("connected", setupTimeout)
 	// The call's length is what is measured: no status polling meanwhile
 	// (each request costs the polled process CPU; baresip is not polled).
@@ -53,6 +80,15 @@ func benchSKOIP(t *testing.T, speech string, dsp settings) benchResult {
 	r.Caller, r.Callee = withStats(t, r.Caller, caller.cmd.Process.Pid), withStats(t, r.Callee, callee.cmd.Process.Pid)
 	caller.mustCtl("hangup")
 	callee.waitState("idle", setupTimeout)
+	if secure {
+		if st, err := caller.status(); err != nil || st.State != "idle" {
+			t.Logf("secure caller after hangup: %+v %v", st, err)
+		}
+		ts.stop()
+		caller.stop()
+		callee.stop()
+		return r
+	}
 	ts.waitOutput("BYE", setupTimeout)
 	ts.stop()
 	caller.stop()

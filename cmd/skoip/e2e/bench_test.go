@@ -30,11 +30,13 @@ func TestBench(t *testing.T) {
 		runs = n
 	}
 	for run := range runs {
-		for _, impl := range []string{"skoip", "baresip", "skoip-dsp"} {
+		for _, impl := range []string{"skoip", "baresip", "skoip-dsp", "skoip-srtp"} {
 			var r benchResult
 			switch impl {
 			case "skoip":
 				r = benchSKOIP(t, speech, nil)
+			case "skoip-srtp":
+				r = benchSKOIPWith(t, speech, nil, true)
 			case "skoip-dsp":
 				r = benchSKOIP(t, speech, shippedDSP)
 			default:

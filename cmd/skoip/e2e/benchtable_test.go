@@ -61,6 +61,17 @@ func printBenchTable(t *testing.T, res map[string][]benchResult) {
 		fmt.Fprintf(&b, "SKOIP %s CPU with echo cancellation, noise suppression, high-pass and AGC: %.2f s per 30 s call (%.2f without; +%.1f%% of a core)\n",
 			who, on, off, 100*(on-off)/benchCall.Seconds())
 	}
+	for _, caller := range []bool{true, false} {
+		who := "callee"
+		if caller {
+			who = "caller"
+		}
+		cpu := func(r benchResult) float64 { return side(r, caller).CPU.Seconds() }
+		off, on := median(res["skoip"], cpu), median(res["skoip-srtp"], cpu)
+		if off > 0 && on > 0 {
+			fmt.Fprintf(&b, "SKOIP %s CPU over TLS with SRTP: %.2f s per 30 s call (%.2f plain; %+.1f%%)\n", who, on, off, 100*(on-off)/off)
+		}
+	}
 	t.Log(b.String())
 	fmt.Println(b.String())
 }
