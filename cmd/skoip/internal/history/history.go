@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/statefile"
 )
 
 // Entry is one call.
@@ -194,30 +196,11 @@ func (h *History) compact() (err error) {
 		return err
 	}
 	removeTemps(dir, base)
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), h.path); err != nil {
+	if err := statefile.Replace(h.path, data, 0o600); err != nil {
 		return err
 	}
 	h.lines, h.size = len(h.entries), int64(len(data))
-	return syncDir(dir)
+	return statefile.SyncDir(dir)
 }
 
 // removeTemps removes the temporary files of earlier compactions (cut by a
@@ -232,18 +215,6 @@ func removeTemps(dir, base string) {
 			os.Remove(filepath.Join(dir, n))
 		}
 	}
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // List returns the entries, oldest first: a copy.

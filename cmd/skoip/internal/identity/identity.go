@@ -11,13 +11,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/statefile"
 )
 
 // File names in the state folder.
@@ -77,7 +77,7 @@ func create(dir, name string) (tls.Certificate, error) {
 		return tls.Certificate{}, err
 	}
 	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err := writeAtomic(filepath.Join(dir, KeyFile), keyPEM, 0o600); err != nil {
+	if err := statefile.WriteAtomic(filepath.Join(dir, KeyFile), keyPEM, 0o600); err != nil {
 		return tls.Certificate{}, err
 	}
 	return certify(dir, keyPEM, name)
@@ -114,72 +114,18 @@ func certify(dir string, keyPEM []byte, name string) (tls.Certificate, error) {
 		return tls.Certificate{}, err
 	}
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if err := writeAtomic(filepath.Join(dir, CertFile), certPEM, 0o644); err != nil {
+	if err := statefile.WriteAtomic(filepath.Join(dir, CertFile), certPEM, 0o644); err != nil {
 		return tls.Certificate{}, err
 	}
 	leaf, _ := x509.ParseCertificate(der)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
 }
 
-// readBounded reads a regular file of at most maxPEM bytes, without
+// readBounded reads a PEM file: regular, at most maxPEM bytes, without
 // waiting on a FIFO.
 func readBounded(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxPEM+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxPEM {
-		return nil, fmt.Errorf("larger than %d KiB", maxPEM>>10)
-	}
-	return bytes.TrimSpace(b), nil
-}
-
-// writeAtomic writes data to path through a synced temporary file renamed
-// over it, then syncs the folder.
-func writeAtomic(path string, data []byte, mode os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(mode); err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	b, err := statefile.ReadRegular(path, maxPEM)
+	return bytes.TrimSpace(b), err
 }
 
 // Check reports what Load would find wrong in dir without making

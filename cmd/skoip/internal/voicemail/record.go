@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/skoip/skoip/media/dsp"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/statefile"
 )
 
 // Source gives 8 kHz mono frames of the door microphone; Read blocks until
@@ -92,7 +94,7 @@ func (s *Store) Record(ctx context.Context, src Source) (Message, error) {
 	if err := os.Rename(f.Name(), p); err != nil {
 		return Message{}, storageErr("renaming the recording to "+p, err)
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := statefile.SyncDir(s.dir); err != nil {
 		_ = os.Remove(p) // not known to be on disk: not kept, as the error says
 		return Message{}, storageErr("syncing the folder", err)
 	}

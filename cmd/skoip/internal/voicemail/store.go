@@ -327,16 +327,3 @@ func (s *Store) newID(t time.Time) (string, error) {
 	}
 	return makeID(t, next), nil
 }
-
-// syncDir makes the folder's entries (a rename) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
