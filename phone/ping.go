@@ -22,24 +22,7 @@ func (p *Phone) Ping(ctx context.Context, target string) (time.Duration, int, er
 		return 0, 0, fmt.Errorf("phone.Ping: %w", err)
 	}
 	c := p.outgoingCall(pl, dest)
-	req := sip.NewRequest(sip.OPTIONS, *pl.t.uri.Clone())
-	req.AppendHeader(p.via(c))
-	if pl.viaProxy {
-		r := *p.acct.uri.Clone()
-		r.UriParams = append(r.UriParams, sip.HeaderParams{{K: "lr", V: ""}}...)
-		req.AppendHeader(&sip.RouteHeader{Address: r})
-	}
-	mf := sip.MaxForwardsHeader(70)
-	req.AppendHeader(&mf)
-	from := &sip.FromHeader{DisplayName: p.cfg.DeviceName, Address: *c.localURI.Clone()}
-	from.Params.Add("tag", c.localTag)
-	req.AppendHeader(from)
-	req.AppendHeader(&sip.ToHeader{Address: *c.remoteURI.Clone()})
-	cid := sip.CallIDHeader(c.id)
-	req.AppendHeader(&cid)
-	req.AppendHeader(&sip.CSeqHeader{SeqNo: 1, MethodName: sip.OPTIONS})
-	req.AppendHeader(p.contact(c))
-	req.AppendHeader(sip.NewHeader("User-Agent", p.cfg.UserAgent))
+	req := p.newRequest(sip.OPTIONS, 1, c, pl)
 	req.AppendHeader(sip.NewHeader("Accept", sdpType))
 	req.SetBody(nil)
 	p.prepare(req, c)

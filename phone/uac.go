@@ -149,7 +149,23 @@ func (p *Phone) inviteOnce(ctx context.Context, c *call, req *sip.Request) (*sip
 
 // newInvite builds our INVITE with its SDP offer.
 func (p *Phone) newInvite(c *call, pl dialPlan, dest netip.AddrPort, offer []byte) *sip.Request {
-	req := sip.NewRequest(sip.INVITE, *pl.t.uri.Clone())
+	p.mu.Lock()
+	seq := c.inviteCSeq
+	p.mu.Unlock()
+	req := p.newRequest(sip.INVITE, seq, c, pl)
+	req.AppendHeader(sip.NewHeader("Allow", allowMethods))
+	withBody(req, sdpType, offer)
+	p.prepare(req, c)
+	req.SetDestination(dest.String())
+	return req
+}
+
+// newRequest builds a request outside a dialog (INVITE, OPTIONS) to pl's
+// target as c's side: Via, the Route of the outbound proxy when pl goes
+// through it, From with c's tag, To, Call-ID, CSeq seq, Contact and
+// User-Agent.
+func (p *Phone) newRequest(method sip.RequestMethod, seq uint32, c *call, pl dialPlan) *sip.Request {
+	req := sip.NewRequest(method, *pl.t.uri.Clone())
 	req.AppendHeader(p.via(c))
 	if pl.viaProxy {
 		r := *p.acct.uri.Clone()
@@ -164,16 +180,9 @@ func (p *Phone) newInvite(c *call, pl dialPlan, dest netip.AddrPort, offer []byt
 	req.AppendHeader(&sip.ToHeader{Address: *c.remoteURI.Clone()})
 	cid := sip.CallIDHeader(c.id)
 	req.AppendHeader(&cid)
-	p.mu.Lock()
-	seq := c.inviteCSeq
-	p.mu.Unlock()
-	req.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: sip.INVITE})
+	req.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
 	req.AppendHeader(p.contact(c))
 	req.AppendHeader(sip.NewHeader("User-Agent", p.cfg.UserAgent))
-	req.AppendHeader(sip.NewHeader("Allow", allowMethods))
-	withBody(req, sdpType, offer)
-	p.prepare(req, c)
-	req.SetDestination(dest.String())
 	return req
 }
 
