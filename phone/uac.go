@@ -28,15 +28,7 @@ func (p *Phone) Dial(ctx context.Context, target string) error {
 	if !p.isRunning() {
 		return fmt.Errorf("phone.Dial: %w", ErrNotRunning)
 	}
-	pl, err := p.plan(target)
-	if err != nil {
-		return fmt.Errorf("phone.Dial: %w", err)
-	}
-	where := pl.t.uri
-	if pl.viaProxy {
-		where = p.acct.uri
-	}
-	dest, err := resolve(ctx, where)
+	pl, dest, err := p.destination(ctx, target)
 	if err != nil {
 		return fmt.Errorf("phone.Dial: %w", err)
 	}
