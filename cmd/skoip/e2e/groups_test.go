@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -54,45 +53,6 @@ func startDoor(t *testing.T, h host, over settings, groups ...group) *node {
 	}
 	n := launchNodeExtra(t, "door", h, testdata("door.wav"), s, b.String())
 	n.ready()
-	return n
-}
-
-// launchNodeExtra is launchNode with extra TOML after the settings' tables.
-func launchNodeExtra(t *testing.T, name string, h host, capture string, over settings, extra string) *node {
-	t.Helper()
-	dir := t.TempDir()
-	s := defaults(h, dir, capture)
-	for k, v := range over {
-		if v == "" {
-			delete(s, k)
-		} else {
-			s[k] = v
-		}
-	}
-	cfg := filepath.Join(dir, "skoip.toml")
-	if err := os.WriteFile(cfg, []byte(s.toml()+extra), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	n := &node{t: t, name: name, host: h, dir: dir, sock: filepath.Join(dir, "ctl.sock"),
-		logPath: filepath.Join(dir, "skoip.log"), play: filepath.Join(dir, "playback.wav"),
-		done: make(chan struct{}), log: &syncBuffer{}}
-	n.cmd = h.command(skoipBin, "run", "--config", cfg)
-	n.cmd.Stdout = n.log
-	n.cmd.Stderr = n.log
-	n.started = time.Now()
-	if err := n.cmd.Start(); err != nil {
-		t.Fatalf("%s: start: %v", name, err)
-	}
-	go func() {
-		n.err = n.cmd.Wait()
-		close(n.done)
-	}()
-	t.Cleanup(func() {
-		n.stop()
-		if t.Failed() {
-			n.dumpLog()
-		}
-	})
 	return n
 }
 

@@ -97,6 +97,13 @@ func startNode(t *testing.T, name string, h host, capture string, over settings)
 // launchNode starts skoip and returns at once.
 func launchNode(t *testing.T, name string, h host, capture string, over settings) *node {
 	t.Helper()
+	return launchNodeExtra(t, name, h, capture, over, "")
+}
+
+// launchNodeExtra is launchNode with extra TOML (array tables such as
+// [[groups]]) after the settings' tables.
+func launchNodeExtra(t *testing.T, name string, h host, capture string, over settings, extra string) *node {
+	t.Helper()
 	dir := t.TempDir()
 	s := defaults(h, dir, capture)
 	for k, v := range over {
@@ -107,7 +114,7 @@ func launchNode(t *testing.T, name string, h host, capture string, over settings
 		}
 	}
 	cfg := filepath.Join(dir, "skoip.toml")
-	if err := os.WriteFile(cfg, []byte(s.toml()), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(s.toml()+extra), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	n := &node{t: t, name: name, host: h, dir: dir, sock: filepath.Join(dir, "ctl.sock"),
