@@ -80,7 +80,7 @@ func (e *Engine) callback(in, out []int16) {
 	p.echo.begin(s != nil || len(p.prompts) > 0, now)
 	e.captureSide(p, s, tap, pr, in)
 	e.playSide(p, s, pr, out, now)
-	p.levels.measure(in, out)
+	p.levels.measure(in, out, now)
 	e.reapPrompts(p.prompts)
 	clear(p.prompts) // drop references until the next period
 }

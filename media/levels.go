@@ -3,10 +3,12 @@ package media
 import (
 	"math"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Levels are the microphone's and the speaker's levels over the last
-// complete 100 ms of the device: peak and RMS in dBFS (-100 for silence).
+// complete 100 ms of the device, while they are read (Engine.Levels): peak and RMS in dBFS (-100 for silence).
 // The microphone is read as the device gives it (before any processing),
 // the speaker as the device is given it (after playback_gain_db).
 type Levels struct {
@@ -56,16 +58,28 @@ func dbfs(v float64) float64 {
 }
 
 // levelMeter measures both directions on the device goroutine and keeps
-// the last window for readers.
+// the last window for readers. It measures only while someone reads
+// (Levels within the last levelsLinger): an idle unit spends nothing on it.
 type levelMeter struct {
 	mic, spk meter
 	window   int // samples of a window at the device's rate
+
+	wanted atomic.Int64 // unix nanoseconds of the last Levels call
 
 	mu   sync.Mutex
 	last Levels
 }
 
-func (l *levelMeter) measure(in, out []int16) {
+// levelsLinger is how long after a Levels call the meter keeps measuring.
+const levelsLinger = 2 * time.Second
+
+func (l *levelMeter) measure(in, out []int16, now time.Time) {
+	if now.UnixNano()-l.wanted.Load() > int64(levelsLinger) {
+		if l.mic.n > 0 || l.spk.n > 0 {
+			l.mic, l.spk = meter{}, meter{} // a window is whole, or not at all
+		}
+		return
+	}
 	l.mic.add(in)
 	l.spk.add(out)
 	if l.mic.n < l.window {
@@ -80,9 +94,11 @@ func (l *levelMeter) measure(in, out []int16) {
 	l.mu.Unlock()
 }
 
-// Levels returns the last complete 100 ms window of the device.
+// Levels returns the last complete 100 ms window of the device; the
+// device is measured from the first call on, while calls keep coming.
 func (e *Engine) Levels() Levels {
 	l := &e.path.levels
+	l.wanted.Store(time.Now().UnixNano())
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.last
