@@ -84,6 +84,7 @@ type app struct {
 	dev         audio.Device
 	mic         muter // the media engine
 	muted       atomic.Bool
+	selftesting atomic.Bool        // a self-test runs (one at a time: each plays the sweep)
 	bus         *events.Bus        // the event stream: intercom, ctl events, MQTT
 	mqtt        *mqttbridge.Bridge // nil without mqtt.broker
 	ph          sipPhone           // *phone.Phone

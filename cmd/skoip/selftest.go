@@ -369,6 +369,10 @@ var errNotIdle = errors.New("a self-test needs an idle intercom: no call up or r
 // relay too) and shows a failure on the status LED as the "selftest"
 // fault, cleared by a self-test that passes.
 func (a *app) selftest(ctx context.Context, relay bool) (selftestReport, error) {
+	if !a.selftesting.CompareAndSwap(false, true) {
+		return selftestReport{}, errors.New("a self-test is already running")
+	}
+	defer a.selftesting.Store(false)
 	if st := a.ph.Status(); st.State != phone.StateIdle {
 		return selftestReport{}, fmt.Errorf("%w (state %s)", errNotIdle, st.State)
 	}
