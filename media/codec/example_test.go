@@ -7,7 +7,7 @@ import (
 )
 
 func Example() {
-	c, err := codec.ByName("PCMU", 0)
+	c, err := codec.ByName("PCMU", 0, codec.Options{})
 	if err != nil {
 		panic(err)
 	}

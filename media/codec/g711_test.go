@@ -2,6 +2,7 @@ package codec
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -268,7 +269,7 @@ func TestByName(t *testing.T) {
 		pt   uint8
 		want string
 	}{{"PCMU", 0, "PCMU"}, {"pcma", 8, "PCMA"}, {"L16", 100, "L16"}, {"PCMU", 101, "PCMU"}} {
-		c, err := ByName(tc.name, tc.pt)
+		c, err := ByName(tc.name, tc.pt, Options{})
 		if err != nil {
 			t.Fatalf("ByName(%q): %v", tc.name, err)
 		}
@@ -276,31 +277,31 @@ func TestByName(t *testing.T) {
 			t.Errorf("ByName(%q, %d) = %s/%d", tc.name, tc.pt, c.Name(), c.PayloadType())
 		}
 	}
-	if _, err := ByName("opus", 111); !errors.Is(err, ErrUnknownCodec) {
-		t.Errorf("ByName(opus) err = %v, want ErrUnknownCodec", err)
+	if _, err := ByName("iLBC", 97, Options{}); !errors.Is(err, ErrUnknownCodec) {
+		t.Errorf("ByName(iLBC) err = %v, want ErrUnknownCodec", err)
 	}
-	if _, err := ByName("PCMU", 200); !errors.Is(err, ErrBadPayloadType) {
-		t.Errorf("ByName(PCMU, 200) err = %v, want ErrBadPayloadType", err)
+	if _, err := ByName("PCMU", 200, Options{}); !errors.Is(err, ErrBadPayloadType) {
+		t.Errorf("ByName(PCMU, 200, Options{}) err = %v, want ErrBadPayloadType", err)
 	}
 }
 
 func TestRegistryRegister(t *testing.T) {
 	r := NewRegistry()
-	f := func(pt uint8) (Codec, error) { return NewL16(pt), nil }
+	f := func(pt uint8, _ Options) (Codec, error) { return NewL16(pt), nil }
 	if err := r.Register("pcmu", f); !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("Register(pcmu) err = %v, want ErrDuplicate", err)
 	}
-	if err := r.Register("G722", f); err != nil {
+	if err := r.Register("L16-2", f); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.ByName("g722", 9); err != nil {
+	if _, err := r.ByName("l16-2", 97, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var empty Registry
 	if err := empty.Register("X", f); err != nil {
 		t.Fatal(err)
 	}
-	if got := r.Names(); len(got) != 4 || got[0] != "G722" {
+	if got := r.Names(); len(got) != len(NewRegistry().Names())+1 || !slices.Contains(got, "L16-2") {
 		t.Fatalf("Names = %v", got)
 	}
 }

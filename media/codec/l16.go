@@ -20,6 +20,12 @@ func (c L16) PayloadType() uint8 { return c.pt }
 // ClockRate returns 8000.
 func (L16) ClockRate() int { return 8000 }
 
+// SampleRate returns 8000.
+func (L16) SampleRate() int { return 8000 }
+
+// Samples returns the samples payload decodes to.
+func (L16) Samples(payload []byte) int { return len(payload) / 2 }
+
 // Encode appends two big-endian bytes per sample of pcm to dst.
 func (L16) Encode(dst []byte, pcm []int16) []byte {
 	n := len(dst)

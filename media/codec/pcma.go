@@ -17,6 +17,12 @@ func (c PCMA) PayloadType() uint8 { return c.pt }
 // ClockRate returns 8000.
 func (PCMA) ClockRate() int { return 8000 }
 
+// SampleRate returns 8000.
+func (PCMA) SampleRate() int { return 8000 }
+
+// Samples returns the samples payload decodes to.
+func (PCMA) Samples(payload []byte) int { return len(payload) }
+
 // Encode appends one A-law byte per sample of pcm to dst.
 func (PCMA) Encode(dst []byte, pcm []int16) []byte {
 	n := len(dst)

@@ -17,6 +17,12 @@ func (c PCMU) PayloadType() uint8 { return c.pt }
 // ClockRate returns 8000.
 func (PCMU) ClockRate() int { return 8000 }
 
+// SampleRate returns 8000.
+func (PCMU) SampleRate() int { return 8000 }
+
+// Samples returns the samples payload decodes to.
+func (PCMU) Samples(payload []byte) int { return len(payload) }
+
 // Encode appends one µ-law byte per sample of pcm to dst.
 func (PCMU) Encode(dst []byte, pcm []int16) []byte {
 	n := len(dst)

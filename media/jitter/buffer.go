@@ -5,13 +5,17 @@ import (
 	"time"
 )
 
-// slot holds one decoded packet.
+// slot holds one packet: decoded, or with Config.Samples its payload until
+// playout reaches it.
 type slot struct {
-	ts  int64 // extended RTP timestamp of the first sample
-	pcm []int16
+	ts      int64 // position of the first sample: the extended RTP timestamp in samples
+	n       int   // samples it holds
+	pcm     []int16
+	payload []byte
+	decoded bool
 }
 
-func (s *slot) end() int64 { return s.ts + int64(len(s.pcm)) }
+func (s *slot) end() int64 { return s.ts + int64(s.n) }
 
 // Buffer is a playout buffer. Put and Read may be called from different
 // goroutines.
@@ -40,15 +44,36 @@ type Buffer struct {
 	conceal concealer
 	ctl     controller
 	scratch []int16
-	stats   Stats
+	// syn is codec-made audio (Config.Conceal, DecodeFEC) for a gap,
+	// starting at position synTS; plc is scratch for concealment while
+	// starving.
+	syn       []int16
+	synTS     int64
+	plc       []int16
+	recovered uint64  // samples made by DecodeFEC
+	dec       []int16 // deferred decoding: the samples of cur
+	cur       *slot   // the slot decoded into dec, nil when none
+	stats     Stats
+	closed    bool
 }
 
 // New returns an empty buffer.
 func New(cfg Config) *Buffer {
 	cfg = cfg.withDefaults()
 	b := &Buffer{cfg: cfg, slots: make([]slot, cfg.Slots)}
-	for i := range b.slots {
-		b.slots[i].pcm = make([]int16, 0, cfg.MaxFrame)
+	if cfg.Samples != nil {
+		// Deferred decoding: only the slot being played is decoded, into
+		// dec; payloads get the room they need (the first packets of a
+		// call allocate it, later ones reuse it).
+		b.dec = make([]int16, 0, cfg.MaxFrame)
+	} else {
+		for i := range b.slots {
+			b.slots[i].pcm = make([]int16, 0, cfg.MaxFrame)
+		}
+	}
+	if cfg.Conceal != nil {
+		b.syn = make([]int16, 0, int(cfg.samples(cfg.Max))+2*cfg.MaxFrame)
+		b.plc = make([]int16, 0, 4096)
 	}
 	b.order = make([]int, 0, cfg.Slots)
 	b.free = make([]int, 0, cfg.Slots)
@@ -74,7 +99,22 @@ func (b *Buffer) resetLocked() {
 	}
 	b.haveTS = false
 	b.playing, b.starving, b.starved = false, false, 0
+	b.syn = b.syn[:0]
+	if b.cur != nil {
+		b.cur.pcm, b.cur.decoded = nil, false
+		b.cur = nil
+	}
 	b.ctl.restart()
+}
+
+// Close empties the buffer; Put then does nothing and Read gives silence.
+// Once Close returns, no call of Config.Decode, Conceal or DecodeFEC is
+// running or will run: the codec may be freed.
+func (b *Buffer) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	b.resetLocked()
 }
 
 // Put decodes one packet (RTP timestamp ts, arrived at) into the buffer. The
@@ -82,7 +122,10 @@ func (b *Buffer) resetLocked() {
 func (b *Buffer) Put(ts uint32, payload []byte, at time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	ext := b.extend(ts)
+	if b.closed {
+		return
+	}
+	ext := b.extend(ts) * int64(b.cfg.TSNum) / int64(b.cfg.TSDen)
 	b.observeArrival(ext, at)
 	if b.playing && ext < b.playTS && b.isOld(ext) {
 		b.stats.Late++
@@ -92,25 +135,60 @@ func (b *Buffer) Put(ts uint32, payload []byte, at time.Time) {
 		b.stats.Discarded++
 		return
 	}
+	n := 0
+	if b.cfg.Samples != nil {
+		if n = min(b.cfg.Samples(payload), b.cfg.MaxFrame); n <= 0 || len(payload) > b.cfg.MaxPayload {
+			b.stats.Discarded++ // malformed or oversized: not audio we can play
+			return
+		}
+	}
 	if len(b.free) == 0 {
 		b.dropOldest()
 	}
 	i := b.free[len(b.free)-1]
 	s := &b.slots[i]
 	s.ts = ext
-	s.pcm = b.cfg.Decode(s.pcm[:0], payload)
-	if len(s.pcm) > b.cfg.MaxFrame {
-		s.pcm = s.pcm[:b.cfg.MaxFrame]
+	if b.cfg.Samples != nil {
+		if s == b.cur {
+			b.cur = nil
+		}
+		s.n, s.payload, s.pcm, s.decoded = n, append(s.payload[:0], payload...), nil, false
+	} else {
+		s.pcm = b.cfg.Decode(s.pcm[:0], payload)
+		if len(s.pcm) > b.cfg.MaxFrame {
+			s.pcm = s.pcm[:b.cfg.MaxFrame]
+		}
+		s.n, s.decoded = len(s.pcm), true
 	}
-	if len(s.pcm) == 0 || (b.playing && s.end() <= b.playTS) {
-		if len(s.pcm) != 0 {
+	if s.n == 0 || (b.playing && s.end() <= b.playTS) {
+		if s.n != 0 {
 			b.stats.Late++
 		}
 		return
 	}
 	b.free = b.free[:len(b.free)-1]
-	b.frame = len(s.pcm)
+	b.frame = s.n
 	b.insert(i)
+}
+
+// ready decodes a deferred slot, to exactly the samples it announced, into
+// the one decoding buffer (the slot decoded before loses it).
+func (b *Buffer) ready(s *slot) {
+	if s.decoded {
+		return
+	}
+	if b.cur != nil {
+		b.cur.pcm, b.cur.decoded = nil, false
+	}
+	b.dec = b.cfg.Decode(b.dec[:0], s.payload)
+	if len(b.dec) > s.n {
+		b.dec = b.dec[:s.n]
+	}
+	for len(b.dec) < s.n {
+		b.dec = append(b.dec, 0)
+	}
+	s.pcm, s.decoded, b.cur = b.dec, true, s
+	b.syn = b.syn[:0] // the decoder moved on: what was made for the gap is spent
 }
 
 // observeArrival measures the headroom of a packet in samples: when the
@@ -194,6 +272,7 @@ func (b *Buffer) Stats() Stats {
 	st.Delay = b.cfg.duration(b.ctl.level)
 	if b.frame > 0 {
 		st.Concealed = b.conceal.total / uint64(b.frame)
+		st.Recovered = b.recovered / uint64(b.frame)
 	}
 	return st
 }

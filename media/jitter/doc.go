@@ -1,13 +1,20 @@
 // Package jitter is the playout (jitter) buffer between the network and the
 // sound card.
 //
-// Packets are decoded as they arrive and kept in timestamp order; the audio
-// device pulls samples at its own pace. The buffer
+// Packets are kept in timestamp order and the audio device pulls samples at
+// its own pace. Stateless codecs (G.711) are decoded as packets arrive;
+// with Config.Samples a packet keeps its payload and is decoded when
+// playout reaches it, so that a stateful decoder (G.722, Opus) sees the
+// stream in order, and a gap is filled by the codec's own concealment in
+// that order too: from the in-band FEC of the packet after it (Opus) when
+// that packet is already there, else by the codec's PLC. Positions are
+// samples: RTP timestamps are scaled by Config.TSNum/TSDen (G.722 counts
+// 8000 Hz for 16 kHz audio, Opus 48000 Hz). The buffer
 //   - starts playing once it holds a start level (at least Config.Min),
 //   - puts reordered packets back in order, drops duplicates and packets that
 //     arrive after their samples were played (late),
-//   - conceals a lost packet by repeating the last frame with a fade, then
-//     silence,
+//   - conceals a lost packet by the codec's concealment or, for codecs
+//     without one, by repeating the last frame with a fade, then silence,
 //   - on an underrun (nothing to play) conceals without advancing the
 //     playout point, so the delay grows by exactly what the late packet
 //     needed,

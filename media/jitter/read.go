@@ -10,6 +10,10 @@ import "time"
 func (b *Buffer) Read(dst []int16, now time.Time) (audio int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.closed {
+		clear(dst)
+		return 0
+	}
 	b.notePull(len(dst), now)
 	if !b.playing && !b.tryStart(len(dst)) {
 		b.conceal.fill(dst, false)
@@ -78,6 +82,7 @@ func (b *Buffer) fill(out []int16) (audio int) {
 		}
 		s := &b.slots[b.order[0]]
 		if s.ts <= b.playTS {
+			b.ready(s)
 			off := b.playTS - s.ts
 			k := copy(out, s.pcm[off:])
 			audio += k
@@ -102,7 +107,7 @@ func (b *Buffer) fill(out []int16) (audio int) {
 			continue
 		}
 		k := int(min(gap, int64(len(out))))
-		b.conceal.fill(out[:k], true)
+		b.fillGap(out[:k], s)
 		b.playTS += int64(k)
 		out = out[k:]
 	}
@@ -117,7 +122,12 @@ func (b *Buffer) fill(out []int16) (audio int) {
 func (b *Buffer) starve(out []int16) {
 	b.starving = true
 	b.starved += int64(len(out))
-	b.conceal.fill(out, false)
+	if b.cfg.Conceal != nil && b.starved <= b.ctl.maxS {
+		b.plc = b.cfg.Conceal(b.plc[:0], len(out))
+		clear(out[copy(out, b.plc):])
+	} else {
+		b.conceal.fill(out, false)
+	}
 	if b.starved > b.ctl.maxS {
 		// the talkspurt is over: not an underrun, nothing concealed
 		b.playing, b.starving, b.starved = false, false, 0
@@ -151,4 +161,38 @@ func (b *Buffer) trimTo(keep int64) {
 		b.stats.Discarded++
 	}
 	b.playTS = max(b.playTS, target)
+}
+
+// fillGap fills out with audio for the samples from the playout point that
+// no packet brought, before slot next: the codec's own (Config.Conceal,
+// with the gap recovered at once from next's FEC when it can be) or the
+// repeated last frame.
+func (b *Buffer) fillGap(out []int16, next *slot) {
+	if b.cfg.Conceal == nil {
+		b.conceal.fill(out, true)
+		return
+	}
+	b.conceal.total += uint64(len(out))
+	at := b.playTS
+	for len(out) > 0 {
+		if off := at - b.synTS; off >= 0 && off < int64(len(b.syn)) {
+			k := copy(out, b.syn[off:])
+			out, at = out[k:], at+int64(k)
+			continue
+		}
+		b.synTS = at
+		gap := next.ts - at
+		if b.cfg.DecodeFEC != nil && !next.decoded && gap <= int64(cap(b.syn)) {
+			if syn, ok := b.cfg.DecodeFEC(b.syn[:0], next.payload, int(gap)); ok && len(syn) > 0 {
+				b.syn = syn
+				b.recovered += uint64(len(syn))
+				continue
+			}
+		}
+		b.syn = b.cfg.Conceal(b.syn[:0], len(out))
+		if len(b.syn) == 0 {
+			clear(out)
+			return
+		}
+	}
 }

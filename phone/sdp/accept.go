@@ -95,14 +95,19 @@ func accepted(st *stream, c checked) (media.Params, error) {
 	ptime := clampPTime(validPTime(st.ptime, c.ptime), st.maxptime)
 	p := media.Params{
 		Remote:      netip.AddrPortFrom(addr, uint16(st.port)),
-		PayloadType: pt, Codec: f.name, ClockRate: clockRate, PTime: ptime,
+		PayloadType: pt, Codec: f.name, ClockRate: f.rate, FMTP: st.fmtps[pt], PTime: ptime,
 		Direction: negotiate(st.effectiveDir(addr), c.dir),
 	}
-	if te, ok := st.find(telephoneEvent); ok && c.dtmf {
+	if te, rate, ok := st.findEvent(f.rate); ok && c.dtmf {
 		p.DTMFType = te
+		if rate != f.rate {
+			p.DTMFRate = rate
+		}
 	}
-	if cn, ok := st.find(comfortNoise); ok && c.cn {
-		p.CNType = cn
+	if cnf, _ := lookupFormat(comfortNoise); f.rate == cnf.rate && c.cn {
+		if cn, ok := st.find(cnf); ok {
+			p.CNType = cn
+		}
 	}
 	return p, nil
 }
@@ -112,7 +117,7 @@ func accepted(st *stream, c checked) (media.Params, error) {
 func (s *stream) firstOf(fs []format) (format, uint8, bool) {
 	for _, pt := range s.pts {
 		for _, f := range fs {
-			if s.is(pt, f.name) {
+			if s.is(pt, f) {
 				return f, pt, true
 			}
 		}

@@ -33,7 +33,7 @@ func (s *Session) Answer(offer []byte, l Local) ([]byte, media.Params, error) {
 	if err != nil {
 		return nil, media.Params{}, fmt.Errorf("sdp.Answer: %w", err)
 	}
-	ch, err := r.choose(c.codecs, c.crypto)
+	ch, err := r.choose(c.codecs, c.crypto, c.own)
 	if err != nil {
 		return nil, media.Params{}, fmt.Errorf("sdp.Answer: %w", err)
 	}
@@ -77,12 +77,13 @@ type choice struct {
 }
 
 // choose picks the first live audio stream that carries one of our codecs
-// and whose security we can meet, and in it the first codec of our
-// preference order. With CryptoOff only RTP/AVP streams count (a=crypto
+// and whose security we can meet, and in it the first of the offer's
+// formats that is one of our codecs (the offerer's order, RFC 3264 section
+// 6.1), or with Local.OwnOrder the first of our codecs that the offer has. With CryptoOff only RTP/AVP streams count (a=crypto
 // is ignored); otherwise RTP/SAVP streams count too, and a stream is
 // taken with SRTP when it has a usable a=crypto line, as plain RTP when it
 // has none, is RTP/AVP and SRTP is only optional, and not at all else.
-func (r *remote) choose(codecs []format, crypto Crypto) (choice, error) {
+func (r *remote) choose(codecs []format, crypto Crypto, own bool) (choice, error) {
 	needSRTP := false // a stream with a common codec was passed over for want of SRTP
 	for i := range r.streams {
 		st := &r.streams[i]
@@ -92,11 +93,15 @@ func (r *remote) choose(codecs []format, crypto Crypto) (choice, error) {
 		}
 		ch := choice{idx: i}
 		ok := false
-		for _, f := range codecs {
-			if pt, found := st.find(f.name); found {
-				ch.f, ch.pt, ok = f, pt, true
-				break
+		if own {
+			for _, f := range codecs {
+				if pt, found := st.find(f); found {
+					ch.f, ch.pt, ok = f, pt, true
+					break
+				}
 			}
+		} else {
+			ch.f, ch.pt, ok = st.firstOf(codecs)
 		}
 		if !ok {
 			continue
@@ -137,19 +142,25 @@ func agree(st *stream, f format, pt uint8, c checked) (audio, media.Params, erro
 	}
 	dir := negotiate(st.effectiveDir(addr), c.dir)
 	ptime := clampPTime(validPTime(st.ptime, c.ptime), st.maxptime)
-	a := audio{port: c.port, maps: map[uint8]string{}, dtmf: -1, ptime: ptime, dir: dir}
-	a.add(pt, f.name)
+	a := audio{port: c.port, maps: map[uint8]string{}, ptime: ptime, dir: dir}
+	a.add(pt, f, c.fmtpOf(f))
 	p := media.Params{
 		Remote:      netip.AddrPortFrom(addr, uint16(st.port)),
-		PayloadType: pt, Codec: f.name, ClockRate: clockRate, PTime: ptime, Direction: dir,
+		PayloadType: pt, Codec: f.name, ClockRate: f.rate, FMTP: st.fmtps[pt], PTime: ptime, Direction: dir,
 	}
-	if cn, ok := st.find(comfortNoise); ok {
-		a.add(cn, comfortNoise)
-		p.CNType = cn
+	if cnf, _ := lookupFormat(comfortNoise); f.rate == cnf.rate {
+		if cn, ok := st.find(cnf); ok {
+			a.add(cn, cnf, "")
+			p.CNType = cn
+		}
 	}
-	if te, ok := st.find(telephoneEvent); ok && c.dtmf {
-		a.add(te, telephoneEvent)
-		a.dtmf, p.DTMFType = int(te), te
+	if te, rate, ok := st.findEvent(f.rate); ok && c.dtmf {
+		tf, _ := eventFormat(rate)
+		a.add(te, tf, dtmfFMTP)
+		p.DTMFType = te
+		if rate != f.rate {
+			p.DTMFRate = rate
+		}
 	}
 	return a, p, nil
 }

@@ -29,6 +29,8 @@ func pcmu(remote string, dtmf uint8) media.Params {
 
 func with(p media.Params, f func(*media.Params)) media.Params { f(&p); return p }
 
+func pcma(p media.Params) media.Params { p.Codec, p.PayloadType = PCMA, 8; return p }
+
 var answerCases = []answerCase{
 	{offer: "baresip-1.0.0", params: pcmu("192.0.2.2:47300", 105), rtcp: "192.0.2.2:47301",
 		mLines: []string{"m=audio 10000 RTP/AVP 0 105"}},
@@ -56,9 +58,13 @@ var answerCases = []answerCase{
 	{offer: "baresip-1.0.0-srtp", params: pcmu("192.0.2.2:47300", 101), rtcp: "192.0.2.2:47301",
 		mLines: []string{"m=audio 10000 RTP/AVP 0 101"}},
 	{offer: "baresip-1.0.0-srtp-mand", err: ErrNoCommonCodec},
-	{offer: "srtp-best-effort", params: pcmu("192.168.1.70:49172", 101),
-		mLines: []string{"m=audio 0 RTP/SAVP 8", "m=audio 10000 RTP/AVP 0 101"}},
-	{offer: "asterisk-pjsip", params: pcmu("192.168.1.5:14618", 101),
+	// Offers that list PCMA first are answered with PCMA: the offerer's
+	// order decides (RFC 3264 section 6.1), unless Local.OwnOrder.
+	{offer: "srtp-best-effort", params: pcma(pcmu("192.168.1.70:49172", 101)),
+		mLines: []string{"m=audio 0 RTP/SAVP 8", "m=audio 10000 RTP/AVP 8 101"}},
+	{offer: "asterisk-pjsip", params: pcma(pcmu("192.168.1.5:14618", 101)),
+		mLines: []string{"m=audio 10000 RTP/AVP 8 101"}},
+	{offer: "asterisk-pjsip", local: func(l *Local) { l.OwnOrder = true }, params: pcmu("192.168.1.5:14618", 101),
 		mLines: []string{"m=audio 10000 RTP/AVP 0 101"}},
 	{offer: "asterisk-pjsip", local: func(l *Local) { l.Codecs = []string{PCMA, PCMU} },
 		params: with(pcmu("192.168.1.5:14618", 101), func(p *media.Params) { p.Codec, p.PayloadType = PCMA, 8 }),
@@ -69,25 +75,25 @@ var answerCases = []answerCase{
 		}),
 		mLines: []string{"m=audio 10000 RTP/AVP 0 13 101"}},
 	{offer: "asterisk-hold",
-		params: with(pcmu("192.168.1.5:14618", 101), func(p *media.Params) { p.Direction = media.RecvOnly }),
-		mLines: []string{"m=audio 10000 RTP/AVP 0 101"}},
+		params: with(pcma(pcmu("192.168.1.5:14618", 101)), func(p *media.Params) { p.Direction = media.RecvOnly }),
+		mLines: []string{"m=audio 10000 RTP/AVP 8 101"}},
 	{offer: "grandstream-gds3710", params: pcmu("192.168.1.60:5004", 101),
 		mLines: []string{"m=audio 10000 RTP/AVP 0 101", "m=video 0 RTP/AVP 99"}},
-	{offer: "2n-ip-verso", params: pcmu("192.168.1.61:4900", 101),
-		mLines: []string{"m=audio 10000 RTP/AVP 0 101", "m=video 0 RTP/AVP 97"}},
+	{offer: "2n-ip-verso", params: pcma(pcmu("192.168.1.61:4900", 101)),
+		mLines: []string{"m=audio 10000 RTP/AVP 8 101", "m=video 0 RTP/AVP 97"}},
 	{offer: "kamailio-yealink", params: pcmu("192.168.1.80:11798", 101),
 		mLines: []string{"m=audio 10000 RTP/AVP 0 101"}},
 	{offer: "old-hold-0000",
 		params: with(pcmu("0.0.0.0:5004", 101), func(p *media.Params) { p.Direction = media.RecvOnly }),
 		mLines: []string{"m=audio 10000 RTP/AVP 0 101"}},
 	{offer: "inactive",
-		params: with(pcmu("192.168.1.5:14618", 101), func(p *media.Params) { p.Direction = media.Inactive }),
-		mLines: []string{"m=audio 10000 RTP/AVP 0 101"}},
+		params: with(pcma(pcmu("192.168.1.5:14618", 101)), func(p *media.Params) { p.Direction = media.Inactive }),
+		mLines: []string{"m=audio 10000 RTP/AVP 8 101"}},
 	{offer: "session-level-attrs",
 		params: with(pcmu("192.168.1.90:30000", 0), func(p *media.Params) {
-			p.Direction, p.PTime = media.SendOnly, 40*time.Millisecond
+			p.Codec, p.PayloadType, p.Direction, p.PTime = L16, 104, media.SendOnly, 40*time.Millisecond
 		}),
-		mLines: []string{"m=audio 10000 RTP/AVP 0"}},
+		mLines: []string{"m=audio 10000 RTP/AVP 104"}},
 	{offer: "session-level-attrs", local: func(l *Local) { l.Codecs = []string{L16} },
 		params: with(pcmu("192.168.1.90:30000", 0), func(p *media.Params) {
 			p.Codec, p.PayloadType, p.Direction, p.PTime = L16, 104, media.SendOnly, 40*time.Millisecond

@@ -58,7 +58,7 @@ type audio struct {
 	port   int
 	pts    []uint8          // m= formats in order
 	maps   map[uint8]string // rtpmap encodings ("PCMU/8000") for those pts
-	dtmf   int              // telephone-event PT, -1 when none
+	fmtps  map[uint8]string // a=fmtp parameters by pt ("0-16" for telephone-event)
 	ptime  time.Duration
 	dir    media.Direction
 	savp   bool         // RTP/SAVP instead of RTP/AVP
@@ -66,8 +66,8 @@ type audio struct {
 }
 
 // mediaDescription builds "m=audio <port> RTP/AVP <pts>" (or RTP/SAVP)
-// and its attributes: rtpmap for each format, fmtp for telephone-event,
-// a=crypto, ptime and the direction.
+// and its attributes: rtpmap for each format, then fmtp where a format has
+// one (telephone-event, Opus), a=crypto, ptime and the direction.
 func (a *audio) mediaDescription() *sdp.MediaDescription {
 	proto := "AVP"
 	if a.savp {
@@ -81,8 +81,10 @@ func (a *audio) mediaDescription() *sdp.MediaDescription {
 		md.MediaName.Formats = append(md.MediaName.Formats, p)
 		md.Attributes = append(md.Attributes, sdp.NewAttribute("rtpmap", p+" "+a.maps[pt]))
 	}
-	if a.dtmf >= 0 {
-		md.Attributes = append(md.Attributes, sdp.NewAttribute("fmtp", strconv.Itoa(a.dtmf)+" 0-16"))
+	for _, pt := range a.pts {
+		if v, ok := a.fmtps[pt]; ok && v != "" {
+			md.Attributes = append(md.Attributes, sdp.NewAttribute("fmtp", strconv.Itoa(int(pt))+" "+v))
+		}
 	}
 	for _, c := range a.crypto {
 		md.Attributes = append(md.Attributes, sdp.NewAttribute("crypto", c.value()))
@@ -93,11 +95,20 @@ func (a *audio) mediaDescription() *sdp.MediaDescription {
 	return md
 }
 
-// add appends a format to the stream.
-func (a *audio) add(pt uint8, name string) {
+// add appends a format to the stream, with its fmtp ("" for none).
+func (a *audio) add(pt uint8, f format, fmtp string) {
 	a.pts = append(a.pts, pt)
-	a.maps[pt] = name + "/" + strconv.Itoa(clockRate)
+	a.maps[pt] = rtpmapOf(f)
+	if fmtp != "" {
+		if a.fmtps == nil {
+			a.fmtps = map[uint8]string{}
+		}
+		a.fmtps[pt] = fmtp
+	}
 }
+
+// dtmfFMTP is our telephone-event fmtp: the 16 DTMF events (RFC 4733).
+const dtmfFMTP = "0-16"
 
 // rejected is the answer to a stream we do not take: the offer's m= line
 // with port 0 and its first format (RFC 3264 section 6).

@@ -16,6 +16,8 @@ func Example() {
 		Port:   10000,
 		Codecs: []string{sdp.PCMA, sdp.PCMU},
 		DTMF:   true,
+		// The offerer's order decides (RFC 3264): PCMU, its first. With
+		// OwnOrder: true the answer would take PCMA, ours.
 	}
 	offer := []byte("v=0\r\n" +
 		"o=- 1 1 IN IP4 192.168.1.20\r\n" +
@@ -32,5 +34,5 @@ func Example() {
 		return
 	}
 	fmt.Println(p.Codec, p.PayloadType, p.DTMFType, p.Remote, p.PTime, p.Direction == media.RecvOnly)
-	// Output: PCMA 8 101 192.168.1.20:4000 20ms true
+	// Output: PCMU 0 101 192.168.1.20:4000 20ms true
 }

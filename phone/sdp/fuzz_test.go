@@ -101,7 +101,7 @@ func FuzzAccept(f *testing.F) {
 			}
 			return
 		}
-		if _, ok := lookupFormat(p.Codec); !ok || !p.Remote.IsValid() || p.ClockRate != clockRate {
+		if f, ok := lookupFormat(p.Codec); !ok || !p.Remote.IsValid() || p.ClockRate != f.rate {
 			t.Fatalf("params %+v", p)
 		}
 	})

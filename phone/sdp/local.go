@@ -3,9 +3,11 @@ package sdp
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/skoip/skoip/media"
+	"github.com/skoip/skoip/media/codec"
 )
 
 // DefaultPTime is the packetisation interval used when nothing else is
@@ -14,9 +16,16 @@ const DefaultPTime = 20 * time.Millisecond
 
 // Local is what we offer or accept for the call's audio.
 type Local struct {
-	Addr      netip.Addr      // our reachable address, for o= and c= (never unspecified)
-	Port      int             // our RTP port (RTCP is Port+1)
-	Codecs    []string        // preference order: "PCMU", "PCMA", "L16" (L16/8000, dynamic PT)
+	Addr   netip.Addr // our reachable address, for o= and c= (never unspecified)
+	Port   int        // our RTP port (RTCP is Port+1)
+	Codecs []string   // preference order: "opus", "G722", "PCMU", "PCMA", "L16" (L16/8000, dynamic PT)
+	// OpusFMTP is the a=fmtp we write for Opus; "" is
+	// codec.OpusLocalFMTP's default (16 kHz audio, in-band FEC wanted).
+	OpusFMTP string
+	// OwnOrder makes an answer pick the first of Codecs that the offer
+	// has; without it the first codec of the offer that is in Codecs
+	// (the offerer's order, as RFC 3264 recommends).
+	OwnOrder  bool
 	PTime     time.Duration   // packetisation interval we prefer; 0 means 20ms
 	DTMF      bool            // offer/accept telephone-event/8000 (events 0-16)
 	CN        bool            // offer comfort noise (PT 13); CN offered by a peer is always accepted
@@ -29,6 +38,8 @@ type checked struct {
 	addr   netip.Addr
 	port   int
 	codecs []format // our preference order, without duplicates
+	opus   string   // our Opus fmtp
+	own    bool     // answers follow our order
 	ptime  time.Duration
 	dtmf   bool
 	cn     bool
@@ -38,7 +49,14 @@ type checked struct {
 
 // check validates l and fills in defaults.
 func (l Local) check() (checked, error) {
-	c := checked{port: l.Port, dtmf: l.DTMF, cn: l.CN, dir: l.Direction, crypto: l.Crypto}
+	c := checked{port: l.Port, dtmf: l.DTMF, cn: l.CN, dir: l.Direction, crypto: l.Crypto, own: l.OwnOrder}
+	c.opus = l.OpusFMTP
+	if c.opus == "" {
+		c.opus = codec.OpusLocalFMTP(codec.Options{})
+	}
+	if len(c.opus) > maxFMTP || strings.ContainsAny(c.opus, "\r\n") {
+		return c, fmt.Errorf("%w: Opus fmtp %q", ErrBadLocal, c.opus)
+	}
 	c.addr = l.Addr.Unmap().WithZone("")
 	if !c.addr.IsValid() || c.addr.IsUnspecified() {
 		return c, fmt.Errorf("%w: address %v is not a reachable IP", ErrBadLocal, l.Addr)
@@ -66,6 +84,17 @@ func (l Local) check() (checked, error) {
 	}
 	c.ptime = validPTime(l.PTime, DefaultPTime)
 	return c, nil
+}
+
+// maxFMTP bounds an fmtp we write or read.
+const maxFMTP = 512
+
+// fmtpOf is the fmtp we write for codec f ("" for none).
+func (c checked) fmtpOf(f format) string {
+	if f.name == Opus {
+		return c.opus
+	}
+	return ""
 }
 
 func hasFormat(fs []format, name string) bool {

@@ -20,18 +20,25 @@ func (s *Session) Offer(l Local) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sdp.Offer: %w", err)
 	}
-	a := audio{port: c.port, maps: map[uint8]string{}, dtmf: -1, ptime: c.ptime, dir: c.dir}
+	a := audio{port: c.port, maps: map[uint8]string{}, ptime: c.ptime, dir: c.dir}
+	narrow, opus := false, false
 	for _, f := range c.codecs {
-		a.add(f.offeredPT, f.name)
+		a.add(f.offeredPT, f, c.fmtpOf(f))
+		narrow = narrow || f.rate == narrowClock
+		opus = opus || f.rate == opusClock
 	}
-	if c.cn {
+	if c.cn && narrow {
 		cn, _ := lookupFormat(comfortNoise)
-		a.add(cn.offeredPT, cn.name)
+		a.add(cn.offeredPT, cn, "")
 	}
 	if c.dtmf {
-		te, _ := lookupFormat(telephoneEvent)
-		a.add(te.offeredPT, te.name)
-		a.dtmf = int(te.offeredPT)
+		// telephone-event at Opus's clock beside Opus, and at 8000 Hz
+		// always: peers with only /8000 (baresip) pair it with Opus too.
+		for _, rate := range []int{opusClock, narrowClock} {
+			if te, ok := eventFormat(rate); ok && (rate == narrowClock || opus) {
+				a.add(te.offeredPT, te, dtmfFMTP)
+			}
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -24,7 +24,8 @@ type stream struct {
 	port     int
 	pts      []uint8 // the payload types of the m= line that parse
 	rtpmaps  map[uint8]rtpmap
-	conn     string // c= address as written (media level, else session level)
+	fmtps    map[uint8]string // a=fmtp parameters by payload type (at most maxFMTP bytes)
+	conn     string           // c= address as written (media level, else session level)
 	dir      media.Direction
 	ptime    time.Duration // 0 when absent
 	maxptime time.Duration // 0 when absent
@@ -54,7 +55,8 @@ func parse(body []byte) (*remote, error) {
 
 // newStream collects what negotiation needs from one media description.
 func newStream(sd *sdp.SessionDescription, md *sdp.MediaDescription, m mLine) stream {
-	s := stream{m: m, port: md.MediaName.Port.Value, rtpmaps: map[uint8]rtpmap{}, dir: media.SendRecv}
+	s := stream{m: m, port: md.MediaName.Port.Value, rtpmaps: map[uint8]rtpmap{}, fmtps: map[uint8]string{},
+		dir: media.SendRecv}
 	for _, f := range m.formats {
 		if pt, ok := parsePT(f); ok {
 			s.pts = append(s.pts, pt)
@@ -99,6 +101,10 @@ func (s *stream) applyAttributes(attrs []sdp.Attribute) {
 			if pt, m, ok := parseRTPMap(a.Value); ok {
 				s.rtpmaps[pt] = m
 			}
+		case "fmtp":
+			if pt, v, ok := parseFMTP(a.Value); ok {
+				s.fmtps[pt] = v
+			}
 		case "ptime":
 			s.ptime = parseMillis(a.Value)
 		case "maxptime":
@@ -107,6 +113,21 @@ func (s *stream) applyAttributes(attrs []sdp.Attribute) {
 			s.rtcp = a.Value
 		}
 	}
+}
+
+// parseFMTP parses "<pt> <parameters>"; parameters longer than maxFMTP are
+// refused (the codec then takes its defaults).
+func parseFMTP(v string) (uint8, string, bool) {
+	ptStr, params, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok {
+		return 0, "", false
+	}
+	pt, ok := parsePT(ptStr)
+	params = strings.TrimSpace(params)
+	if !ok || len(params) > maxFMTP {
+		return 0, "", false
+	}
+	return pt, params, true
 }
 
 // parseMillis parses a ptime value; some phones write "20.0". Invalid or

@@ -45,7 +45,7 @@ func roundTrip(t *testing.T, name string, oc, ac []string, od, ad media.Directio
 	}
 	checkOurs(t, offer)
 	answer, pe, err := ce.Answer(offer, callee)
-	common := firstCommon(ac, oc)
+	common := firstCommon(oc, ac) // the offerer's order decides
 	if common == "" {
 		if err == nil {
 			t.Errorf("%s: answered without a common codec", name)

@@ -22,11 +22,17 @@ type Config struct {
 	Reorder   float64       // probability a packet is held back by ReorderBy
 	ReorderBy time.Duration // default 50ms
 	Duplicate float64       // probability a packet is sent twice
+	// Burst loses packets in bursts (see GilbertElliott, BurstLoss), on
+	// top of Loss; each direction has its own chain and random numbers.
+	Burst GilbertElliott
 }
 
 // Stats counts what the relay did, both directions together.
 type Stats struct {
 	Forwarded, Lost, Reordered, Duplicated uint64
+	// Bursts counts the runs of consecutive packets lost in a direction:
+	// Lost/Bursts is the mean length of a run.
+	Bursts uint64
 }
 
 // Relay forwards and impairs datagrams between a client and a target.
@@ -39,6 +45,8 @@ type Relay struct {
 	mu     sync.Mutex
 	rng    *rand.Rand
 	client netip.AddrPort
+	burst  [2]geState // per direction: to the target, to the client
+	inRun  [2]bool    // per direction: the last packet was lost
 	queue  pending
 	stats  Stats
 	wake   chan struct{}
@@ -52,7 +60,9 @@ func newRelay(cfg Config, listen, out *net.UDPConn, target netip.AddrPort) *Rela
 		cfg.ReorderBy = 50 * time.Millisecond
 	}
 	r := &Relay{cfg: cfg, listen: listen, out: out, target: target,
-		rng: rand.New(rand.NewPCG(cfg.Seed, 0x5eed)), wake: make(chan struct{}, 1), done: make(chan struct{})}
+		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
+		burst: [2]geState{newGEState(cfg.Seed, 0), newGEState(cfg.Seed, 1)},
+		wake:  make(chan struct{}, 1), done: make(chan struct{})}
 	r.wg.Add(3)
 	go r.read(listen, true)
 	go r.read(out, false)
@@ -129,10 +139,23 @@ func (r *Relay) schedule(b []byte, from netip.AddrPort, fromClient bool) {
 		}
 		via, dst = r.listen, r.client
 	}
-	if r.rng.Float64() < r.cfg.Loss {
+	dir := 0
+	if !fromClient {
+		dir = 1
+	}
+	lost := r.rng.Float64() < r.cfg.Loss
+	if r.cfg.Burst.on() && r.burst[dir].drop(r.cfg.Burst) {
+		lost = true
+	}
+	if lost {
 		r.stats.Lost++
+		if !r.inRun[dir] {
+			r.stats.Bursts++
+		}
+		r.inRun[dir] = true
 		return
 	}
+	r.inRun[dir] = false
 	d := r.cfg.Delay
 	if r.cfg.Jitter > 0 {
 		d += time.Duration(r.rng.Int64N(int64(2*r.cfg.Jitter)+1)) - r.cfg.Jitter

@@ -1,5 +1,7 @@
 package stoi
 
+import "github.com/skoip/skoip/internal/testsupport/fft"
+
 // Align returns the lag, within ±maxLag samples, at which degraded best
 // matches clean: the one that maximises the cross-correlation
 // sum(clean[i] * degraded[i+lag]). A positive lag means degraded is late;
@@ -9,17 +11,17 @@ func Align(clean, degraded []float64, maxLag int) int {
 	if len(clean) == 0 || len(degraded) == 0 || maxLag < 0 {
 		return 0
 	}
-	n := nextPow2(len(clean) + len(degraded))
+	n := fft.NextPow2(len(clean) + len(degraded))
 	cr, ci := make([]float64, n), make([]float64, n)
 	dr, di := make([]float64, n), make([]float64, n)
 	copy(cr, clean)
 	copy(dr, degraded)
-	fft(cr, ci, false)
-	fft(dr, di, false)
+	fft.Transform(cr, ci, false)
+	fft.Transform(dr, di, false)
 	for i := range cr { // conj(C) * D
 		cr[i], ci[i] = cr[i]*dr[i]+ci[i]*di[i], cr[i]*di[i]-ci[i]*dr[i]
 	}
-	fft(cr, ci, true)
+	fft.Transform(cr, ci, true)
 	best, bestLag := 0.0, 0
 	for lag := -min(maxLag, len(clean)-1); lag <= min(maxLag, len(degraded)-1); lag++ {
 		if v := cr[(lag+n)%n]; v > best {

@@ -1,6 +1,9 @@
 package stoi
 
-import "math"
+import (
+	"github.com/skoip/skoip/internal/testsupport/fft"
+	"math"
+)
 
 // band is a one-third-octave band as a range of FFT bins [lo, hi).
 type band struct{ lo, hi int }
@@ -34,7 +37,7 @@ func bandEnvelopes(x []float64) [][]float64 {
 		for i, w := range hann {
 			re[i] = w * x[f*hop+i]
 		}
-		fft(re, im, false)
+		fft.Transform(re, im, false)
 		for k, b := range bands {
 			var e float64
 			for i := b.lo; i < b.hi; i++ {

@@ -1,14 +1,21 @@
-package stoi
+// Package fft is the radix-2 complex FFT that the speech measures of the
+// tests (internal/testsupport/stoi and speechq) share. It is test support:
+// only tests and test-support packages import it.
+package fft
 
 import (
 	"math"
 	"math/bits"
 )
 
-// fft transforms re+j*im in place (forward when inverse is false); the
-// length must be a power of two. The inverse is not scaled by 1/n.
-func fft(re, im []float64, inverse bool) {
+// Transform transforms re+j*im in place (forward when inverse is false);
+// the length must be a power of two (lengths under 2 are left as they
+// are). The inverse is not scaled by 1/n.
+func Transform(re, im []float64, inverse bool) {
 	n := len(re)
+	if n < 2 {
+		return
+	}
 	shift := 64 - uint(bits.TrailingZeros(uint(n)))
 	for i := 1; i < n; i++ {
 		if j := int(bits.Reverse64(uint64(i)) >> shift); j > i {
@@ -22,7 +29,8 @@ func fft(re, im []float64, inverse bool) {
 	}
 	wr, wi := make([]float64, n/2), make([]float64, n/2)
 	for k := range wr {
-		wr[k], wi[k] = math.Cos(2*math.Pi*float64(k)/float64(n)), sign*math.Sin(2*math.Pi*float64(k)/float64(n))
+		s, c := math.Sincos(2 * math.Pi * float64(k) / float64(n))
+		wr[k], wi[k] = c, sign*s
 	}
 	for size := 2; size <= n; size <<= 1 {
 		half, stride := size/2, n/size
@@ -39,8 +47,8 @@ func fft(re, im []float64, inverse bool) {
 	}
 }
 
-// nextPow2 returns the smallest power of two >= n (and >= 1).
-func nextPow2(n int) int {
+// NextPow2 returns the smallest power of two >= n (and >= 1).
+func NextPow2(n int) int {
 	if n <= 1 {
 		return 1
 	}
