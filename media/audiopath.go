@@ -7,34 +7,36 @@ import (
 	"github.com/skoip/skoip/media/dsp"
 )
 
-// audioPath holds the device-goroutine state: resamplers, FIFOs at 8 kHz
-// and scratch buffers, all allocated once.
+// audioPath holds the device-goroutine state: resamplers, FIFOs at the
+// engine's rate and scratch buffers, all allocated once.
 type audioPath struct {
 	devRate int
-	down    *dsp.Resampler // device -> 8 kHz
-	up      *dsp.Resampler // 8 kHz -> device
+	rate    int            // the engine's rate
+	down    *dsp.Resampler // device -> rate
+	up      *dsp.Resampler // rate -> device
 	capt    *capture
 	echo    *echoPath
 	vad     *dsp.VAD
 	levels  levelMeter
 
-	capFIFO  []int16 // 8 kHz capture waiting to fill a frame
+	capFIFO  []int16 // capture waiting to fill a frame
 	playFIFO []int16 // device-rate playback waiting for the device
-	frame    []int16 // one 8 kHz frame being sent
-	chunk    []int16 // one 8 kHz playback chunk
+	frame    []int16 // one frame being sent
+	chunk    []int16 // one playback chunk (playChunk)
 	prompts  []*playing
 }
 
-// playChunk is how much 8 kHz audio is pulled from the playout buffer at a
-// time: 5 ms keeps the added delay small for any device period.
-const playChunk = codecRate / 200
+// playChunk is how much audio is pulled from the playout buffer at a time:
+// 5 ms keeps the added delay small for any device period.
+const playChunk = 5 * time.Millisecond
 
 func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
-	down, err := dsp.NewResampler(devRate, codecRate)
+	rate := cfg.Rate
+	down, err := dsp.NewResampler(devRate, rate)
 	if err != nil {
 		return nil, fmt.Errorf("dsp.NewResampler: %w", err)
 	}
-	up, err := dsp.NewResampler(codecRate, devRate)
+	up, err := dsp.NewResampler(rate, devRate)
 	if err != nil {
 		return nil, fmt.Errorf("dsp.NewResampler: %w", err)
 	}
@@ -42,7 +44,7 @@ func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
 	if err != nil {
 		return nil, err
 	}
-	vad, err := newVAD(cfg.VAD)
+	vad, err := newVAD(cfg.VAD, rate)
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +52,15 @@ func newAudioPath(cfg Config, devRate int) (*audioPath, error) {
 	if err != nil {
 		return nil, err
 	}
+	chunk := rate * int(playChunk/time.Millisecond) / 1000
 	return &audioPath{
-		devRate: devRate, down: down, up: up, capt: capt, echo: echo, vad: vad,
+		devRate: devRate, rate: rate, down: down, up: up, capt: capt, echo: echo, vad: vad,
 		levels: levelMeter{window: devRate / 10, last: Levels{MicPeakDBFS: -100, MicRMSDBFS: -100,
 			SpeakerPeakDBFS: -100, SpeakerRMSDBFS: -100}},
 		capFIFO:  make([]int16, 0, 8192),
-		playFIFO: make([]int16, 0, 8192+up.MaxOut(playChunk)),
-		frame:    make([]int16, 0, 1920),
-		chunk:    make([]int16, playChunk),
+		playFIFO: make([]int16, 0, 8192+up.MaxOut(chunk)),
+		frame:    make([]int16, 0, rate*maxPTimeMS/1000),
+		chunk:    make([]int16, chunk),
 		prompts:  make([]*playing, 0, 8),
 	}, nil
 }
@@ -85,11 +88,11 @@ func (e *Engine) callback(in, out []int16) {
 	clear(p.prompts) // drop references until the next period
 }
 
-// captureSide resamples the period to 8 kHz and sends every full frame,
+// captureSide resamples the period to the engine's rate and sends every full frame,
 // echo-cancelled and enhanced.
 func (e *Engine) captureSide(p *audioPath, s *Stream, tap *Tap, pr *probe, in []int16) {
 	p.capFIFO = p.down.Process(p.capFIFO, in)
-	n := frameSamples(s)
+	n := frameSamples(s, p.rate)
 	for len(p.capFIFO) >= n {
 		f := append(p.frame[:0], p.capFIFO[:n]...)
 		p.capFIFO = p.capFIFO[:copy(p.capFIFO, p.capFIFO[n:])]
@@ -135,10 +138,16 @@ func (e *Engine) playSide(p *audioPath, s *Stream, pr *probe, out []int16, now t
 	p.playFIFO = p.playFIFO[:copy(p.playFIFO, p.playFIFO[len(out):])]
 }
 
-// frameSamples is the 8 kHz frame length of the stream's ptime.
-func frameSamples(s *Stream) int {
+// frameSamples is the frame length of the stream's ptime at rate.
+func frameSamples(s *Stream, rate int) int {
 	if s == nil {
-		return int(int64(codecRate) * int64(defaultPTime) / int64(time.Second))
+		return int(int64(rate) * int64(defaultPTime) / int64(time.Second))
 	}
+	// Update (a re-INVITE) may change it while the device runs.
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.frame
 }
+
+// maxPTimeMS bounds a frame: 120 ms, the longest Opus packet.
+const maxPTimeMS = 120

@@ -6,7 +6,7 @@ import (
 	"github.com/skoip/skoip/media/dsp"
 )
 
-// capture is the microphone chain at 8 kHz: high-pass, noise gate, AGC,
+// capture is the microphone chain at the engine's rate: high-pass, noise gate, AGC,
 // gain. Each stage is optional.
 type capture struct {
 	hp   *dsp.HighPass
@@ -19,17 +19,17 @@ func newCapture(cfg Config) (*capture, error) {
 	c := &capture{gain: float32(cfg.CaptureGain)}
 	var err error
 	if cfg.HighPass {
-		if c.hp, err = dsp.NewHighPass(codecRate, 100); err != nil {
+		if c.hp, err = dsp.NewHighPass(cfg.Rate, 100); err != nil {
 			return nil, fmt.Errorf("dsp.NewHighPass: %w", err)
 		}
 	}
 	if cfg.NoiseGate {
-		if c.gate, err = dsp.NewGate(codecRate, dsp.DefaultGateConfig()); err != nil {
+		if c.gate, err = dsp.NewGate(cfg.Rate, dsp.DefaultGateConfig()); err != nil {
 			return nil, fmt.Errorf("dsp.NewGate: %w", err)
 		}
 	}
 	if cfg.AGC {
-		if c.agc, err = dsp.NewAGC(codecRate, dsp.DefaultAGCConfig()); err != nil {
+		if c.agc, err = dsp.NewAGC(cfg.Rate, dsp.DefaultAGCConfig()); err != nil {
 			return nil, fmt.Errorf("dsp.NewAGC: %w", err)
 		}
 	}

@@ -52,7 +52,7 @@ func (s *Stream) sendSilenceLocked(f []int16, ts uint32) {
 	if s.p.CNType == 0 {
 		return
 	}
-	refresh := uint32(int64(codecRate) * int64(cnRefresh) / int64(time.Second))
+	refresh := uint32(int64(s.codec.c.ClockRate()) * int64(cnRefresh) / int64(time.Second))
 	if pl, ok := s.cnTx.next(ts, dsp.LevelDB(f), refresh); ok {
 		s.logSendErr(s.sess.SendRTP(s.p.CNType, false, ts, pl))
 	}

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/skoip/skoip/media/codec"
 	"github.com/skoip/skoip/media/dsp"
 )
 
@@ -22,13 +23,25 @@ type Config struct {
 	EchoTail             time.Duration // the canceller's filter length; 0 = its default
 	NoiseSuppress        int           // dB of steady noise removed; 0 = off
 	HalfDuplex           bool          // talk-over switching (halfduplex.go)
-	CaptureGain          float64       // linear, 0 = 1
-	PlaybackGain         float64       // linear, 0 = 1
-	Logger               *slog.Logger
+	// Rate is what the engine mixes, cleans and codes at: 8000 (narrowband)
+	// or 16000 Hz (wideband: G.722 and Opus at their rate; G.711 is
+	// resampled at the codec). 0 = 8000.
+	Rate int
+	// Opus encoder settings (codec.Options: Bitrate, Complexity, DTX,
+	// NoFEC, PacketLoss; zero values take the codec's defaults, here
+	// Complexity 0 too); FMTP comes from the call's Params.
+	Opus         codec.Options
+	CaptureGain  float64 // linear, 0 = 1
+	PlaybackGain float64 // linear, 0 = 1
+	Logger       *slog.Logger
 }
 
-// codecRate is the rate the engine mixes and codes at.
-const codecRate = 8000
+// The engine's rates: narrowband (G.711; also what Probe and Tap work at)
+// and wideband (G.722, Opus).
+const (
+	narrowRate = 8000
+	wideRate   = 16000
+)
 
 // defaultPTime is the packet interval when Params.PTime is zero.
 const defaultPTime = 20 * time.Millisecond
@@ -36,6 +49,12 @@ const defaultPTime = 20 * time.Millisecond
 func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Rate == 0 {
+		c.Rate = narrowRate
+	}
+	if c.Opus.Complexity == 0 {
+		c.Opus.Complexity = -1
 	}
 	if c.CaptureGain == 0 {
 		c.CaptureGain = 1

@@ -10,7 +10,7 @@ import (
 
 // echoPath is what stands between the speaker and the microphone on the
 // device goroutine: the echo canceller and noise suppressor (media/aec),
-// fed the exact 8 kHz samples sent to the speaker (call audio, prompts,
+// fed the exact samples (at the engine's rate) sent to the speaker (call audio, prompts,
 // ringtone) as its reference, and the optional talk-over switch.
 //
 // Both run only in periods with something to play or send (a stream, or a
@@ -34,15 +34,24 @@ const gapReset = 500 * time.Millisecond
 func newEchoPath(cfg Config) (*echoPath, error) {
 	ep := &echoPath{}
 	if cfg.HalfDuplex {
-		ep.duplex = newHalfDuplex()
+		ep.duplex = newHalfDuplex(cfg.Rate)
 	}
 	if !cfg.EchoCancel && cfg.NoiseSuppress == 0 {
 		return ep, nil
 	}
-	p, err := aec.New(aec.Config{Rate: codecRate, EchoCancel: cfg.EchoCancel, Tail: cfg.EchoTail,
+	p, err := aec.New(aec.Config{Rate: cfg.Rate, EchoCancel: cfg.EchoCancel, Tail: cfg.EchoTail,
 		NoiseSuppress: cfg.NoiseSuppress})
 	if errors.Is(err, aec.ErrUnavailable) {
-		// A build without cgo has no speexdsp: the unit still talks.
+		// A build without cgo has no speexdsp: the unit still talks, and
+		// where echo cancellation was asked for, talk-over switching keeps
+		// the far end from hearing itself, as door stations without a
+		// canceller do.
+		if cfg.EchoCancel && ep.duplex == nil {
+			ep.duplex = newHalfDuplex(cfg.Rate)
+			cfg.Logger.Warn("echo cancellation and noise suppression are not in this build (no cgo): half duplex (talk-over switching) is used against echo instead",
+				"component", "media")
+			return ep, nil
+		}
 		cfg.Logger.Warn("echo cancellation and noise suppression are not in this build (no cgo): the microphone goes out as it is",
 			"component", "media")
 		return ep, nil
@@ -70,7 +79,7 @@ func (ep *echoPath) hint(d time.Duration) {
 	}
 }
 
-// capture cleans one 8 kHz microphone frame in place.
+// capture cleans one microphone frame in place.
 func (ep *echoPath) capture(f []int16) {
 	if !ep.on {
 		return
@@ -83,7 +92,7 @@ func (ep *echoPath) capture(f []int16) {
 	}
 }
 
-// playback takes one 8 kHz chunk about to be played (after the playback
+// playback takes one chunk about to be played (after the playback
 // gain): the talk-over switch may duck it, and what remains is the
 // canceller's reference.
 func (ep *echoPath) playback(c []int16) {

@@ -88,7 +88,7 @@ func TestEngineCancelsItsSpeakersEcho(t *testing.T) {
 // reopened) resets it; idle periods (nothing to play or send) skip it
 // without a reset.
 func TestEchoPathStartsOverAfterADeviceStall(t *testing.T) {
-	ep, err := newEchoPath(Config{EchoCancel: true})
+	ep, err := newEchoPath(Config{EchoCancel: true}.withDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}

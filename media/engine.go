@@ -12,8 +12,9 @@ import (
 	"github.com/skoip/skoip/media/dsp"
 )
 
-// Engine owns the audio device and runs the per-period audio path: capture
-// -> resample to 8 kHz -> echo cancellation and noise suppression ->
+// Engine owns the audio device and runs the per-period audio path at
+// Config.Rate (8 or 16 kHz): capture -> resample to that rate -> echo
+// cancellation and noise suppression ->
 // enhancement -> prompts -> VAD -> encode -> RTP, and RTP -> playout buffer
 // -> decode -> prompts -> gain -> (the canceller's reference) -> resample
 // -> playback.
@@ -43,6 +44,9 @@ type Engine struct {
 // NewEngine builds the audio path and starts the device.
 func NewEngine(cfg Config, dev AudioDevice) (*Engine, error) {
 	cfg = cfg.withDefaults()
+	if cfg.Rate != narrowRate && cfg.Rate != wideRate {
+		return nil, fmt.Errorf("media.NewEngine: %w (%d Hz)", ErrRate, cfg.Rate)
+	}
 	e := &Engine{cfg: cfg, dev: dev, log: cfg.Logger.With("component", "media")}
 	p, err := newAudioPath(cfg, dev.SampleRate())
 	if err != nil {
@@ -79,6 +83,9 @@ func (e *Engine) Close() error {
 	}
 	return e.path.echo.close()
 }
+
+// Rate is the rate the engine mixes and codes at, Hz (Config.Rate).
+func (e *Engine) Rate() int { return e.cfg.Rate }
 
 // HintEchoDelay gives the echo canceller the speaker-to-microphone delay
 // measured by a Probe (the self-test), as its estimate until it finds its
@@ -130,8 +137,8 @@ func (e *Engine) snapshot(dst []*playing) (*Stream, []*playing, *Tap, *probe) {
 }
 
 // newVAD builds the send-side VAD.
-func newVAD(cfg VADConfig) (*dsp.VAD, error) {
-	v, err := dsp.NewVAD(codecRate, cfg)
+func newVAD(cfg VADConfig, rate int) (*dsp.VAD, error) {
+	v, err := dsp.NewVAD(rate, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dsp.NewVAD: %w", err)
 	}

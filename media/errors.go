@@ -9,8 +9,11 @@ var (
 	ErrNotStarted = errors.New("media: stream not started")
 	// ErrNoDTMF means telephone-event was not negotiated.
 	ErrNoDTMF = errors.New("media: telephone-event not negotiated")
-	// ErrPromptRate means a prompt is not at the engine's 8 kHz mixing rate.
-	ErrPromptRate = errors.New("media: prompt sample rate is not 8000 Hz")
+	// ErrPromptRate means a prompt's rate cannot be converted to the
+	// engine's (4 to 192 kHz).
+	ErrPromptRate = errors.New("media: prompt sample rate cannot be converted")
+	// ErrRate means Config.Rate is neither 8000 nor 16000 Hz.
+	ErrRate = errors.New("media: rate must be 8000 or 16000 Hz")
 	// ErrBadTarget means an unknown prompt Target.
 	ErrBadTarget = errors.New("media: bad prompt target")
 )

@@ -22,6 +22,7 @@ import (
 // Gains move by at most rampDB per 5 ms chunk, so switching does not click.
 // Levels are in dBFS over one frame (mic) or chunk (speaker).
 type halfDuplex struct {
+	hangover int // samples: 300 ms at the engine rate
 	state    duplexState
 	hold     int     // samples of hangover left in the current state
 	coupling float64 // dB, echo level at the microphone minus the speaker's level
@@ -47,12 +48,12 @@ const (
 	breakInDB  = 10.0
 	duckDB     = 30.0
 	rampDB     = 6.0
-	hangover   = codecRate * 3 / 10 // 300 ms
-	initCouple = 0.0                // dB, until measured: a box whose speaker is as loud at the mic as played
+	hangoverMS = 300
+	initCouple = 0.0 // dB, until measured: a box whose speaker is as loud at the mic as played
 )
 
-func newHalfDuplex() *halfDuplex {
-	return &halfDuplex{coupling: initCouple, micGain: 1, spkGain: 1, farDB: dsp.SilenceDB,
+func newHalfDuplex(rate int) *halfDuplex {
+	return &halfDuplex{hangover: rate * hangoverMS / 1000, coupling: initCouple, micGain: 1, spkGain: 1, farDB: dsp.SilenceDB,
 		step: float32(dsp.DBToGain(rampDB)), ducked: float32(dsp.DBToGain(-duckDB))}
 }
 
@@ -60,7 +61,7 @@ func newHalfDuplex() *halfDuplex {
 func (h *halfDuplex) speaker(c []int16) {
 	lvl := dsp.LevelDB(c)
 	if lvl >= h.farDB || h.farHold <= 0 {
-		h.farDB, h.farHold = lvl, hangover
+		h.farDB, h.farHold = lvl, h.hangover
 	}
 	h.farHold -= len(c)
 	h.spkGain = h.ramp(h.spkGain, h.state == duplexNear)
@@ -74,9 +75,9 @@ func (h *halfDuplex) mic(f []int16) {
 	near := lvl > nearOnDB && (!far || lvl > h.farDB+h.coupling+breakInDB)
 	switch {
 	case near:
-		h.state, h.hold = duplexNear, hangover
+		h.state, h.hold = duplexNear, h.hangover
 	case far && h.state != duplexNear:
-		h.state, h.hold = duplexFar, hangover
+		h.state, h.hold = duplexFar, h.hangover
 		if lvl > nearOnDB {
 			// Follows a louder echo at once, a quieter one at 25 dB/s.
 			h.coupling = math.Max(h.coupling-0.5, lvl-h.farDB)

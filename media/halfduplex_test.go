@@ -46,7 +46,7 @@ func duplexRun(h *halfDuplex, frames int, far, couplingDB, near float64) (mic, s
 }
 
 func TestHalfDuplexDucksTheMicrophoneWhileTheFarEndTalks(t *testing.T) {
-	h := newHalfDuplex()
+	h := newHalfDuplex(narrowRate)
 	mic, spk := duplexRun(h, 25, -20, 0, -200) // 0.5 s of far-end speech and its echo
 	if mic > -duckDB+0.5 || spk < -0.1 {
 		t.Errorf("far end talking: microphone %+.1f dB, speaker %+.1f dB; want %.0f dB and 0 dB", mic, spk, -duckDB)
@@ -66,7 +66,7 @@ func TestHalfDuplexDucksTheMicrophoneWhileTheFarEndTalks(t *testing.T) {
 }
 
 func TestHalfDuplexVisitorBreaksInWhenLouderThanTheEcho(t *testing.T) {
-	h := newHalfDuplex()
+	h := newHalfDuplex(narrowRate)
 	duplexRun(h, 25, -30, -6, -200) // learns an echo 6 dB below the speaker
 	if h.state != duplexFar || math.Abs(h.coupling-(-6)) > 1 {
 		t.Fatalf("state %d, coupling %.1f dB after far-end speech; want far and -6 dB", h.state, h.coupling)
@@ -82,7 +82,7 @@ func TestHalfDuplexVisitorBreaksInWhenLouderThanTheEcho(t *testing.T) {
 }
 
 func TestHalfDuplexRampsWithoutClicks(t *testing.T) {
-	h := newHalfDuplex()
+	h := newHalfDuplex(narrowRate)
 	prev := float64(h.micGain)
 	for k := 0; k < 20; k++ {
 		duplexRun(h, 1, -20, 0, -200)

@@ -30,11 +30,13 @@ func (p *playing) finish(played bool) {
 
 // Play mixes p into the call (ToRemote), the speaker (ToLocal) or both, and
 // returns when it has been played (nil), when ctx ends (ctx.Err(); the
-// prompt stops at once) or when the engine closes (ErrClosed). Prompts must
-// be at 8 kHz (LoadPrompt(path, 8000)).
+// prompt stops at once) or when the engine closes (ErrClosed). A prompt
+// at another rate than the engine's (Engine.Rate) is resampled once, by
+// Prompt.At: load prompts at Engine.Rate to avoid it.
 func (e *Engine) Play(ctx context.Context, p *Prompt, to Target) error {
-	if p.Rate() != codecRate {
-		return fmt.Errorf("media.Play %s: %w (%d Hz)", p.Name(), ErrPromptRate, p.Rate())
+	p, err := p.At(e.cfg.Rate)
+	if err != nil {
+		return fmt.Errorf("media.Play: %w: %w", ErrPromptRate, err)
 	}
 	if to < ToRemote || to > ToBoth {
 		return ErrBadTarget

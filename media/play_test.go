@@ -187,8 +187,8 @@ func TestPlayErrors(t *testing.T) {
 	e, err := NewEngine(Config{}, newDevice(8000, 80, nil))
 	must(t, err)
 	ctx := context.Background()
-	if err := e.Play(ctx, NewPrompt("wide", 16000, tone(1000, 1000, 1600)), ToLocal); !errors.Is(err, ErrPromptRate) {
-		t.Fatalf("16 kHz prompt: %v, want ErrPromptRate", err)
+	if err := e.Play(ctx, NewPrompt("slow", 1000, tone(100, 1000, 100)), ToLocal); !errors.Is(err, ErrPromptRate) {
+		t.Fatalf("1 kHz prompt: %v, want ErrPromptRate", err)
 	}
 	if err := e.Play(ctx, NewPrompt("x", 8000, tone(1000, 1000, 80)), Target(9)); !errors.Is(err, ErrBadTarget) {
 		t.Fatalf("bad target: %v, want ErrBadTarget", err)

@@ -14,7 +14,7 @@ import (
 var ErrBusy = errors.New("media: busy")
 
 // maxProbe bounds a probe's signal and recording: 10 s at 8 kHz.
-const maxProbe = 10 * codecRate
+const maxProbe = 10 * narrowRate
 
 // probe is one Probe in progress: the device goroutine plays sig and
 // records rec from the same period on.
@@ -39,7 +39,8 @@ func (p *probe) abort() {
 
 // Probe plays signal (8 kHz) on the speaker and records the microphone at
 // 8 kHz, before echo cancellation and enhancement, for len(signal)+tail
-// samples. Playback and recording start in the same device period, so the
+// samples. An engine at 16 kHz converts both, with the filters' delay
+// taken out, so the delay measured is the room's. Playback and recording start in the same device period, so the
 // delay between them in the result is the device's and the room's. It is
 // refused with ErrBusy while a call has the device or another probe runs,
 // and ends with ErrBusy when a call starts meanwhile (the call wins).
@@ -48,7 +49,12 @@ func (e *Engine) Probe(ctx context.Context, signal []int16, tail int) ([]int16, 
 	if len(signal) == 0 || tail < 0 || n > maxProbe {
 		return nil, errors.New("media: a probe's signal must be 1 sample to 10 s long")
 	}
-	pr := &probe{sig: signal, rec: make([]int16, 0, n), done: make(chan struct{})}
+	rate := e.cfg.Rate
+	sig, err := convertRate(signal, narrowRate, rate)
+	if err != nil {
+		return nil, fmt.Errorf("media.Probe: %w", err)
+	}
+	pr := &probe{sig: sig, rec: make([]int16, 0, n*rate/narrowRate), done: make(chan struct{})}
 	e.mu.Lock()
 	switch {
 	case e.closed:
@@ -72,7 +78,11 @@ func (e *Engine) Probe(ctx context.Context, signal []int16, tail int) ([]int16, 
 		if pr.aborted.Load() {
 			return nil, fmt.Errorf("%w: a call took the device during the probe", ErrBusy)
 		}
-		return pr.rec, nil
+		rec, err := convertRate(pr.rec, rate, narrowRate)
+		if err != nil {
+			return nil, fmt.Errorf("media.Probe: %w", err)
+		}
+		return rec[:min(n, len(rec))], nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

@@ -33,6 +33,34 @@ func (d *echoDevice) Step() {
 	d.line = append(d.line, out...)
 }
 
+// stepProbe steps dev through three idle periods, then runs a Probe of sig
+// (and tail) on eng, stepping the device until it returns the recording.
+func stepProbe(t *testing.T, dev *echoDevice, eng *Engine, sig []int16, tail int) []int16 {
+	t.Helper()
+	for range 3 { // idle periods before the probe
+		dev.Step()
+	}
+	res := make(chan []int16, 1)
+	go func() {
+		rec, err := eng.Probe(context.Background(), sig, tail)
+		if err != nil {
+			t.Error(err)
+		}
+		res <- rec
+	}()
+	for {
+		dev.Step()
+		select {
+		case rec := <-res:
+			if rec == nil {
+				t.FailNow()
+			}
+			return rec
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
 // The probe's recording holds the played signal exactly as many samples
 // later as the device's echo path takes, from the same period on.
 func TestProbeMeasuresTheEchoPath(t *testing.T) {
@@ -40,26 +68,8 @@ func TestProbeMeasuresTheEchoPath(t *testing.T) {
 		dev := newEchoDevice(8000, 160, delay)
 		eng, err := NewEngine(Config{}, dev)
 		must(t, err)
-		for range 3 { // idle periods before the probe
-			dev.Step()
-		}
 		sig := tone(1000, 8000, 800)
-		res := make(chan []int16, 1)
-		go func() {
-			rec, err := eng.Probe(context.Background(), sig, 1000)
-			if err != nil {
-				t.Error(err)
-			}
-			res <- rec
-		}()
-		var rec []int16
-		for rec == nil {
-			dev.Step()
-			select {
-			case rec = <-res:
-			case <-time.After(time.Millisecond):
-			}
-		}
+		rec := stepProbe(t, dev, eng, sig, 1000)
 		if len(rec) != 1800 {
 			t.Fatalf("delay %d: recorded %d samples, want 1800", delay, len(rec))
 		}

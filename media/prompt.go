@@ -3,6 +3,7 @@ package media
 import (
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/skoip/skoip/media/dsp"
@@ -15,6 +16,9 @@ type Prompt struct {
 	name    string
 	rate    int
 	samples []int16
+
+	mu    sync.Mutex
+	other map[int]*Prompt // converted copies by rate (At)
 }
 
 // LoadPrompt reads the WAV file at path (see package wav for the formats
@@ -48,6 +52,29 @@ func (p *Prompt) Duration() time.Duration {
 	return time.Duration(int64(len(p.samples)) * int64(time.Second) / int64(p.rate))
 }
 
+// At returns the prompt at rate Hz: itself, or a copy resampled once
+// (from the prompt's own samples) and kept for the next call.
+func (p *Prompt) At(rate int) (*Prompt, error) {
+	if rate == p.rate {
+		return p, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if q, ok := p.other[rate]; ok {
+		return q, nil
+	}
+	s, err := convertRate(p.samples, p.rate, rate)
+	if err != nil {
+		return nil, fmt.Errorf("prompt %s: %w", p.name, err)
+	}
+	if p.other == nil {
+		p.other = make(map[int]*Prompt, 1)
+	}
+	q := NewPrompt(p.name, rate, s)
+	p.other[rate] = q
+	return q, nil
+}
+
 // NewReader returns a reader positioned at the start of the prompt.
 func (p *Prompt) NewReader() *PromptReader { return &PromptReader{p: p} }
 
@@ -65,14 +92,27 @@ func convertRate(s []int16, from, to int) ([]int16, error) {
 	}
 	want := int((int64(len(s))*int64(to) + int64(from) - 1) / int64(from))
 	lead := int(math.Round(r.Delay().Seconds() * float64(to)))
-	out := make([]int16, 0, want+lead+r.MaxOut(len(s)))
-	out = r.Process(out, s)
 	zeros := make([]int16, from/100+1)
+	// Room for the signal, the filter's delay and one flush: the output is
+	// allocated once, at its size, for a prompt lives as long as the
+	// process (with room for the signal twice over, the built-in prompts
+	// at 16 kHz held 0.95 MB of heap instead of 0.47 MB).
+	out := make([]int16, 0, want+lead+r.MaxOut(len(zeros)))
+	for len(s) > 0 {
+		n := min(len(s), convertChunk)
+		out = r.Process(out, s[:n])
+		s = s[n:]
+	}
 	for len(out) < want+lead {
 		out = r.Process(out, zeros) // flush the filter's tail
 	}
-	return out[lead : want+lead], nil
+	return out[lead : want+lead : want+lead], nil
 }
+
+// convertChunk is how much of a prompt convertRate resamples at a time:
+// what fits the Resampler's own buffer, which would otherwise grow to the
+// whole signal as float32 (1.4 MB allocated for the built-in prompts).
+const convertChunk = 4096
 
 // PromptReader yields a prompt frame by frame for mixing into the audio
 // path. It allocates nothing and is not safe for concurrent use.

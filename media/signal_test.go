@@ -3,6 +3,8 @@ package media
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/skoip/skoip/internal/testsupport/speechq"
 )
 
 // speechLike is a deterministic test signal at 8 kHz: voiced syllables (a
@@ -48,26 +50,11 @@ func bestLag(src, out []int16, start, end, maxLag int) int {
 		if end+lag > len(out) {
 			break
 		}
-		if c := ncc(src[start:end], out[start+lag:end+lag]); c > bestC {
+		if c := speechq.NCC(src[start:end], out[start+lag:end+lag]); c > bestC {
 			best, bestC = lag, c
 		}
 	}
 	return best
-}
-
-// ncc is the normalised cross-correlation of two equal-length slices.
-func ncc(a, b []int16) float64 {
-	var ab, aa, bb float64
-	for i := range a {
-		x, y := float64(a[i]), float64(b[i])
-		ab += x * y
-		aa += x * x
-		bb += y * y
-	}
-	if aa == 0 || bb == 0 {
-		return 0
-	}
-	return ab / math.Sqrt(aa*bb)
 }
 
 // quality compares out with src frame by frame (20 ms) after aligning each
@@ -87,7 +74,7 @@ func quality(src, out []int16, lag, from, to, search int) (corr, snr, good float
 			if i+l+frame > len(out) {
 				break
 			}
-			if c := ncc(s, out[i+l:i+l+frame]); c > bc {
+			if c := speechq.NCC(s, out[i+l:i+l+frame]); c > bc {
 				bc, bl = c, l
 			}
 		}
@@ -118,3 +105,6 @@ func rms(x []int16) float64 {
 	}
 	return math.Sqrt(s / float64(len(x)))
 }
+
+// codecRate is the engine rate most tests run at (Config.Rate's default).
+const codecRate = narrowRate

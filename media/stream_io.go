@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// sendFrame is called on the device goroutine with one 8 kHz frame of the
+// sendFrame is called on the device goroutine with one frame (engine rate) of the
 // stream's ptime. Silence (speech false) is not sent, or is described by
 // RFC 3389 comfort noise packets when CN was negotiated; the first frame
 // after it carries the marker. A DTMF event in progress replaces the audio.
@@ -15,7 +15,7 @@ func (s *Stream) sendFrame(f []int16, speech bool) {
 		return
 	}
 	ts := s.ts
-	s.ts += uint32(s.frame)
+	s.ts += s.codec.tsUnits(s.frame)
 	if s.dtmfTx.Active() {
 		if pkt, ok := s.dtmfTx.Next(); ok {
 			s.logSendErr(s.sess.SendRTP(s.p.DTMFType, pkt.Marker, pkt.TS, pkt.Payload[:]))
@@ -30,7 +30,11 @@ func (s *Stream) sendFrame(f []int16, speech bool) {
 		return
 	}
 	s.cnTx.speech()
-	s.enc = s.codec.Encode(s.enc[:0], f)
+	s.enc = s.codec.encode(s.enc[:0], f)
+	if s.codec.dtx(s.enc) {
+		s.talking = false // the encoder's DTX: nothing worth sending
+		return
+	}
 	s.logSendErr(s.sess.SendRTP(s.p.PayloadType, !s.talking, ts, s.enc))
 	s.talking = true
 }
@@ -69,7 +73,11 @@ func (s *Stream) SendDTMF(digit rune, d time.Duration) error {
 	if s.p.DTMFType == 0 {
 		return ErrNoDTMF
 	}
-	if err := s.dtmfTx.Start(digit, d, s.ts, s.p.PTime, codecRate); err != nil {
+	rate := s.p.DTMFRate
+	if rate <= 0 {
+		rate = s.codec.c.ClockRate()
+	}
+	if err := s.dtmfTx.Start(digit, d, s.ts, s.p.PTime, rate); err != nil {
 		return err
 	}
 	return nil
@@ -95,12 +103,16 @@ func (s *Stream) Stats() Stats {
 	s.mu.Unlock()
 	if jb != nil {
 		js := jb.Stats()
-		out.PlayoutDelay, out.Underruns, out.Concealed = js.Delay, js.Underruns, js.Concealed
+		out.PlayoutDelay, out.Underruns, out.Concealed, out.Recovered = js.Delay, js.Underruns, js.Concealed, js.Recovered
 		out.Late, out.Discarded = js.Late, js.Discarded
 	}
 	s.mu.Lock()
 	out.CNRx, out.CNTx = s.cnRx.received, s.cnTx.sent
+	if s.codec != nil {
+		out.CodecRate = s.codec.c.SampleRate()
+	}
 	s.mu.Unlock()
+	out.EngineRate = s.e.cfg.Rate
 	es := s.e.path.echo.stats()
 	out.ERLE, out.EchoDelay, out.NoiseDB = es.ERLEdB, es.Delay, es.NoiseDB
 	return out

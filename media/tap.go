@@ -2,14 +2,18 @@ package media
 
 import (
 	"context"
+	"fmt"
 	"sync"
+
+	"github.com/skoip/skoip/media/dsp"
 )
 
 // tapCapacity is how much microphone audio a Tap holds for a slow reader:
 // 2 s at 8 kHz. Older samples are dropped (counted) when it is full.
-const tapCapacity = 2 * codecRate
+const tapCapacity = 2 * narrowRate
 
-// Tap is the door microphone as a call would send it (8 kHz, after echo
+// Tap is the door microphone as a call would send it (at 8 kHz whatever
+// the engine's rate: a 16 kHz engine resamples it; after echo
 // cancellation, enhancement and mute, before prompts are mixed in), from
 // the moment Engine.Tap made it until Close. The device callback never
 // waits for it: a reader that falls 2 s behind loses the oldest audio.
@@ -21,13 +25,22 @@ type Tap struct {
 	n       int     // samples held
 	dropped uint64
 	closed  bool
-	ready   chan struct{} // one value: samples or the close are waiting
+	ready   chan struct{}  // one value: samples or the close are waiting
+	down    *dsp.Resampler // engine rate -> 8 kHz; nil at 8 kHz
+	conv    []int16        // scratch for down (device goroutine)
 }
 
 // Tap starts a Tap of the microphone; it replaces an earlier one, which
 // reads as closed. ErrClosed when the engine is closed.
 func (e *Engine) Tap() (*Tap, error) {
 	t := &Tap{e: e, buf: make([]int16, tapCapacity), ready: make(chan struct{}, 1)}
+	if e.cfg.Rate != narrowRate {
+		down, err := dsp.NewResampler(e.cfg.Rate, narrowRate)
+		if err != nil {
+			return nil, fmt.Errorf("media.Tap: %w", err)
+		}
+		t.down, t.conv = down, make([]int16, 0, down.MaxOut(e.cfg.Rate*maxPTimeMS/1000))
+	}
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
@@ -106,6 +119,10 @@ func (t *Tap) wake() {
 // write appends one frame (device goroutine): it never waits for the
 // reader.
 func (t *Tap) write(f []int16) {
+	if t.down != nil {
+		t.conv = t.down.Process(t.conv[:0], f)
+		f = t.conv
+	}
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()

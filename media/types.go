@@ -19,9 +19,11 @@ const (
 type Params struct {
 	Remote      netip.AddrPort // where to send RTP; RTCP goes to port+1
 	PayloadType uint8          // negotiated audio payload type
-	Codec       string         // "PCMU", "PCMA", "L16"
-	ClockRate   int            // 8000
+	Codec       string         // "PCMU", "PCMA", "L16", "G722", "opus"
+	ClockRate   int            // the codec's RTP clock: 8000, 48000 for opus
+	FMTP        string         // the peer's a=fmtp parameters for PayloadType, "" if none
 	DTMFType    uint8          // telephone-event payload type; 0 = not negotiated
+	DTMFRate    int            // telephone-event clock rate; 0 = ClockRate
 	CNType      uint8          // RFC 3389 comfort noise payload type; 0 = not negotiated
 	PTime       time.Duration  // packetisation interval, 20ms default
 	Direction   Direction      // our direction: SendOnly means we send and do not play
@@ -48,10 +50,15 @@ type Stats struct {
 	PlayoutDelay     time.Duration
 	Underruns        uint64
 	Concealed        uint64
+	Recovered        uint64 // of the concealed frames, those rebuilt from FEC (Opus)
 	Late             uint64
 	Discarded        uint64
 	CNRx, CNTx       uint64 // RFC 3389 comfort noise packets
 	SRTPDropped      uint64 // SRTP/SRTCP packets dropped: bad auth tag, replayed, undecryptable
+	// CodecRate is the codec's audio rate in Hz: 8000 for G.711, 16000 for
+	// G.722 and Opus (wideband); EngineRate the rate the engine mixes and
+	// cleans at (Config.Rate).
+	CodecRate, EngineRate int
 	// The echo canceller (zero when it is off): echo return loss
 	// enhancement in dB, the bulk echo delay it found, and the noise level
 	// at the microphone in dBFS.

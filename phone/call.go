@@ -210,10 +210,11 @@ func (p *Phone) end(c *call, reason string, code int) bool {
 // logQuality is the one line an installer reads after a bad call: how much
 // was lost, how late it came and what the playout buffer had to do.
 func (p *Phone) logQuality(c *call, d time.Duration, s media.Stats) {
-	p.log.Info("call quality", "call_id", c.id, "duration", d.Round(time.Millisecond),
+	p.log.Info("call quality", "call_id", c.id, "codec", c.params.Codec, "codec_rate", s.CodecRate,
+		"duration", d.Round(time.Millisecond),
 		"rtp_rx", s.RTPRx, "rtp_tx", s.RTPTx, "lost", s.Lost, "jitter", s.Jitter.Round(10*time.Microsecond),
 		"rtt", s.RTT.Round(10*time.Microsecond), "playout_delay", s.PlayoutDelay.Round(100*time.Microsecond),
-		"underruns", s.Underruns, "concealed", s.Concealed, "late", s.Late, "foreign_dropped", s.ForeignDropped,
+		"underruns", s.Underruns, "concealed", s.Concealed, "fec_recovered", s.Recovered, "late", s.Late, "foreign_dropped", s.ForeignDropped,
 		"srtp_dropped", s.SRTPDropped,
 		"erle_db", math.Round(s.ERLE*10)/10, "echo_delay", s.EchoDelay.Round(100*time.Microsecond),
 		"noise_dbfs", math.Round(s.NoiseDB*10)/10)

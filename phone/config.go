@@ -15,7 +15,9 @@ type Config struct {
 	PublicAddr      string        // optional IP advertised in Contact, Via and SDP instead of the routed local address
 	DeviceName      string        // user part of our From and Contact URIs (default "skoip")
 	UserAgent       string        // User-Agent / Server header (default "SKOIP")
-	Codecs          []string      // preference order: "PCMU", "PCMA", "L16" (default PCMU, PCMA)
+	Codecs          []string      // preference order: "opus", "G722", "PCMU", "PCMA", "L16" (default PCMU, PCMA)
+	OpusFMTP        string        // the a=fmtp we write for Opus ("" = codec.OpusLocalFMTP's default)
+	AnswerOwnOrder  bool          // answers pick by Codecs' order, not the offerer's (RFC 3264 recommends the offerer's)
 	PTime           time.Duration // packetisation interval (default 20ms)
 	DTMF            bool          // offer and accept telephone-event (RFC 4733)
 	CN              bool          // offer comfort noise (RFC 3389, PT 13); an offered CN is always accepted

@@ -97,7 +97,7 @@ func (p *Phone) incoming(req *sip.Request, tx sip.ServerTransaction) (*call, *ve
 // localSDP is what we offer or answer with.
 func (p *Phone) localSDP(c *call, port int) sdp.Local {
 	return sdp.Local{Addr: c.local, Port: port, Codecs: p.cfg.Codecs, PTime: p.cfg.PTime, DTMF: p.cfg.DTMF, CN: p.cfg.CN,
-		Direction: media.SendRecv, Crypto: p.crypto(c)}
+		OpusFMTP: p.cfg.OpusFMTP, OwnOrder: p.cfg.AnswerOwnOrder, Direction: media.SendRecv, Crypto: p.crypto(c)}
 }
 
 // crypto is what c's SDP does about SRTP: keys are only ever exchanged in

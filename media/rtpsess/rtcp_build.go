@@ -65,5 +65,5 @@ func (s *Session) buildBye() ([]byte, error) {
 }
 
 func (s *Session) rtpUnitsBetween(from, to time.Time) int64 {
-	return int64(to.Sub(from)) * int64(s.cfg.ClockRate) / int64(time.Second)
+	return int64(to.Sub(from)) * s.clock.Load() / int64(time.Second)
 }

@@ -51,6 +51,9 @@ type Peer struct {
 	// received to be SRTP/SRTCP under these keys (RFC 3711); nil is plain
 	// RTP. Start and Update copy it.
 	SRTP *SRTP
+	// ClockRate is the RTP clock of the negotiated codec (8000, or 48000
+	// for Opus); 0 keeps Config.ClockRate.
+	ClockRate int
 }
 
 // Session is one RTP/RTCP socket pair and its state. Send methods are safe
@@ -66,6 +69,7 @@ type Session struct {
 	rtcpConn *net.UDPConn
 	ssrc     uint32
 	start    time.Time
+	clock    atomic.Int64 // RTP clock rate, Hz (Config.ClockRate, then Peer.ClockRate)
 
 	mu          sync.Mutex // guards the fields below
 	peer        Peer
@@ -112,6 +116,7 @@ func New(cfg Config) (*Session, error) {
 		cfg: cfg, rtpConn: a, rtpIO: a, rtcpConn: b, done: make(chan struct{}),
 		port: a.LocalAddr().(*net.UDPAddr).Port, ssrc: cfg.Rand.Uint32(), start: cfg.Now(),
 	}
+	s.clock.Store(int64(cfg.ClockRate))
 	if cfg.Polled && pollSupported {
 		pc, err := newPolledConn(a) // closes a, also on error
 		if err != nil {
@@ -208,6 +213,9 @@ func (s *Session) Update(p Peer) error {
 }
 
 func (s *Session) setPeerLocked(p Peer) {
+	if p.ClockRate > 0 {
+		s.clock.Store(int64(p.ClockRate))
+	}
 	if p.RTP != s.peer.RTP {
 		s.rtpDst, s.latched = p.RTP, false
 		s.rtcpDst, s.rtcpLatched = netip.AddrPortFrom(p.RTP.Addr(), p.RTP.Port()+1), false
@@ -245,5 +253,5 @@ func (s *Session) Close() error {
 
 // rtpUnits converts a time since the session start to RTP clock units.
 func (s *Session) rtpUnits(t time.Time) int64 {
-	return int64(t.Sub(s.start)) * int64(s.cfg.ClockRate) / int64(time.Second)
+	return int64(t.Sub(s.start)) * s.clock.Load() / int64(time.Second)
 }

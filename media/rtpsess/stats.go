@@ -39,5 +39,5 @@ func (s *Session) Stats() Stats {
 }
 
 func (s *Session) unitsToDuration(u float64) time.Duration {
-	return time.Duration(u * float64(time.Second) / float64(s.cfg.ClockRate))
+	return time.Duration(u * float64(time.Second) / float64(s.clock.Load()))
 }
