@@ -1,8 +1,7 @@
-//go:build !cgo
+//go:build !cgo && linux
 
 package audio
 
-// openALSA fails without cgo: malgo is a cgo package.
-func openALSA(Config) openFunc {
-	return func(func(in, out []int16), func()) (stream, error) { return nil, ErrNoCGO }
-}
+// openALSA is the pure-Go backend in a build without cgo: malgo is a cgo
+// package, and the kernel's PCM devices need no C.
+func openALSA(cfg Config) openFunc { return openKernel(cfg) }

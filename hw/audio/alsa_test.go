@@ -42,17 +42,6 @@ func fileALSA(t *testing.T, dir string, rate int) {
 	t.Setenv("ALSA_CONFIG_PATH", path)
 }
 
-// speechLike returns n deterministic, never-zero samples.
-func speechLike(n int) []int16 {
-	s := make([]int16, n)
-	x := uint32(12345)
-	for i := range s {
-		x = x*1664525 + 1013904223
-		s[i] = int16(x>>16) | 1
-	}
-	return s
-}
-
 func le(s []int16) []byte {
 	var b bytes.Buffer
 	_ = binary.Write(&b, binary.LittleEndian, s)

@@ -10,11 +10,14 @@ import (
 
 // Backend names accepted in Config.Backend.
 const (
-	BackendALSA     = "alsa"
-	BackendFile     = "file"
-	BackendLoopback = "loopback"
-	BackendNull     = "null"
-	BackendRoom     = "room"
+	BackendALSA = "alsa"
+	// BackendALSAKernel is the pure-Go ALSA backend (package kpcm), which
+	// "alsa" is in a build without cgo; with cgo, "alsa" is malgo.
+	BackendALSAKernel = "alsa-kernel"
+	BackendFile       = "file"
+	BackendLoopback   = "loopback"
+	BackendNull       = "null"
+	BackendRoom       = "room"
 )
 
 // DefaultPeriod is the period used when Config.Period is 0.
@@ -25,7 +28,7 @@ const DefaultSampleRate = 8000
 
 // Config selects and sets up an audio device.
 type Config struct {
-	Backend string // "alsa", "file", "loopback", "null" or "room"
+	Backend string // "alsa", "alsa-kernel", "file", "loopback", "null" or "room"
 	// Capture and Playback: ALSA PCM names ("default", "plughw:CARD=Device,DEV=0"; "" = "default";
 	// "none" = no such direction) for "alsa", WAV paths for "file" ("" = silence in, or output discarded);
 	// "room" may record its Playback to a WAV file too.
@@ -73,9 +76,9 @@ func (c Config) frames() int { return int(int64(c.SampleRate) * int64(c.Period) 
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	switch c.Backend {
-	case BackendALSA, BackendFile, BackendLoopback, BackendNull, BackendRoom:
+	case BackendALSA, BackendALSAKernel, BackendFile, BackendLoopback, BackendNull, BackendRoom:
 	default:
-		return fmt.Errorf("%w: backend %q: want alsa, file, loopback, null or room", ErrConfig, c.Backend)
+		return fmt.Errorf("%w: backend %q: want alsa, alsa-kernel, file, loopback, null or room", ErrConfig, c.Backend)
 	}
 	switch c.SampleRate {
 	case 8000, 16000, 44100, 48000:

@@ -22,7 +22,7 @@ type Device interface {
 type Stats struct {
 	Periods   uint64 // callbacks delivered to fn
 	Underruns uint64 // periods the playback side missed (late callback, short buffer)
-	Overruns  uint64 // periods the capture side lost (late callback)
+	Overruns  uint64 // periods the capture side lost (late callback), or playback had no room for (alsa-kernel)
 	Faults    uint64 // times the device was lost (alsa)
 	Reopens   uint64 // times it was reopened after a fault (alsa)
 }

@@ -8,6 +8,20 @@
 //     "default". When the device fails or stalls, the fault is reported
 //     through Config.OnHealth, callbacks pause, and the device is reopened
 //     with backoff until it returns: the process keeps running.
+//   - "alsa-kernel": the sound card through the kernel's PCM device nodes
+//     (/dev/snd/pcmC*D*, package kpcm), in pure Go: no cgo, no libasound,
+//     no ALSA plugins. "alsa" is this backend in a build without cgo (the
+//     ARMv6 and static builds). Names are ALSA's hw:/plughw: names or
+//     "default" (the first card); the card's own format, channel count and
+//     rate are taken where it cannot give S16 mono at the configured rate,
+//     and converted here (channels averaged, rate by dsp.Resampler). One
+//     goroutine waits for each period of capture (or, without capture, for
+//     room in the playback buffer), calls the consumer and queues what it
+//     played two periods ahead (one more after each playback underrun, up
+//     to six; given back, by not queueing periods of digital silence, after
+//     2 s without an underrun). Xruns are recovered in place and counted in
+//     Stats; a card that goes away is a fault of the resilient device,
+//     reopened when it returns, as with "alsa".
 //   - "file": capture read from a WAV file in real time and looped, playback
 //     written to a WAV file as it plays (header fixed up on Stop and Close).
 //     The capture file is decoded at Open by media/wav, the decoder of the

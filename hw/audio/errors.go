@@ -13,8 +13,11 @@ var (
 	// ErrWAV is wrapped by every WAV parsing problem.
 	ErrWAV = errors.New("audio: bad WAV file")
 	// ErrNoCGO is returned for the "alsa" backend in a binary built
-	// without cgo.
-	ErrNoCGO = errors.New("audio: the alsa backend needs a cgo build")
+	// without cgo for a system other than Linux.
+	ErrNoCGO = errors.New("audio: the alsa backend needs a cgo build outside Linux")
+	// ErrNoKernelPCM is returned for the "alsa-kernel" backend outside
+	// Linux.
+	ErrNoKernelPCM = errors.New("audio: the alsa-kernel backend needs Linux")
 	// ErrStalled is the fault reported when a running device delivers no
 	// period for watchdogTimeout.
 	ErrStalled = errors.New("audio: device stalled")

@@ -3,7 +3,6 @@ package audio
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 )
 
@@ -44,15 +43,4 @@ func WriteDevices(w io.Writer, devs []DeviceInfo) error {
 		}
 	}
 	return nil
-}
-
-func sortedUnique(xs []int) []int {
-	sort.Ints(xs)
-	out := xs[:0]
-	for i, x := range xs {
-		if i == 0 || x != xs[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
 }

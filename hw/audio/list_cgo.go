@@ -5,6 +5,7 @@ package audio
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/gen2brain/malgo"
@@ -59,4 +60,15 @@ func describe(ctx *malgo.AllocatedContext, kind malgo.DeviceType, in malgo.Devic
 	}
 	d.Rates = sortedUnique(d.Rates)
 	return d
+}
+
+func sortedUnique(xs []int) []int {
+	sort.Ints(xs)
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
 }

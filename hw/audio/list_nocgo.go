@@ -1,6 +1,7 @@
-//go:build !cgo
+//go:build !cgo && linux
 
 package audio
 
-// ListDevices returns no devices in a build without cgo.
-func ListDevices() ([]DeviceInfo, error) { return nil, nil }
+// ListDevices returns the kernel's PCM devices (/dev/snd, named from
+// /proc/asound) in a build without cgo.
+func ListDevices() ([]DeviceInfo, error) { return KernelDevices(), nil }

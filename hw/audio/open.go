@@ -26,6 +26,8 @@ func Open(cfg Config, log *slog.Logger) (Device, error) {
 		d, err = newFile(cfg, log)
 	case BackendALSA:
 		d, err = newResilient(cfg, openALSA(cfg), log)
+	case BackendALSAKernel:
+		d, err = newResilient(cfg, openKernel(cfg), log)
 	case BackendRoom:
 		d, err = newRoom(cfg, log)
 	}
@@ -37,11 +39,11 @@ func Open(cfg Config, log *slog.Logger) (Device, error) {
 	return d, nil
 }
 
-// OpenOrFallback is Open, except that an "alsa" device that cannot be
+// OpenOrFallback is Open, except that an "alsa" or "alsa-kernel" device that cannot be
 // opened (no sound card) is replaced by the "null" backend with a warning.
 func OpenOrFallback(cfg Config, log *slog.Logger) (Device, error) {
 	d, err := Open(cfg, log)
-	if err == nil || cfg.Backend != BackendALSA || cfg.Validate() != nil {
+	if err == nil || (cfg.Backend != BackendALSA && cfg.Backend != BackendALSAKernel) || cfg.Validate() != nil {
 		return d, err
 	}
 	log.Warn("no usable sound card; using the null audio backend (silence)", "err", err)

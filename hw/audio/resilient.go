@@ -22,6 +22,10 @@ const (
 // itself. Close stops it for good; no callback runs after Close returns.
 type stream interface{ Close() error }
 
+// xrunCounter is a stream that counts the xruns its driver reports (the
+// pure-Go backend); malgo's are seen only as late callbacks.
+type xrunCounter interface{ Xruns() (under, over uint64) }
+
 // openFunc opens and starts a stream.
 type openFunc func(data func(in, out []int16), stopped func()) (stream, error)
 
@@ -40,6 +44,9 @@ type resilient struct {
 	silent []int16      // capture stand-in when there is no capture side
 	sunk   []int16      // playback stand-in when there is no playback side
 	last   atomic.Int64 // UnixNano of the previous callback; 0 after (re)open
+	// ownXruns: the current stream counts its xruns (xrunCounter), so a
+	// late callback is not taken for one: it may deliver buffered audio.
+	ownXruns atomic.Bool
 
 	faults chan error
 	quit   chan struct{}
@@ -49,6 +56,8 @@ type resilient struct {
 	cur    stream
 	gen    uint64
 	closed bool
+	// xruns of streams closed since Open, as their drivers counted them
+	baseUnder, baseOver uint64
 
 	periods, under, over, nfault, nreopen atomic.Uint64
 }
@@ -98,14 +107,21 @@ func (r *resilient) Stop() error {
 }
 
 func (r *resilient) Stats() Stats {
-	return Stats{Periods: r.periods.Load(), Underruns: r.under.Load(), Overruns: r.over.Load(),
+	r.mu.Lock()
+	under, over := r.baseUnder, r.baseOver
+	if x, ok := r.cur.(xrunCounter); ok {
+		u, o := x.Xruns()
+		under, over = under+u, over+o
+	}
+	r.mu.Unlock()
+	return Stats{Periods: r.periods.Load(), Underruns: r.under.Load() + under, Overruns: r.over.Load() + over,
 		Faults: r.nfault.Load(), Reopens: r.nreopen.Load()}
 }
 
 // data is the stream's callback, on the audio thread.
 func (r *resilient) data(in, out []int16) {
 	now := r.clk.Now().UnixNano()
-	if last := r.last.Swap(now); last != 0 && time.Duration(now-last) > r.period*5/2 {
+	if last := r.last.Swap(now); last != 0 && !r.ownXruns.Load() && time.Duration(now-last) > r.period*5/2 {
 		r.over.Add(1)  // the capture side lost audio while we were late...
 		r.under.Add(1) // ...and the playback side ran dry
 	}

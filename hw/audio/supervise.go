@@ -13,6 +13,8 @@ func (r *resilient) reopen() error {
 	if err != nil {
 		return err
 	}
+	_, own := s.(xrunCounter)
+	r.ownXruns.Store(own)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.cur = s
@@ -48,6 +50,12 @@ func (r *resilient) dropCurrent() {
 	if s != nil {
 		if err := s.Close(); err != nil {
 			r.log.Debug("closing failed audio device", "err", err)
+		}
+		if x, ok := s.(xrunCounter); ok {
+			u, o := x.Xruns()
+			r.mu.Lock()
+			r.baseUnder, r.baseOver = r.baseUnder+u, r.baseOver+o
+			r.mu.Unlock()
 		}
 	}
 }
