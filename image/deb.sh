@@ -1,11 +1,22 @@
 #!/bin/sh
-# deb.sh ARCH BINARY VERSION SOUNDS OUTDIR: build OUTDIR/skoip_<debversion>_ARCH.deb
-# with dpkg-deb from a cross-built binary (ARCH: arm64 or armhf), the files
-# of systemd/ and image/, the example config and the sounds in SOUNDS.
-# VERSION is `git describe` output; it becomes a Debian version (debversion).
+# deb.sh ARCH BINARY VERSION SOUNDS OUTDIR [ARMV6BINARY]: build
+# OUTDIR/skoip_<debversion>_ARCH.deb with dpkg-deb from a cross-built binary
+# (ARCH: arm64 or armhf), the files of systemd/ and image/, the example config
+# and the sounds in SOUNDS. VERSION is `git describe` output; it becomes a
+# Debian version (debversion).
+# armhf holds two builds, for every 32-bit Raspberry Pi OS: BINARY (armv7,
+# cgo) and ARMV6BINARY (cgo-free, GOARM=6, for the Pi Zero and Pi 1) in
+# /usr/libexec/skoip/, and /usr/bin/skoip runs the one the CPU can execute
+# (debian/skoip-armhf).
 set -eu
-[ $# = 5 ] || { echo "usage: deb.sh ARCH BINARY VERSION SOUNDS OUTDIR" >&2; exit 2; }
+usage() { echo "usage: deb.sh ARCH BINARY VERSION SOUNDS OUTDIR [ARMV6BINARY] (ARMV6BINARY: armhf only, required)" >&2; exit 2; }
+[ $# -ge 5 ] || usage
 arch=$1 bin=$2 version=$3 sounds=$4 out=$5
+case "$arch/$#" in
+armhf/6) armv6=$6 ;;
+arm64/5) armv6= ;;
+*) usage ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 # Timestamps of the files and of the archive: the last commit (reproducible).
@@ -19,8 +30,16 @@ p=$stage/pkg
 inst() { # inst MODE SRC DST
 	install -D -m "$1" "$2" "$p/$3"
 }
-inst 0755 "$bin" usr/bin/skoip
+if [ -n "$armv6" ]; then
+	inst 0755 "$bin" usr/libexec/skoip/armv7/skoip
+	inst 0755 "$armv6" usr/libexec/skoip/armv6/skoip
+	inst 0755 "$here/debian/skoip-armhf" usr/bin/skoip
+	inst 0644 "$here/debian/lintian-overrides.armhf" usr/share/lintian/overrides/skoip
+else
+	inst 0755 "$bin" usr/bin/skoip
+fi
 inst 0644 "$top/systemd/skoip.service" lib/systemd/system/skoip.service
+inst 0644 "$top/systemd/skoip-network.service" lib/systemd/system/skoip-network.service
 inst 0644 "$top/systemd/skoip.sysusers" usr/lib/sysusers.d/skoip.conf
 inst 0644 "$top/systemd/skoip.tmpfiles" usr/lib/tmpfiles.d/skoip.conf
 inst 0644 "$top/systemd/60-skoip-gpio.rules" lib/udev/rules.d/60-skoip-gpio.rules
@@ -41,6 +60,12 @@ mkdir -p "$p/DEBIAN"
 for s in postinst prerm postrm; do install -m 0755 "$here/debian/$s" "$p/DEBIAN/$s"; done
 echo /etc/skoip/skoip.toml >"$p/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$p" | cut -f1)
+armv6note=
+[ -z "$armv6" ] || armv6note='
+ .
+ On the Raspberry Pi Zero, Zero W and Pi 1 (ARMv6) it runs a build without
+ Opus (G.722 and G.711 only) and with half duplex instead of the echo
+ canceller.'
 cat >"$p/DEBIAN/control" <<CONTROL
 Package: skoip
 Version: $debversion
@@ -58,7 +83,7 @@ Description: SIP door intercom for the Raspberry Pi
  opens the door when the inside unit sends the door code as DTMF.
  .
  It runs as the sandboxed systemd service skoip.service and reads its
- configuration from /boot/firmware/skoip.toml or /etc/skoip/skoip.toml.
+ configuration from /boot/firmware/skoip.toml or /etc/skoip/skoip.toml.$armv6note
 CONTROL
 (cd "$p" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z |
 	xargs -0 md5sum >DEBIAN/md5sums)

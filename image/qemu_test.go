@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -21,9 +20,11 @@ type vm struct {
 
 type vmConfig struct {
 	kernel, initrd, disk string
+	cmdline              string // the slot's cmdline.txt; QEMU's console and the agent are added
+	console              string // file of the serial console
 	sipPort              int    // host UDP port forwarded to the guest's 5060
 	agentSock            string // Unix socket the agent port connects to
-	dir                  string
+	noNetwork            bool   // no network card: a unit whose cable is out
 }
 
 // freeUDPPort returns a UDP port on 127.0.0.1 that was free a moment ago.
@@ -39,23 +40,28 @@ func freeUDPPort(t *testing.T) int {
 
 func startVM(ctx context.Context, t *testing.T, c vmConfig) *vm {
 	t.Helper()
-	v := &vm{done: make(chan struct{}), console: filepath.Join(c.dir, "console.log")}
+	v := &vm{done: make(chan struct{}), console: c.console}
 	args := []string{
 		"-M", "virt", "-cpu", "cortex-a72", "-smp", "2", "-m", "1024",
 		"-display", "none", "-monitor", "none", "-no-reboot",
 		"-serial", "file:" + v.console,
 		"-kernel", c.kernel, "-initrd", c.initrd,
-		"-append", "root=LABEL=SKOIPROOT rw console=ttyAMA0 systemd.wants=skoip-test-agent.service",
+		"-append", strings.TrimSpace(c.cmdline) + " console=ttyAMA0 systemd.wants=skoip-test-agent.service",
 		"-drive", "file=" + c.disk + ",if=none,id=hd,format=raw,cache=unsafe",
 		"-device", "virtio-blk-pci,drive=hd",
-		// User-mode networking: only 127.0.0.1 on the host side.
-		"-netdev", fmt.Sprintf("user,id=n0,hostfwd=udp:127.0.0.1:%d-:5060", c.sipPort),
-		"-device", "virtio-net-pci,netdev=n0,romfile=", // no iPXE option ROM needed
 		// A sound card, so that the service opens a real ALSA device in its sandbox.
 		"-audiodev", "none,id=snd0", "-device", "intel-hda", "-device", "hda-duplex,audiodev=snd0",
 		"-device", "virtio-serial-pci",
 		"-chardev", "socket,id=agent,path=" + c.agentSock,
 		"-device", "virtserialport,chardev=agent,name=skoip.test",
+	}
+	if !c.noNetwork {
+		// User-mode networking: only 127.0.0.1 on the host side (the guest
+		// reaches the host's 127.0.0.1 as 10.0.2.2).
+		args = append(args, "-netdev", fmt.Sprintf("user,id=n0,hostfwd=udp:127.0.0.1:%d-:5060", c.sipPort),
+			"-device", "virtio-net-pci,netdev=n0,romfile=") // no iPXE option ROM needed
+	} else {
+		args = append(args, "-nic", "none")
 	}
 	v.cmd = exec.CommandContext(ctx, "qemu-system-aarch64", args...)
 	v.cmd.Stdout, v.cmd.Stderr = os.Stderr, os.Stderr

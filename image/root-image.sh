@@ -2,7 +2,8 @@
 # root-image.sh ROOT: turn a minbase Debian arm64 root (debootstrap'd, API
 # file systems mounted, services blocked by policy-rc.d) into the base of
 # the SKOIP SD-card image: Raspberry Pi firmware, Debian's arm64 kernel with
-# a small initramfs, networking. The .deb is installed later (image.sh), so
+# a small initramfs, networking (wired, and Wi-Fi's wpa_supplicant and
+# firmware), RAUC for the A/B updates. The .deb is installed later (image.sh), so
 # this stage is cached by lib.sh's cached_root.
 set -eu
 r=$1
@@ -41,15 +42,14 @@ mkdir -p "$r/boot/firmware"
 run apt-get update -q
 # systemd-resolved fails to configure inside debootstrap; it is installed here.
 # --force-confold keeps the /etc/default/raspi-firmware written above.
+# Wi-Fi: wpa_supplicant and the firmware of the Pi's Broadcom/Cypress radio
+# (non-free-firmware, in the root's sources.list: lib.sh).
 run apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold \
-	linux-image-arm64 raspi-firmware systemd-resolved
+	linux-image-arm64 raspi-firmware systemd-resolved wpasupplicant firmware-brcm80211 \
+	rauc rauc-service fdisk
 run apt-get clean
-
-cat >"$r/etc/fstab" <<'FSTAB'
-# <file system>   <mount point>   <type> <options>                 <dump> <pass>
-LABEL=SKOIPROOT   /               ext4   defaults,noatime          0      1
-LABEL=SKOIPBOOT   /boot/firmware  vfat   defaults,noatime,nofail   0      2
-FSTAB
+# The partitions (fstab), the A/B slots and the read-only root are set up by
+# image.sh: they change more often than this cached stage.
 echo skoip >"$r/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tskoip\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$r/etc/hosts"
 
@@ -63,6 +63,29 @@ Name=e*
 DHCP=yes
 NET
 run systemctl enable systemd-networkd systemd-resolved systemd-timesyncd
+# The wired file above is the fallback: skoip-network.service (from the .deb)
+# writes /run/systemd/network/10-skoip-*.network at each boot from skoip.toml,
+# which sort first and win; without them (a bad skoip.toml) the cable still
+# gets DHCP.
+# Wi-Fi: wpa_supplicant@wlan0 reads the file skoip-network.service writes in
+# /run, only when it wrote one (Wi-Fi configured), and is started by the
+# wlan0 device itself (what `systemctl enable` would do, but tied to the
+# device: a Pi without Wi-Fi, or QEMU, does not wait 90 s for a wlan0 that
+# never comes). The D-Bus wpa_supplicant.service is for NetworkManager: off.
+run systemctl disable wpa_supplicant.service
+mkdir -p "$r/etc/systemd/system/wpa_supplicant@wlan0.service.d" \
+	"$r/etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants"
+cat >"$r/etc/systemd/system/wpa_supplicant@wlan0.service.d/skoip.conf" <<'WPA'
+[Unit]
+ConditionPathExists=/run/wpa_supplicant/wpa_supplicant-%I.conf
+After=skoip-network.service
+
+[Service]
+ExecStart=
+ExecStart=/sbin/wpa_supplicant -c/run/wpa_supplicant/wpa_supplicant-%I.conf -i%I
+WPA
+ln -sf /lib/systemd/system/wpa_supplicant@.service \
+	"$r/etc/systemd/system/sys-subsystem-net-devices-wlan0.device.wants/wpa_supplicant@wlan0.service"
 # network-online.target: wait for one interface, not for every one.
 mkdir -p "$r/etc/systemd/system/systemd-networkd-wait-online.service.d"
 cat >"$r/etc/systemd/system/systemd-networkd-wait-online.service.d/skoip.conf" <<'WAIT'
