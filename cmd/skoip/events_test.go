@@ -221,6 +221,15 @@ func TestEventsStalledReader(t *testing.T) {
 			t.Fatalf("status took %v while the reader stalls", d)
 		}
 	}
+	// Every digit handled before the last event is asked for: the loop
+	// takes commands and phone events in any order, so "dnd on" could
+	// otherwise overtake digits still queued. Queued 0 means the loop took
+	// the last one; a status (a command on the loop) returns after it is
+	// handled.
+	r.waitFor("the loop to take every digit", func() bool { return r.ph.Queued() == 0 })
+	if code, out := ctl(t, path, "status"); code != 0 {
+		t.Fatalf("status: %d %s", code, out)
+	}
 	// Reading again: what was queued, then the notice of the gap at the
 	// end; then an event after it.
 	lines := make(chan []byte, 64)

@@ -41,7 +41,7 @@ func newRigWith(t *testing.T, extra string, more func(*rig, *Deps)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snd, err := LoadSounds(cfg.Sounds)
+	snd, err := LoadSounds(cfg.Sounds, PromptRate)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,6 +169,17 @@ func (f *Phone) Subscribe() (<-chan phone.Event, func()) {
 	return c, func() {}
 }
 
+// Queued is how many emitted events the subscribers have not taken yet.
+func (f *Phone) Queued() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.subs {
+		n += len(c)
+	}
+	return n
+}
+
 // Run waits for ctx.
 func (f *Phone) Run(ctx context.Context) error { <-ctx.Done(); return nil }
 
