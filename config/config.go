@@ -29,7 +29,9 @@ type Config struct {
 	Selftest  Selftest  `toml:"selftest"`
 	History   History   `toml:"history"`
 	State     State     `toml:"state"`
-	Log       Log       `toml:"log"`
+	// Network is applied at boot by `skoip network` (network.go).
+	Network Network `toml:"network"`
+	Log     Log     `toml:"log"`
 
 	// Source names the file the configuration was read from, or
 	// EmbeddedName for the built-in defaults alone.
@@ -143,11 +145,12 @@ type Door struct {
 
 // Audio backends.
 const (
-	BackendALSA     = "alsa"
-	BackendFile     = "file"
-	BackendLoopback = "loopback"
-	BackendNull     = "null"
-	BackendRoom     = "room"
+	BackendALSA       = "alsa"
+	BackendALSAKernel = "alsa-kernel" // the pure-Go ALSA driver; "alsa" is it in a build without cgo
+	BackendFile       = "file"
+	BackendLoopback   = "loopback"
+	BackendNull       = "null"
+	BackendRoom       = "room"
 )
 
 // Audio is the sound device and the microphone's enhancement.
@@ -211,14 +214,23 @@ func (r Room) NoiseIsFile() bool {
 type Media struct {
 	// Encryption is SRTP: "off", "optional" (offered and accepted over
 	// TLS), "required" (no call without it).
-	Encryption string    `toml:"encryption"`
-	Codecs     []string  `toml:"codecs"`
-	PTime      Duration  `toml:"ptime"`
-	DTMF       bool      `toml:"dtmf"`
-	RTPPorts   PortRange `toml:"rtp_ports"`
-	RTPTimeout Duration  `toml:"rtp_timeout"`
-	JitterMin  Duration  `toml:"jitter_min"`
-	JitterMax  Duration  `toml:"jitter_max"`
+	Encryption string   `toml:"encryption"`
+	Codecs     []string `toml:"codecs"`
+	// AnswerOrder is which order picks the codec of an answer: "offer"
+	// (the caller's, as RFC 3264 recommends) or "ours" (media.codecs').
+	AnswerOrder string `toml:"answer_order"`
+	// Opus encoder: target bitrate (bit/s), complexity (1-10), in-band
+	// forward error correction, discontinuous transmission.
+	OpusBitrate    int       `toml:"opus_bitrate"`
+	OpusComplexity int       `toml:"opus_complexity"`
+	OpusFEC        bool      `toml:"opus_fec"`
+	OpusDTX        bool      `toml:"opus_dtx"`
+	PTime          Duration  `toml:"ptime"`
+	DTMF           bool      `toml:"dtmf"`
+	RTPPorts       PortRange `toml:"rtp_ports"`
+	RTPTimeout     Duration  `toml:"rtp_timeout"`
+	JitterMin      Duration  `toml:"jitter_min"`
+	JitterMax      Duration  `toml:"jitter_max"`
 }
 
 // VAD is voice activity detection on the microphone.

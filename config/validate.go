@@ -103,6 +103,7 @@ func validate(cfg *Config, file string, lines lineIndex) []Problem {
 		c.bad("control.socket", "%q must be an absolute path", s)
 	}
 	c.err("state.dir", CheckStateDir(cfg.State.Dir))
+	checkNetwork(c, &cfg.Network)
 	c.oneOf("log.level", cfg.Log.Level, "debug", "info", "warn", "error")
 	return c.probs
 }
@@ -139,10 +140,10 @@ func checkDoor(c *checker, d *Door) {
 }
 
 func checkAudio(c *checker, a *Audio) {
-	c.oneOf("audio.backend", a.Backend, BackendALSA, BackendFile, BackendLoopback, BackendNull, BackendRoom)
+	c.oneOf("audio.backend", a.Backend, BackendALSA, BackendALSAKernel, BackendFile, BackendLoopback, BackendNull, BackendRoom)
 	switch a.Backend {
 	case BackendFile: // the files: checkFiles
-	case BackendALSA:
+	case BackendALSA, BackendALSAKernel:
 		if a.Capture == "" || a.Playback == "" {
 			c.bad("audio.capture", "capture and playback must name ALSA devices (e.g. \"default\")")
 		}
@@ -180,8 +181,36 @@ func checkRoom(c *checker, r *Room) {
 	}
 }
 
-// Codecs lists the codec names media.codecs accepts.
-func Codecs() []string { return []string{"PCMU", "PCMA", "L16"} }
+// Codecs lists the codec names media.codecs accepts (in any case).
+func Codecs() []string { return []string{"opus", "G722", "PCMU", "PCMA", "L16"} }
+
+// CanonicalCodec is a media.codecs name as the rest of SKOIP spells it
+// ("OPUS" -> "opus", "g722" -> "G722"), and whether it is one.
+func CanonicalCodec(name string) (string, bool) {
+	for _, c := range Codecs() {
+		if strings.EqualFold(c, name) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// Wideband reports whether codecs (media.codecs) names G.722 or Opus: the
+// media engine then runs at 16 kHz.
+func Wideband(codecs []string) bool {
+	for _, n := range codecs {
+		if c, _ := CanonicalCodec(n); c == "opus" || c == "G722" {
+			return true
+		}
+	}
+	return false
+}
+
+// Answer orders (media.answer_order).
+const (
+	AnswerOrderOffer = "offer"
+	AnswerOrderOurs  = "ours"
+)
 
 func checkMedia(c *checker, m *Media) {
 	if len(m.Codecs) == 0 {
@@ -189,12 +218,19 @@ func checkMedia(c *checker, m *Media) {
 	}
 	seen := map[string]bool{}
 	for _, name := range m.Codecs {
-		c.oneOf("media.codecs", name, Codecs()...)
-		if seen[name] {
+		canon, ok := CanonicalCodec(name)
+		if !ok {
+			c.bad("media.codecs", "%q is not one of %s", name, quoteList(Codecs()))
+			continue
+		}
+		if seen[canon] {
 			c.bad("media.codecs", "%q is listed twice", name)
 		}
-		seen[name] = true
+		seen[canon] = true
 	}
+	c.oneOf("media.answer_order", m.AnswerOrder, AnswerOrderOffer, AnswerOrderOurs)
+	c.number("media.opus_bitrate", float64(m.OpusBitrate), 6000, 128000)
+	c.number("media.opus_complexity", float64(m.OpusComplexity), 1, 10)
 	c.duration("media.ptime", m.PTime, 10*time.Millisecond, 60*time.Millisecond)
 	if m.PTime.err == nil && m.PTime.Duration%(10*time.Millisecond) != 0 {
 		c.bad("media.ptime", "%s is not a multiple of 10ms", m.PTime.Duration)

@@ -30,8 +30,12 @@ import (
 // runApp builds the intercom from cfg (hardware, audio, media, phone), serves
 // the control socket and runs until ctx ends; then it stops everything in
 // reverse order. Cancelation is not an error.
-func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	return runWith(ctx, cfg, log, realOpeners())
+// configFault (nil: none) is shown as the fault "config": the file was bad
+// and cfg is the last good one.
+func runApp(ctx context.Context, cfg *config.Config, log *slog.Logger, configFault error) error {
+	op := realOpeners()
+	op.configFault = configFault
+	return runWith(ctx, cfg, log, op)
 }
 
 // runWith is runApp with the openers of its steps. An error names the step
@@ -51,13 +55,15 @@ func runWith(ctx context.Context, cfg *config.Config, log *slog.Logger, op opene
 // openers are the steps of a start that open something. realOpeners are
 // the real ones; a test replaces one to make its step fail.
 type openers struct {
-	sounds  func(config.Sounds) (*intercom.Sounds, error)
+	sounds  func(s config.Sounds, rate int) (*intercom.Sounds, error)
 	board   func(*config.Config, *slog.Logger) (*board, error)
 	relay   func(*board) (*hw.Relay, error)
 	audio   func(cfg *config.Config, onHealth func(error), log *slog.Logger) (audio.Device, error)
 	engine  func(media.Config, media.AudioDevice) (*media.Engine, error)
 	phone   func(context.Context, phone.Config, phone.Media) (*phone.Phone, error)
 	control func(path string, h map[string]control.Handler, log *slog.Logger) (*control.Server, error)
+	// configFault: the configuration file was bad and the last good one runs.
+	configFault error
 }
 
 func realOpeners() openers {
@@ -131,7 +137,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger, op openers
 // step's name.
 func (a *app) open(ctx context.Context) error {
 	cfg, log, op := a.cfg, a.log, a.op
-	snd, err := op.sounds(cfg.Sounds)
+	snd, err := op.sounds(cfg.Sounds, engineRate(cfg))
 	if err != nil {
 		return fmt.Errorf("sounds: %w", err)
 	}
@@ -190,6 +196,9 @@ func (a *app) open(ctx context.Context) error {
 	a.ic = intercom.New(cfg, d)
 	if vmErr != nil {
 		a.ic.ReportFault("voicemail", vmErr)
+	}
+	if op.configFault != nil {
+		a.ic.ReportFault("config", op.configFault)
 	}
 	if a.hist, err = openHistory(dir, cfg.History.MaxCalls); err != nil {
 		log.Warn("call history", "err", err)

@@ -105,7 +105,7 @@ func TestStartFailsCleanlyAtEachStep(t *testing.T) {
 		breaks func(op *openers)
 	}{
 		{"sounds", "sounds: ", func(op *openers) {
-			op.sounds = func(config.Sounds) (*intercom.Sounds, error) { return nil, errInjected }
+			op.sounds = func(config.Sounds, int) (*intercom.Sounds, error) { return nil, errInjected }
 		}},
 		{"board", "board: ", func(op *openers) {
 			op.board = func(*config.Config, *slog.Logger) (*board, error) { return nil, errInjected }

@@ -57,7 +57,7 @@ func cmdCheckConfig(_ context.Context, e *env, args []string) error {
 // validated them already through the same media/wav checks and limits;
 // this catches what only reading every sample shows (a disk that fails).
 func decodeFiles(cfg *config.Config) error {
-	if _, err := intercom.LoadSounds(cfg.Sounds); err != nil {
+	if _, err := intercom.LoadSounds(cfg.Sounds, engineRate(cfg)); err != nil {
 		return err
 	}
 	if cfg.Audio.Backend != config.BackendFile || cfg.Audio.Capture == "" {

@@ -21,6 +21,7 @@ type status struct {
 	Peer       string       `json:"peer"`
 	CallID     string       `json:"call_id"`
 	Codec      string       `json:"codec"`
+	CodecRate  int          `json:"codec_rate_hz,omitempty"` // the codec's audio rate: 8000, or 16000 for G722 and opus
 	DurationS  float64      `json:"duration_s"`
 	RTPRx      uint64       `json:"rtp_rx"`
 	RTPTx      uint64       `json:"rtp_tx"`
@@ -55,6 +56,7 @@ type mediaStatus struct {
 	PlayoutDelayMS float64 `json:"playout_delay_ms"`
 	Underruns      uint64  `json:"underruns"`
 	Concealed      uint64  `json:"concealed"`
+	FECRecovered   uint64  `json:"fec_recovered"` // of the concealed frames, those rebuilt from Opus's in-band FEC
 	Late           uint64  `json:"late"`
 	Discarded      uint64  `json:"discarded"`
 	ForeignDropped uint64  `json:"foreign_dropped"`
@@ -75,7 +77,7 @@ func newMediaStatus(s *media.Stats) *mediaStatus {
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return &mediaStatus{Lost: s.Lost, JitterMS: ms(s.Jitter), RTTMS: ms(s.RTT), PlayoutDelayMS: ms(s.PlayoutDelay),
-		Underruns: s.Underruns, Concealed: s.Concealed, Late: s.Late, Discarded: s.Discarded,
+		Underruns: s.Underruns, Concealed: s.Concealed, FECRecovered: s.Recovered, Late: s.Late, Discarded: s.Discarded,
 		ForeignDropped: s.ForeignDropped, SRTPDropped: s.SRTPDropped, CNRx: s.CNRx, CNTx: s.CNTx,
 		ERLEDB: round1(s.ERLE), EchoDelayMS: ms(s.EchoDelay), NoiseDBFS: round1(s.NoiseDB)}
 }
@@ -99,6 +101,7 @@ func (a *app) status(ctx context.Context) (status, error) {
 	st := status{
 		State: string(ps.State), Peer: ps.Peer, CallID: ps.CallID, Codec: ps.Codec,
 		DurationS: ps.Duration.Seconds(), RTPRx: ps.RTPRx, RTPTx: ps.RTPTx, Media: newMediaStatus(ps.Media),
+		CodecRate:  codecRate(ps.Media),
 		Registered: a.ph.Registered(),
 		SIP:        a.ph.Addr().String(), TLSFingerprint: a.fingerprint,
 		LEDs:    map[string]string{},
@@ -278,4 +281,12 @@ func (a *app) setMute(_ context.Context, on bool, by string) error {
 		a.bus.Publish(events.Event{Type: events.Mute, On: events.Bool(on), By: by})
 	}
 	return nil
+}
+
+// codecRate is the connected call's codec audio rate, 0 when none.
+func codecRate(m *media.Stats) int {
+	if m == nil {
+		return 0
+	}
+	return m.CodecRate
 }

@@ -184,7 +184,7 @@ func TestSoundMemoryIsBounded(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	snd, err := intercom.LoadSounds(mustLoad(t, cfg).Sounds)
+	snd, err := intercom.LoadSounds(mustLoad(t, cfg).Sounds, 8000)
 	runtime.ReadMemStats(&after)
 	if err != nil || snd.Doorbell != snd.Warning || len(snd.Busy.Samples()) != 8000*60 {
 		t.Fatalf("LoadSounds: %v", err)

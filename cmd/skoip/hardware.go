@@ -101,7 +101,7 @@ func openAudio(cfg *config.Config, onHealth func(error), log *slog.Logger) (audi
 		OnHealth:   onHealth,
 	}
 	switch ac.Backend {
-	case config.BackendALSA:
+	case config.BackendALSA, config.BackendALSAKernel:
 		return audio.OpenOrFallback(ac, log)
 	case config.BackendRoom:
 		if ac.Playback == "default" { // the ALSA default's name, not a file to record to

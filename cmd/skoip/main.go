@@ -51,6 +51,9 @@ func subcommands() []command {
 		{"devices", "", "list the audio devices and GPIO chips of this machine", cmdDevices},
 		{"identity", "[--config FILE]", "print this unit's TLS certificate fingerprint (for peers to pin), making it first if need be", cmdIdentity},
 		{"selftest", "[--config FILE] [--json] [--relay]", "test speaker, microphone, buttons, LEDs, targets, clock and space; exit 1 when a check fails", cmdSelftest},
+		{"network", "[--config FILE] [--root DIR] [--fat DIR]", "apply [network] at boot: systemd-networkd and wpa_supplicant files, the host name", cmdNetwork},
+		{"slot", "[--boot DIR] SUBCOMMAND [ARGS]", "the A/B root slots: status, RAUC's boot-loader interface, boot check, confirmation", cmdSlot},
+		{"update", "[--no-reboot] [--dir DIR] FILE|URL", "install an update bundle into the other slot and reboot into it", cmdUpdate},
 		{"ctl", "[--socket PATH] [--config FILE] COMMAND [ARGS]", "control a running `skoip run` over its control socket", cmdCtl},
 		{"version", "", "print the version", cmdVersion},
 	}

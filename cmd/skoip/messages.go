@@ -108,7 +108,8 @@ func (a *app) messages(ctx context.Context, args []string) (any, error) {
 // 8 kHz, 16 bits (voicemail.max_length's limit), and its header.
 const maxMessageBytes = 10*60*8000*2 + 4096
 
-// loadMessage reads a message's WAV file as a prompt at PromptRate.
+// loadMessage reads a message's WAV file (voicemail.Rate) as a prompt; the
+// engine converts it once to its own rate when it plays it.
 func loadMessage(path string) (*media.Prompt, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -126,8 +127,8 @@ func loadMessage(path string) (*media.Prompt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if au.Rate != intercom.PromptRate {
-		return nil, fmt.Errorf("%s: %d Hz, not a message's %d Hz", path, au.Rate, intercom.PromptRate)
+	if au.Rate != voicemail.Rate {
+		return nil, fmt.Errorf("%s: %d Hz, not a message's %d Hz", path, au.Rate, voicemail.Rate)
 	}
 	return media.NewPrompt(filepath.Base(path), au.Rate, au.Samples), nil
 }

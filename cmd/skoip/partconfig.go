@@ -7,6 +7,7 @@ import (
 
 	"github.com/skoip/skoip/config"
 	"github.com/skoip/skoip/media"
+	"github.com/skoip/skoip/media/codec"
 	"github.com/skoip/skoip/phone"
 )
 
@@ -24,8 +25,45 @@ func mediaConfig(cfg *config.Config, log *slog.Logger) media.Config {
 		NoiseSuppress: noiseSuppressDB(cfg.Audio.NoiseSuppress), HalfDuplex: cfg.Audio.HalfDuplex,
 		CaptureGain:  math.Pow(10, cfg.Audio.CaptureGainDB/20),
 		PlaybackGain: math.Pow(10, cfg.Audio.PlaybackGainDB/20),
+		Rate:         engineRate(cfg),
+		Opus:         opusOptions(cfg),
 		Logger:       log,
 	}
+}
+
+// codecs is media.codecs spelt as media and SDP spell them, without opus
+// in a build that lacks it (cgo-free): said once in the log.
+func codecs(cfg *config.Config, log *slog.Logger) []string {
+	out := make([]string, 0, len(cfg.Media.Codecs))
+	for _, n := range cfg.Media.Codecs {
+		c, ok := config.CanonicalCodec(n)
+		if !ok {
+			continue // check-config refused it already
+		}
+		if c == "opus" && !codec.OpusAvailable {
+			if log != nil {
+				log.Warn("media.codecs: opus is not in this build (built without cgo); it is left out")
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// engineRate is what the media engine mixes at: 16 kHz when a wideband
+// codec (G.722, Opus) is on, else 8 kHz.
+func engineRate(cfg *config.Config) int {
+	if config.Wideband(codecs(cfg, nil)) {
+		return 16000
+	}
+	return 8000
+}
+
+// opusOptions are the Opus encoder's settings from media.opus_*.
+func opusOptions(cfg *config.Config) codec.Options {
+	m := cfg.Media
+	return codec.Options{Bitrate: m.OpusBitrate, Complexity: m.OpusComplexity, DTX: m.OpusDTX, NoFEC: !m.OpusFEC}
 }
 
 // noiseSuppressDB is how much steady noise an audio.noise_suppress level
@@ -53,9 +91,11 @@ func phoneConfig(cfg *config.Config, log *slog.Logger) phone.Config {
 	return phone.Config{
 		Listen: cfg.SIP.Listen, Transport: transport, PublicAddr: cfg.SIP.PublicAddress,
 		DeviceName: "skoip", UserAgent: "SKOIP/" + version,
-		Codecs: cfg.Media.Codecs, PTime: cfg.Media.PTime.Duration, DTMF: cfg.Media.DTMF,
-		CN:         cfg.VAD.Enabled, // silence is suppressed only with VAD: then send comfort noise
-		AutoAnswer: cfg.Calls.AutoAnswer, AutoAnswerDelay: cfg.Calls.AutoAnswerDelay.Duration,
+		Codecs: codecs(cfg, log), PTime: cfg.Media.PTime.Duration, DTMF: cfg.Media.DTMF,
+		OpusFMTP:       codec.OpusLocalFMTP(opusOptions(cfg)),
+		AnswerOwnOrder: cfg.Media.AnswerOrder == config.AnswerOrderOurs,
+		CN:             cfg.VAD.Enabled, // silence is suppressed only with VAD: then send comfort noise
+		AutoAnswer:     cfg.Calls.AutoAnswer, AutoAnswerDelay: cfg.Calls.AutoAnswerDelay.Duration,
 		RingTimeout: cfg.Calls.RingTimeout.Duration, MaxDuration: cfg.Calls.MaxDuration.Duration,
 		Allow: cfg.Calls.Allow,
 		Account: phone.Account{Registrar: cfg.SIP.Account.Registrar, Username: cfg.SIP.Account.Username,

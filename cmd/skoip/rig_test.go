@@ -57,7 +57,7 @@ func newRigWith(t *testing.T, simulated bool, change func(*config.Config)) *rig 
 	if change != nil {
 		change(cfg)
 	}
-	snd, err := intercom.LoadSounds(cfg.Sounds)
+	snd, err := intercom.LoadSounds(cfg.Sounds, engineRate(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}

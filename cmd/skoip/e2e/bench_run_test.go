@@ -9,31 +9,34 @@ import (
 	"time"
 )
 
-// benchSKOIP: a SKOIP caller with the speech file and a SKOIP callee with
-// the "loopback" audio backend (what it plays is captured again and sent
-// back). Microphone processing is off unless dsp turns it on.
-func benchSKOIP(t *testing.T, speech string, dsp settings) benchResult {
-	return benchSKOIPWith(t, speech, dsp, false)
+// skoipVariant is one SKOIP of the bench: which binary, and how it is set.
+type skoipVariant struct {
+	bin    string   // skoipBin, or the static build
+	dsp    settings // microphone processing; nil: off
+	secure bool     // over TLS with SRTP required
 }
 
-// benchSKOIPWith is benchSKOIP, over TLS with SRTP required when secure
-// (the units pin each other's certificate); the wire figures, which read
-// SIP and RTP in clear, are then not taken.
-func benchSKOIPWith(t *testing.T, speech string, dsp settings, secure bool) benchResult {
+// benchSKOIP: a SKOIP caller with the speech file and a SKOIP callee with
+// the "loopback" audio backend (what it plays is captured again and sent
+// back). Microphone processing is off unless v.dsp turns it on. When
+// v.secure, the units pin each other's certificate and the wire figures,
+// which read SIP and RTP in clear, are not taken.
+func benchSKOIP(t *testing.T, speech string, v skoipVariant) benchResult {
 	ts, capture := startCapture(t)
 	lo := host{ip: "127.0.0.1"}
 	calleePort, callerPort := freeUDPPort(t, 0, 0, 1), freeUDPPort(t, 0, 0, 1)
 	calleeRTP := freeUDPPort(t, 21000, 21400, 2)
 	callerRTP := freeUDPPort(t, 21400, 21800, 2)
 	common := settings{"audio.agc": "false", "audio.high_pass": "false", "log.level": q("info"),
-		"media.rtp_timeout": q("10s"), "audio.playback": ""}
-	for k, v := range dsp {
-		common[k] = v
+		"media.rtp_timeout": q("10s"), "audio.playback": "",
+		"media.codecs": g711} // a G.711 call, as baresip's here; make bench-wideband compares the others
+	for k, val := range v.dsp {
+		common[k] = val
 	}
 	with := func(s settings) settings {
-		for k, v := range common {
+		for k, val := range common {
 			if _, ok := s[k]; !ok {
-				s[k] = v
+				s[k] = val
 			}
 		}
 		return s
@@ -45,7 +48,7 @@ func benchSKOIPWith(t *testing.T, speech string, dsp settings, secure bool) benc
 	callerSet := settings{"sip.listen": q(fmt.Sprintf("127.0.0.1:%d", callerPort)),
 		"media.rtp_ports": q(fmt.Sprintf("%d-%d", callerRTP, callerRTP+1))}
 	target := ""
-	if secure {
+	if v.secure {
 		ce, cr := newIdentity(t), newIdentity(t)
 		calleeTLS := fmt.Sprintf("127.0.0.1:%d", tlsPort(t, lo))
 		for _, x := range []struct {
@@ -59,10 +62,10 @@ func benchSKOIPWith(t *testing.T, speech string, dsp settings, secure bool) benc
 		}
 		target = "sips:callee@" + calleeTLS
 	}
-	callee := launchNode(t, "skoip callee", lo, "", with(calleeSet))
+	callee := launchNodeBin(t, v.bin, "skoip callee", lo, "", with(calleeSet), "")
 	r.Callee.ListenIn = waitListening(t, callee.started, calleePort)
 	callee.ready()
-	caller := launchNode(t, "skoip caller", lo, speech, with(callerSet))
+	caller := launchNodeBin(t, v.bin, "skoip caller", lo, speech, with(callerSet), "")
 	r.Caller.ListenIn = waitListening(t, caller.started, callerPort)
 	caller.ready()
 	if target == "" {
@@ -80,7 +83,8 @@ func benchSKOIPWith(t *testing.T, speech string, dsp settings, secure bool) benc
 	r.Caller, r.Callee = withStats(t, r.Caller, caller.cmd.Process.Pid), withStats(t, r.Callee, callee.cmd.Process.Pid)
 	caller.mustCtl("hangup")
 	callee.waitState("idle", setupTimeout)
-	if secure {
+	sameConfig(t, caller, callee)
+	if v.secure {
 		if st, err := caller.status(); err != nil || st.State != "idle" {
 			t.Logf("secure caller after hangup: %+v %v", st, err)
 		}

@@ -13,40 +13,54 @@ import (
 
 // TestBench is `make bench`: SKOIP and baresip side by side on loopback,
 // each pair making a 30 s G.711 call with the same speech, three runs each;
-// it prints a table of medians. SKOIP runs twice per run: with the
+// it prints a table of medians. SKOIP runs four ways per run: with the
 // microphone processing off, as compared with baresip (which runs none
-// here), and with the shipped chain on, for its CPU cost. It runs only with SKOIP_BENCH=1 (it takes
-// about 4 minutes and needs baresip and tshark); it is not part of make test.
+// here), built as shipped (cgo) and built with CGO_ENABLED=0 (static: no
+// libc, malgo, speexdsp or libopus); as shipped with the microphone chain
+// on, for its CPU cost; and as shipped over TLS with SRTP. It fails when
+// the static build misses its targets (checkStaticTargets). It runs only
+// with SKOIP_BENCH=1 (it takes about 8 minutes and needs baresip and
+// tshark); it is not part of make test.
 func TestBench(t *testing.T) {
 	if os.Getenv("SKOIP_BENCH") != "1" {
 		t.Skip("the benchmark against baresip runs with `make bench` (SKOIP_BENCH=1)")
 	}
 	needTool(t, "baresip", "baresip-core")
 	needTool(t, "tshark", "tshark")
+	static := buildStatic(t)
 	speech := longSpeech(t, 31*time.Second)
+	variants := map[string]skoipVariant{
+		"skoip":        {bin: skoipBin},
+		"skoip-static": {bin: static},
+		"skoip-dsp":    {bin: skoipBin, dsp: shippedDSP},
+		"skoip-srtp":   {bin: skoipBin, secure: true},
+	}
 	results := map[string][]benchResult{}
 	runs := benchRuns
 	if n, err := strconv.Atoi(os.Getenv("SKOIP_BENCH_RUNS")); err == nil && n > 0 {
 		runs = n
 	}
 	for run := range runs {
-		for _, impl := range []string{"skoip", "baresip", "skoip-dsp", "skoip-srtp"} {
-			var r benchResult
-			switch impl {
-			case "skoip":
-				r = benchSKOIP(t, speech, nil)
-			case "skoip-srtp":
-				r = benchSKOIPWith(t, speech, nil, true)
-			case "skoip-dsp":
-				r = benchSKOIP(t, speech, shippedDSP)
-			default:
-				r = benchBaresip(t, speech)
+		for _, impl := range []string{"skoip", "baresip", "skoip-static", "skoip-dsp", "skoip-srtp"} {
+			// A subtest per call: its processes and files go when it ends,
+			// and their logs are dumped only when the call itself failed.
+			ok := t.Run(fmt.Sprintf("run%d-%s", run+1, impl), func(t *testing.T) {
+				var r benchResult
+				if v, ok := variants[impl]; ok {
+					r = benchSKOIP(t, speech, v)
+				} else {
+					r = benchBaresip(t, speech)
+				}
+				t.Logf("%+v", r)
+				results[impl] = append(results[impl], r)
+			})
+			if !ok {
+				t.FailNow()
 			}
-			t.Logf("run %d %s: %+v", run+1, impl, r)
-			results[impl] = append(results[impl], r)
 		}
 	}
-	printBenchTable(t, results)
+	printBenchTable(t, results, binarySizes(t, skoipBin, static))
+	checkStaticTargets(t, results)
 }
 
 // shippedDSP is the microphone chain of the shipped configuration: echo
@@ -64,6 +78,7 @@ const (
 type benchSide struct {
 	CPU      time.Duration // user+system CPU time at the end of the call
 	RSS      int64         // bytes, at the end of the call
+	AnonRSS  int64         // the part of RSS that is the process's own (heap, stacks), not mapped files
 	Threads  int
 	ListenIn time.Duration // process start to its SIP port bound
 }
@@ -149,7 +164,7 @@ func sideStats(t *testing.T, pid int) benchSide {
 		t.Fatal(err)
 	}
 	const hz = 100 // USER_HZ on Linux
-	return benchSide{CPU: time.Duration(utime+stime) * time.Second / hz, RSS: p.RSSAnon + p.RSSFile, Threads: p.Threads}
+	return benchSide{CPU: time.Duration(utime+stime) * time.Second / hz, RSS: p.RSSAnon + p.RSSFile, AnonRSS: p.RSSAnon, Threads: p.Threads}
 }
 
 // startCapture runs tshark on lo until stopped; it returns once capturing.

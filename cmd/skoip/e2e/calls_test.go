@@ -67,8 +67,8 @@ func TestCallTalkOpenHangup(t *testing.T) {
 	}
 	answerCall(t, door, inside)
 	for _, n := range []*node{door, inside} {
-		if st, _ := n.status(); st.Codec != "PCMU" || st.LEDs["call"] != "on" {
-			t.Errorf("%s connected: codec %q call LED %q, want PCMU and on", n.name, st.Codec, st.LEDs["call"])
+		if st, _ := n.status(); st.Codec != "opus" || st.LEDs["call"] != "on" {
+			t.Errorf("%s connected: codec %q call LED %q, want opus (the default's first) and on", n.name, st.Codec, st.LEDs["call"])
 		}
 	}
 	doorSpan, insideSpan := talk(t, door, inside, 6*time.Second)

@@ -78,7 +78,7 @@ func TestInstallerTools(t *testing.T) {
 	check := func(c []map[string]any) {
 		t.Helper()
 		if len(c) != 1 || c[0]["direction"] != "outgoing" || c[0]["outcome"] != "answered" ||
-			c[0]["codec"] != "PCMU" || c[0]["duration_s"].(float64) < 1 {
+			c[0]["codec"] != "opus" || c[0]["duration_s"].(float64) < 1 {
 			t.Errorf("door's history: %+v", c)
 		}
 	}

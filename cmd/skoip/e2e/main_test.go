@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -29,14 +31,25 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	skoipBin = filepath.Join(dir, "skoip")
-	// Built as `make build` builds it, so that the bench measures what ships.
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", skoipBin, "./cmd/skoip")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: go build ./cmd/skoip: %v\n%s", err, out)
+	if err := buildSkoip(skoipBin); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
 	return m.Run()
+}
+
+// buildSkoip builds ./cmd/skoip to dst as `make build` builds it, so that
+// the bench measures what ships; env is added to this process's
+// (`make bench` adds CGO_ENABLED=0 for the static build).
+func buildSkoip(dst string, env ...string) error {
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", dst, "./cmd/skoip")
+	build.Dir = repoRoot
+	build.Env = append(os.Environ(), env...)
+	if out, err := build.CombinedOutput(); err != nil {
+		line := strings.Join(slices.Concat(env, []string{"go build ./cmd/skoip"}), " ")
+		return fmt.Errorf("%s: %w\n%s", line, err, out)
+	}
+	return nil
 }
 
 // testdata returns the path of a file under testdata/e2e.

@@ -32,6 +32,11 @@ type node struct {
 // settings are TOML keys "section.key" to raw TOML values.
 type settings map[string]string
 
+// g711 is media.codecs for the tests that read G.711 off the wire (the
+// captures' payload types 0, 8, 13 and 101 and their decoded audio) or
+// whose peer is set up for it: the default list puts Opus first.
+const g711 = `["PCMU", "PCMA"]`
+
 var portSeq atomic.Int64
 
 // defaults is a config for tests: speech from a WAV file in real time, the
@@ -104,6 +109,13 @@ func launchNode(t *testing.T, name string, h host, capture string, over settings
 // [[groups]]) after the settings' tables.
 func launchNodeExtra(t *testing.T, name string, h host, capture string, over settings, extra string) *node {
 	t.Helper()
+	return launchNodeBin(t, skoipBin, name, h, capture, over, extra)
+}
+
+// launchNodeBin is launchNodeExtra with another skoip binary (make bench's
+// static build).
+func launchNodeBin(t *testing.T, bin, name string, h host, capture string, over settings, extra string) *node {
+	t.Helper()
 	dir := t.TempDir()
 	s := defaults(h, dir, capture)
 	for k, v := range over {
@@ -120,7 +132,7 @@ func launchNodeExtra(t *testing.T, name string, h host, capture string, over set
 	n := &node{t: t, name: name, host: h, dir: dir, sock: filepath.Join(dir, "ctl.sock"),
 		logPath: filepath.Join(dir, "skoip.log"), play: filepath.Join(dir, "playback.wav"),
 		done: make(chan struct{}), log: &syncBuffer{}}
-	n.cmd = h.command(skoipBin, "run", "--config", cfg)
+	n.cmd = h.command(bin, "run", "--config", cfg)
 	n.cmd.Stdout = n.log
 	n.cmd.Stderr = n.log
 	n.started = time.Now()

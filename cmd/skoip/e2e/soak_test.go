@@ -40,6 +40,7 @@ func TestManyCalls(t *testing.T) {
 		}
 		base[n] = st
 		baseProc[n], _ = readProcInfo(n.cmd.Process.Pid)
+		t.Logf("%s baseline: goroutines %d, fds %d, rss %.1f MB", n.name, st.Goroutines, st.FDs, float64(st.RSS)/(1<<20))
 	}
 	start := time.Now()
 	for i := range soakCalls {

@@ -2,43 +2,13 @@ package e2e
 
 import (
 	"encoding/json"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/emiago/sipgo/sip"
+	"github.com/skoip/skoip/internal/testsupport/sippeer"
 )
-
-// busyPeer answers every INVITE sent to it with 486 Busy Here and returns
-// its address.
-func busyPeer(t *testing.T) string {
-	t.Helper()
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	go func() {
-		buf := make([]byte, 65535)
-		for {
-			n, from, err := conn.ReadFromUDP(buf)
-			if err != nil {
-				return
-			}
-			m, err := sip.ParseMessage(append([]byte(nil), buf[:n]...))
-			req, ok := m.(*sip.Request)
-			if err != nil || !ok || req.Method != sip.INVITE {
-				continue
-			}
-			res := sip.NewResponseFromRequest(req, 486, "Busy Here", nil)
-			res.To().Params.Add("tag", "busy")
-			_, _ = conn.WriteToUDP([]byte(res.String()), from)
-		}
-	}()
-	return conn.LocalAddr().String()
-}
 
 // messagesReply is `skoip ctl messages`.
 type messagesReply struct {
@@ -69,7 +39,7 @@ func (n *node) messages() messagesReply {
 func TestVoiceMessage(t *testing.T) {
 	h := host{ip: "127.0.0.1"}
 	door := startNode(t, "door", h, testdata("door.wav"), settings{
-		"peer.address":           q(busyPeer(t)),
+		"peer.address":           q(sippeer.Busy(t).String()),
 		"voicemail.enabled":      "true",
 		"voicemail.max_length":   q("5s"),
 		"voicemail.silence":      q("3s"),

@@ -129,6 +129,7 @@ const (
 type Quality struct {
 	DurationS      float64 `json:"duration_s"`
 	Codec          string  `json:"codec,omitempty"`
+	CodecRate      int     `json:"codec_rate_hz,omitempty"` // the codec's audio rate: 8000, 16000 for G722 and opus
 	RTPRx          uint64  `json:"rtp_rx"`
 	RTPTx          uint64  `json:"rtp_tx"`
 	Lost           int64   `json:"lost"`

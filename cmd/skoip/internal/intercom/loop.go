@@ -83,12 +83,12 @@ func (i *Intercom) HasButton(name string) bool {
 }
 
 // Play sends the WAV file at path to the remote party during a call, in
-// the background; the file is decoded first (at PromptRate).
+// the background; the file is decoded first (at the sounds' rate).
 func (i *Intercom) Play(ctx context.Context, path string) error {
 	if i.phone.Status().State != phone.StateConnected {
 		return ErrNoCall
 	}
-	p, err := media.LoadPrompt(path, PromptRate)
+	p, err := media.LoadPrompt(path, max(i.sounds.Rate, PromptRate))
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func quality(q *phone.Quality) *events.Quality {
 	if math.IsNaN(erle) || math.IsInf(erle, 0) {
 		erle = 0
 	}
-	return &events.Quality{DurationS: math.Round(q.Duration.Seconds()*1000) / 1000, Codec: q.Codec,
+	return &events.Quality{DurationS: math.Round(q.Duration.Seconds()*1000) / 1000, Codec: q.Codec, CodecRate: s.CodecRate,
 		RTPRx: s.RTPRx, RTPTx: s.RTPTx, Lost: s.Lost, JitterMS: ms(s.Jitter), RTTMS: ms(s.RTT),
 		PlayoutDelayMS: ms(s.PlayoutDelay), Underruns: s.Underruns, Concealed: s.Concealed,
 		ERLEDB: math.Round(erle*10) / 10}

@@ -8,22 +8,25 @@ import (
 	"github.com/skoip/skoip/media"
 )
 
-// PromptRate is the rate prompts are prepared at: the codecs' 8 kHz.
+// PromptRate is the rate the built-in tones are made at (all under 4 kHz);
+// LoadSounds converts them to the engine's rate.
 const PromptRate = 8000
 
 // Sounds are the prompts the intercom plays (see the package doc), loaded
-// once at start.
+// once at start, at Rate.
 type Sounds struct {
 	Doorbell, Ringtone, Busy, NoAnswer, DoorOpen, Warning, DoNotDisturb, LeaveMessage *media.Prompt
+	Rate                                                                              int
 }
 
-// LoadSounds loads the configured WAV files; an empty path selects a
+// LoadSounds loads the configured WAV files at rate Hz (the media engine's:
+// 8000, or 16000 when a wideband codec is on); an empty path selects a
 // built-in tone, so that the intercom is never silent. The files are
 // decoded once each, within media.PromptSet's budget (60 s a prompt, 180 s
 // of distinct files in all); a file named for several prompts is shared.
-func LoadSounds(s config.Sounds) (*Sounds, error) {
-	var out Sounds
-	set := media.NewPromptSet(PromptRate)
+func LoadSounds(s config.Sounds, rate int) (*Sounds, error) {
+	out := Sounds{Rate: rate}
+	set := media.NewPromptSet(rate)
 	for _, x := range []struct {
 		key  string
 		path string
@@ -40,7 +43,11 @@ func LoadSounds(s config.Sounds) (*Sounds, error) {
 		{"sounds.leave_message", s.LeaveMessage, &out.LeaveMessage, beepTone},
 	} {
 		if x.path == "" {
-			*x.dst = x.gen()
+			p, err := x.gen().At(rate)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", x.key, err)
+			}
+			*x.dst = p
 			continue
 		}
 		p, err := set.Load(x.path)

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/skoip/skoip/media/wav"
+
+	"github.com/skoip/skoip/internal/testsupport/speechq"
 )
 
 func open(t *testing.T, dir string, lim Limits) *Store {
@@ -77,21 +78,6 @@ func checkWAV(t *testing.T, path string) {
 	if _, err := parseHeader(b, int64(len(b))); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-}
-
-// ncc is the normalised cross-correlation of a and b (same length).
-func ncc(a, b []int16) float64 {
-	var ab, aa, bb float64
-	for i := range a {
-		x, y := float64(a[i]), float64(b[i])
-		ab += x * y
-		aa += x * x
-		bb += y * y
-	}
-	if aa == 0 || bb == 0 {
-		return 0
-	}
-	return ab / math.Sqrt(aa*bb)
 }
 
 // names returns the names of the files in dir, sorted.
@@ -159,7 +145,7 @@ func TestRecordStopsAfterSilence(t *testing.T) {
 	// The speech is in the file where the source gave it, and only there.
 	best, bestLag := -1.0, 0
 	for lag := -20; lag <= 20; lag++ {
-		c := ncc(got[Rate+lag:2*Rate+lag], speech)
+		c := speechq.NCC(got[Rate+lag:2*Rate+lag], speech)
 		if c > best {
 			best, bestLag = c, lag
 		}
