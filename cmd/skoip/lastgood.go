@@ -66,7 +66,7 @@ func saveLastGood(from, to string) {
 	if err != nil {
 		return
 	}
-	if old, err := os.ReadFile(to); err == nil && bytes.Equal(old, data) {
+	if old, err := statefile.ReadRegular(to, maxConfigFile); err == nil && bytes.Equal(old, data) {
 		return
 	}
 	_ = statefile.WriteAtomic(to, data, 0o600)
