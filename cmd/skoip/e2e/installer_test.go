@@ -122,7 +122,7 @@ func TestInstallerTools(t *testing.T) {
 	// At boot the self-test writes each check to the journal.
 	again.waitLog("self-test at boot", 20*time.Second)
 	for _, want := range []string{"check=speaker", "check=target:" + inside.sip, "check=clock"} {
-		if !strings.Contains(again.logText(), want) {
+		if !again.logged(want) {
 			t.Errorf("the boot self-test's log lacks %q", want)
 		}
 	}

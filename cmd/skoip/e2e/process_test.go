@@ -200,6 +200,25 @@ func tail(s string, max int) string {
 	return "...\n" + s[len(s)-max:]
 }
 
+// logged says whether the process's log contains substr, waiting up to 5 s
+// for it: the log comes through a pipe, so a line may follow what the
+// control socket already shows. For what must be there; a check that a
+// line is absent reads logText.
+func (n *node) logged(substr string) bool { return n.loggedMore(substr, 0) }
+
+// loggedMore is logged for a log that held substr seen times already: it
+// waits for one more.
+func (n *node) loggedMore(substr string, seen int) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(n.logText(), substr) <= seen {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(pollInterval)
+	}
+	return true
+}
+
 // waitLog waits until the process's log contains substr.
 func (n *node) waitLog(substr string, timeout time.Duration) {
 	n.t.Helper()
