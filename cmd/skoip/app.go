@@ -200,6 +200,9 @@ func (a *app) open(ctx context.Context) error {
 	if op.configFault != nil {
 		a.ic.ReportFault("config", op.configFault)
 	}
+	if err := updateFailure(dir); err != nil {
+		a.ic.ReportFault("update", err)
+	}
 	if a.hist, err = openHistory(dir, cfg.History.MaxCalls); err != nil {
 		log.Warn("call history", "err", err)
 	}

@@ -45,6 +45,8 @@ const ctlHelp = `Control a running ` + "`skoip run`" + ` over its Unix control s
                     "time","duration_s","bytes"}...]} oldest first; play one on the door's speaker
                     (while no call is up); delete one
   mute | unmute     close or open the microphone
+  update-fault      read the state folder's update-failed again (the fault "update"; the update
+                    commands send it)
 A command that fails at once (a target that cannot be dialled, no target, no such button, a call
 already in progress) answers {"error": "..."} and ctl exits 1; a call that fails later (busy, no
 answer) is only in the log.

@@ -196,6 +196,12 @@ func (a *app) handlers() map[string]control.Handler {
 			}
 			return levelsStream{a}, nil
 		},
+		// update-fault reads the state folder's update-failed again (the
+		// root commands of an update say so after writing or removing it).
+		"update-fault": noArgs(func(context.Context) error {
+			ic.ReportFault("update", updateFailure(a.stateDir))
+			return nil
+		}),
 		"selftest": func(ctx context.Context, args []string) (any, error) {
 			relay := false
 			switch {

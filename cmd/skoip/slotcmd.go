@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -32,12 +34,20 @@ const slotHelp = `The A/B root slots of the SD-card image (see README, "Updates"
                          the intercom answers with no fault, print the boot's summary line; on a try
                          then ` + "`rauc status mark-good`" + `, or at the deadline reboot, back to the old slot
   install-boot DIR A|B   copy a slot's kernel, initramfs and device trees to the boot partition (the
-                         update bundle's hook)`
+                         update bundle's hook)
+  clear-failed           forget the last failed update (the fault "update" on the status LED), which
+                         a new try or a confirmed update also clears`
 
 // slotEnv is where `skoip slot` looks: flags, so that tests run it on a
 // folder.
 type slotEnv struct {
 	boot, cmdline, model string
+}
+
+func (s *slotEnv) flags(f *flag.FlagSet) {
+	f.StringVar(&s.boot, "boot", "/boot/firmware", "the FAT boot partition")
+	f.StringVar(&s.cmdline, "cmdline", "/proc/cmdline", "the kernel command line (rauc.slot= names the booted slot)")
+	f.StringVar(&s.model, "model", "/proc/device-tree/model", "the board's model (the Pi 4 and later have tryboot)")
 }
 
 func (s slotEnv) open() (*abboot.Boot, error) {
@@ -63,11 +73,10 @@ var cmdRunner = func(ctx context.Context, e *env, name string, args ...string) e
 func cmdSlot(ctx context.Context, e *env, args []string) error {
 	flags := newFlags(e, "slot", "[--boot DIR] SUBCOMMAND [ARGS]", slotHelp)
 	var se slotEnv
-	flags.StringVar(&se.boot, "boot", "/boot/firmware", "the FAT boot partition")
-	flags.StringVar(&se.cmdline, "cmdline", "/proc/cmdline", "the kernel command line (rauc.slot= names the booted slot)")
-	flags.StringVar(&se.model, "model", "/proc/device-tree/model", "the board's model (the Pi 4 and later have tryboot)")
+	se.flags(flags)
 	timeout := flags.Duration("timeout", 5*time.Minute, "confirm: how long the new slot has to come up")
-	sock := flags.String("socket", "/run/skoip/skoip.sock", "confirm: the intercom's control socket")
+	sock := flags.String("socket", "/run/skoip/skoip.sock", "the intercom's control socket")
+	state := flags.String("state", defaultStateDir, "the intercom's state folder (where a failed update is recorded)")
 	if err := parse(flags, args); err != nil {
 		return err
 	}
@@ -80,7 +89,7 @@ func cmdSlot(ctx context.Context, e *env, args []string) error {
 		rest = flags.Args()
 	}
 	want := map[string]int{"status": 0, "get-primary": 0, "set-primary": 1, "get-state": 1, "set-state": 2,
-		"boot-check": 0, "confirm": 0, "install-boot": 2}
+		"boot-check": 0, "confirm": 0, "install-boot": 2, "clear-failed": 0}
 	n, ok := want[sub]
 	if !ok {
 		return fmt.Errorf("%w: no slot subcommand %q (see skoip slot --help)", errUsage, sub)
@@ -129,9 +138,15 @@ func cmdSlot(ctx context.Context, e *env, args []string) error {
 		}
 		return b.SetState(slot, rest[1] == "good")
 	case "boot-check":
-		return bootCheck(ctx, e, b)
+		return bootCheck(ctx, e, b, *state, *sock)
 	case "confirm":
-		return confirmSlot(ctx, e, b, *sock, *timeout)
+		return confirmSlot(ctx, e, b, *state, *sock, *timeout)
+	case "clear-failed":
+		if err := clearUpdateFailure(*state); err != nil {
+			return err
+		}
+		tellUpdateFault(ctx, *sock)
+		return nil
 	case "install-boot":
 		s, err := abboot.ParseSlot(rest[1])
 		if err != nil {
@@ -174,21 +189,30 @@ func slotStatus(e *env, b *abboot.Boot) error {
 	return nil
 }
 
-// bootCheck is skoip-slot-check.service: one journal line per outcome.
-func bootCheck(ctx context.Context, e *env, b *abboot.Boot) error {
+// bootCheck is skoip-slot-check.service: one journal line per outcome. A
+// slot given up is recorded in state (the fault "update"); a new try
+// clears what an older failure recorded.
+func bootCheck(ctx context.Context, e *env, b *abboot.Boot, state, sock string) error {
 	c, err := b.BootCheck()
 	switch {
 	case err != nil:
 		fmt.Fprintf(e.stderr, "skoip slot: boot check: %v\n", err)
 		return err
 	case c.Reboot:
-		fmt.Fprintf(e.stderr, "skoip slot: update failed: slot %s booted %d times without being confirmed; "+
-			"returning to slot %s\n", c.Failed, c.Boots, b.Current.Other())
+		msg := fmt.Sprintf("slot %s booted %d times without being confirmed; returning to slot %s",
+			c.Failed, c.Boots, b.Current.Other())
+		fmt.Fprintf(e.stderr, "skoip slot: update failed: %s\n", msg)
+		noteUpdateFailure(ctx, e, state, sock, msg)
 		return cmdRunner(ctx, e, "systemctl", "--no-block", "reboot")
 	case c.Failed != "":
-		fmt.Fprintf(e.stderr, "skoip slot: update failed: slot %s was not confirmed after %d boot(s); "+
-			"running slot %s, which stays\n", c.Failed, c.Boots, b.Current)
+		msg := fmt.Sprintf("slot %s was not confirmed after %d boot(s); running slot %s, which stays",
+			c.Failed, c.Boots, b.Current)
+		fmt.Fprintf(e.stderr, "skoip slot: update failed: %s\n", msg)
+		noteUpdateFailure(ctx, e, state, sock, msg)
 	case c.Trying:
+		if err := clearUpdateFailure(state); err != nil {
+			fmt.Fprintf(e.stderr, "skoip slot: the last failed update stays recorded: %v\n", err)
+		}
 		fmt.Fprintf(e.stdout, "skoip slot: trying slot %s (boot %d): it is kept once skoip is up and well\n",
 			b.Current, c.Boots)
 	default:
@@ -199,7 +223,7 @@ func bootCheck(ctx context.Context, e *env, b *abboot.Boot) error {
 
 // healthy asks the intercom for its status: it answers (it is READY and
 // its loop runs) and reports no fault but the network's (a PBX that is
-// down is not the update's fault).
+// down is not the update's fault) or an earlier update's.
 func healthy(ctx context.Context, sock string) error {
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -219,7 +243,7 @@ func healthy(ctx context.Context, sock string) error {
 		return fmt.Errorf("status: %s", reply)
 	}
 	for k, v := range st.Faults {
-		if k != "registration" {
+		if k != "registration" && k != "update" {
 			return fmt.Errorf("fault %s: %s", k, v)
 		}
 	}
@@ -230,7 +254,7 @@ func healthy(ctx context.Context, sock string) error {
 // up: it waits (up to timeout) until the intercom is healthy and prints
 // the boot's one-line summary. On a try it then marks the slot good, or
 // at the deadline reboots, back to the old slot.
-func confirmSlot(ctx context.Context, e *env, b *abboot.Boot, sock string, timeout time.Duration) error {
+func confirmSlot(ctx context.Context, e *env, b *abboot.Boot, state, sock string, timeout time.Duration) error {
 	t, err := b.Pending()
 	if err != nil {
 		return err
@@ -258,10 +282,15 @@ func confirmSlot(ctx context.Context, e *env, b *abboot.Boot, sock string, timeo
 			return fmt.Errorf("rauc status mark-good: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "skoip slot: slot %s confirmed: skoip is up with no fault; it boots from now on\n", b.Current)
+		if err := clearUpdateFailure(state); err != nil {
+			fmt.Fprintf(e.stderr, "skoip slot: the last failed update stays recorded: %v\n", err)
+		}
+		tellUpdateFault(ctx, sock)
 		return nil
 	}
-	fmt.Fprintf(e.stderr, "skoip slot: update failed: slot %s not healthy after %v (%v); rebooting into slot %s\n",
-		b.Current, timeout, last, t.From)
+	msg := fmt.Sprintf("slot %s not healthy after %v (%v); rebooting into slot %s", b.Current, timeout, last, t.From)
+	fmt.Fprintf(e.stderr, "skoip slot: update failed: %s\n", msg)
+	noteUpdateFailure(ctx, e, state, sock, msg)
 	return cmdRunner(ctx, e, "systemctl", "--no-block", "reboot")
 }
 
@@ -299,7 +328,38 @@ reboot into it (--no-reboot: leave that to you). FILE, or an http(s) URL downloa
 --dir (on the data partition; a download that does not fit is refused and removed). RAUC checks
 the bundle's signature against /etc/rauc/keyring.pem and its compatible string before it writes
 anything; the new slot is kept only once skoip runs well on it (skoip-slot-confirm.service),
-otherwise the next boot returns to this one. Run as root. Exit 1 when the bundle is refused.`
+otherwise the next boot returns to this one. A refused bundle, a failed download and a slot given
+up are recorded in --state and shown as the fault "update" (status LED, ctl status) until a new
+try, a confirmed update or ` + "`skoip slot clear-failed`" + `. Run as root. Exit 1 when the bundle is refused.`
+
+// lastLine keeps the last non-empty line written to it (at most 512
+// bytes of it).
+type lastLine struct {
+	cur, last []byte
+}
+
+func (l *lastLine) Write(p []byte) (int, error) {
+	for _, c := range p {
+		switch {
+		case c == '\n':
+			if len(bytes.TrimSpace(l.cur)) > 0 {
+				l.last = append(l.last[:0], bytes.TrimSpace(l.cur)...)
+			}
+			l.cur = l.cur[:0]
+		case len(l.cur) < 512:
+			l.cur = append(l.cur, c)
+		}
+	}
+	return len(p), nil
+}
+
+// String is the last complete non-empty line, else the line being written.
+func (l *lastLine) String() string {
+	if t := bytes.TrimSpace(l.cur); len(t) > 0 {
+		return string(t)
+	}
+	return string(l.last)
+}
 
 // maxDownload bounds a downloaded bundle.
 const maxDownload = 2 << 30
@@ -308,7 +368,10 @@ func cmdUpdate(ctx context.Context, e *env, args []string) error {
 	flags := newFlags(e, "update", "[--no-reboot] [--dir DIR] FILE|URL", updateHelp)
 	noReboot := flags.Bool("no-reboot", false, "install only")
 	dir := flags.String("dir", "/data", "where a downloaded bundle is kept while it is installed")
-	se := slotEnv{cmdline: "/proc/cmdline", model: "/proc/device-tree/model", boot: "/boot/firmware"}
+	state := flags.String("state", defaultStateDir, "the intercom's state folder (where a failed update is recorded)")
+	sock := flags.String("socket", "/run/skoip/skoip.sock", "the intercom's control socket")
+	var se slotEnv
+	se.flags(flags)
 	if err := parse(flags, args); err != nil {
 		return err
 	}
@@ -323,14 +386,24 @@ func cmdUpdate(ctx context.Context, e *env, args []string) error {
 	if u, err := url.Parse(src); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		path, err := download(ctx, src, *dir)
 		if err != nil {
-			return fmt.Errorf("download %s: %w", src, err)
+			err = fmt.Errorf("download %s: %w", src, err)
+			noteUpdateFailure(ctx, e, *state, *sock, err.Error())
+			return err
 		}
 		defer os.Remove(path)
 		src = path
 	}
-	if err := cmdRunner(ctx, e, "rauc", "install", src); err != nil {
-		return fmt.Errorf("the bundle was refused or could not be written (rauc install: %v); "+
-			"nothing changed, slot %s stays", err, b.Current)
+	var said lastLine // RAUC says why on stderr; its exit status does not
+	re := &env{stdout: e.stdout, stderr: io.MultiWriter(e.stderr, &said)}
+	if err := cmdRunner(ctx, re, "rauc", "install", src); err != nil {
+		why := err.Error()
+		if l := said.String(); l != "" {
+			why = l
+		}
+		err = fmt.Errorf("the bundle was refused or could not be written (rauc install: %s); "+
+			"nothing changed, slot %s stays", why, b.Current)
+		noteUpdateFailure(ctx, e, *state, *sock, err.Error())
+		return err
 	}
 	p, err := b.Primary()
 	if err != nil {

@@ -30,14 +30,17 @@ const (
 // slotRig is a boot partition, a kernel command line and a device-tree
 // model in a temporary folder.
 type slotRig struct {
-	t                          *testing.T
-	boot, cmdline, model, sock string
+	t                                 *testing.T
+	boot, cmdline, model, sock, state string
 }
 
 func newSlotRig(t *testing.T, current abboot.Slot, model string) *slotRig {
 	dir := t.TempDir()
 	r := &slotRig{t: t, boot: filepath.Join(dir, "boot"), cmdline: filepath.Join(dir, "cmdline"),
-		model: filepath.Join(dir, "model"), sock: filepath.Join(dir, "none.sock")}
+		model: filepath.Join(dir, "model"), sock: filepath.Join(dir, "none.sock"), state: filepath.Join(dir, "state")}
+	if err := os.Mkdir(r.state, 0o750); err != nil {
+		t.Fatal(err)
+	}
 	r.write(filepath.Join(r.boot, abboot.ConfigFile), slotConfig)
 	r.write(r.cmdline, fmt.Sprintf("console=tty1 root=PARTUUID=1234abcd-0%d rootwait rauc.slot=%s\n", current.Partition(), current))
 	if model != "" {
@@ -78,7 +81,8 @@ func (r *slotRig) prefix() string {
 
 func (r *slotRig) run(args ...string) (int, string, string) {
 	r.t.Helper()
-	all := append([]string{"slot", "--boot", r.boot, "--cmdline", r.cmdline, "--model", r.model, "--socket", r.sock}, args...)
+	all := append([]string{"slot", "--boot", r.boot, "--cmdline", r.cmdline, "--model", r.model, "--socket", r.sock,
+		"--state", r.state}, args...)
 	return runCLI(r.t, context.Background(), all...)
 }
 
@@ -97,20 +101,25 @@ type fakeRunner struct {
 	mu    sync.Mutex
 	calls []string
 	err   error
+	say   string // written to the command's stderr
 }
 
 func replaceRunner(t *testing.T) *fakeRunner {
 	f := &fakeRunner{}
 	old := cmdRunner
 	t.Cleanup(func() { cmdRunner = old })
-	cmdRunner = func(_ context.Context, _ *env, name string, args ...string) error {
+	cmdRunner = func(_ context.Context, e *env, name string, args ...string) error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.calls = append(f.calls, strings.Join(append([]string{name}, args...), " "))
+		fmt.Fprint(e.stderr, f.say)
 		return f.err
 	}
 	return f
 }
+
+// failure is the recorded failed update's fault, nil for none.
+func (r *slotRig) failure() error { return updateFailure(r.state) }
 
 func (f *fakeRunner) ran() []string {
 	f.mu.Lock()
@@ -234,8 +243,14 @@ func TestSlotBootCheck(t *testing.T) {
 			t.Fatalf("counter mode: config.txt on %s after set-primary B", p)
 		}
 		r.write(r.cmdline, "root=PARTUUID=1234abcd-03 rauc.slot=B\n")
+		if err := recordUpdateFailure(r.state, "an older update", time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		if out := r.mustRun("boot-check"); !strings.Contains(out, "trying slot B (boot 1)") {
 			t.Errorf("first boot of B: %q", out)
+		}
+		if err := r.failure(); err != nil {
+			t.Errorf("a new try keeps the older failure: %v", err)
 		}
 		if calls := run.ran(); len(calls) != 0 {
 			t.Errorf("first boot of B ran %q", calls)
@@ -249,6 +264,9 @@ func TestSlotBootCheck(t *testing.T) {
 		}
 		if p := r.prefix(); p != "a/" || r.read(abboot.TryFile) != "" {
 			t.Errorf("after the give-up: config.txt on %s, try %q", p, r.read(abboot.TryFile))
+		}
+		if err := r.failure(); err == nil || !strings.Contains(err.Error(), "slot B booted 2 times") {
+			t.Errorf("the give-up's fault: %v", err)
 		}
 	})
 	t.Run("reboot fails", func(t *testing.T) {
@@ -275,6 +293,9 @@ func TestSlotBootCheck(t *testing.T) {
 		if r.read(abboot.TryFile) != "" || r.read(abboot.TrybootFile) != "" {
 			t.Error("the failed try is still there")
 		}
+		if err := r.failure(); err == nil || !strings.Contains(err.Error(), "slot B was not confirmed") {
+			t.Errorf("the failed try's fault: %v", err)
+		}
 	})
 	t.Run("plain", func(t *testing.T) {
 		run := replaceRunner(t)
@@ -284,6 +305,9 @@ func TestSlotBootCheck(t *testing.T) {
 		}
 		if calls := run.ran(); len(calls) != 0 {
 			t.Errorf("ran %q", calls)
+		}
+		if err := r.failure(); err != nil {
+			t.Errorf("a plain boot records %v", err)
 		}
 	})
 	t.Run("garbage try", func(t *testing.T) {
@@ -385,10 +409,14 @@ func TestSlotConfirmHealthy(t *testing.T) {
 		"no fault":     `{"state":"idle","faults":{}}`,
 		"registration": `{"state":"idle","faults":{"registration":"503 from the PBX"}}`,
 		"no faults":    `{"state":"ringing"}`,
+		"older update": `{"state":"idle","faults":{"update":"the update of 2026-01-01T00:00:00Z failed: refused"}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			run := replaceRunner(t)
 			r := tryingRig(t)
+			if err := recordUpdateFailure(r.state, "an older update", time.Now()); err != nil {
+				t.Fatal(err)
+			}
 			sock, n := statusServer(t, func(int) string { return reply })
 			code, out, errs := r.run("--socket", sock, "--timeout", "10s", "confirm")
 			if code != 0 || !strings.Contains(out, "slot B confirmed") || errs != "" {
@@ -399,6 +427,9 @@ func TestSlotConfirmHealthy(t *testing.T) {
 			}
 			if n.Load() != 1 {
 				t.Errorf("%d status requests, want 1", n.Load())
+			}
+			if err := r.failure(); err != nil {
+				t.Errorf("a confirmed update keeps the older failure: %v", err)
 			}
 		})
 	}
@@ -450,6 +481,9 @@ func TestSlotConfirmFault(t *testing.T) {
 	// The confirmation does not touch the boot partition: the reboot does.
 	if r.read(abboot.TryFile) != "to=B from=A boots=1\n" {
 		t.Errorf("try %q", r.read(abboot.TryFile))
+	}
+	if err := r.failure(); err == nil || !strings.Contains(err.Error(), "fault audio: gone") {
+		t.Errorf("the given-up try's fault: %v", err)
 	}
 }
 

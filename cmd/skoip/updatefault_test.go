@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skoip/skoip/cmd/skoip/internal/abboot"
+	"github.com/skoip/skoip/cmd/skoip/internal/control"
+)
+
+func TestUpdateFailureFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := updateFailure(dir); err != nil {
+		t.Fatalf("no file: %v", err)
+	}
+	if err := updateFailure(""); err != nil {
+		t.Fatalf("no state folder: %v", err)
+	}
+	at := time.Date(2026, 12, 8, 1, 2, 3, 0, time.FixedZone("CET", 3600))
+	if err := recordUpdateFailure(dir, "rauc install:\n  signature\tverification failed\n", at); err != nil {
+		t.Fatal(err)
+	}
+	err := updateFailure(dir)
+	if want := "the update of 2026-12-08T00:02:03Z failed: rauc install: signature verification failed"; err == nil || err.Error() != want {
+		t.Errorf("fault %v, want %q", err, want)
+	}
+	if err := clearUpdateFailure(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := clearUpdateFailure(dir); err != nil {
+		t.Errorf("clearing twice: %v", err)
+	}
+	if err := updateFailure(dir); err != nil {
+		t.Errorf("after clearing: %v", err)
+	}
+
+	// A reason of any length is cut to what the reader takes.
+	if err := recordUpdateFailure(dir, strings.Repeat("x", 10*maxUpdateNotice), at); err != nil {
+		t.Fatal(err)
+	}
+	if err := updateFailure(dir); err == nil || !strings.HasSuffix(err.Error(), "x...") {
+		t.Errorf("a long reason: %.80v", err)
+	}
+
+	// What else may be in the file is a fault that says so, not a crash.
+	path := filepath.Join(dir, updateFailedFile)
+	for content, want := range map[string]string{
+		"garbage":                              `the last update failed ("garbage")`,
+		"":                                     `the last update failed ("")`,
+		"2026-12-08T00:02:03Z":                 `the last update failed ("2026-12-08T00:02:03Z")`,
+		strings.Repeat("y", maxUpdateNotice+1): "unreadable",
+		"2026-12-08T00:02:03Z one\nsecond line\n": "failed: one",
+	} {
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := updateFailure(dir); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("file %.20q: fault %v, want %q", content, err, want)
+		}
+	}
+
+	if err := recordUpdateFailure(filepath.Join(dir, "none"), "x", at); !errors.Is(err, errNoStateDir) {
+		t.Errorf("no state folder: %v", err)
+	}
+}
+
+func TestLastLine(t *testing.T) {
+	var l lastLine
+	if l.String() != "" {
+		t.Fatal("empty")
+	}
+	fmt.Fprint(&l, "installing\n  \nrauc: LastError: signature verification failed\n\n")
+	if l.String() != "rauc: LastError: signature verification failed" {
+		t.Errorf("%q", l.String())
+	}
+	fmt.Fprint(&l, "no newline "+strings.Repeat("z", 1000))
+	if s := l.String(); !strings.HasPrefix(s, "no newline zz") || len(s) != 512 {
+		t.Errorf("a long unfinished line: %d bytes %.20q", len(s), s)
+	}
+}
+
+// updateRig is a rig whose state folder holds what the root commands
+// record, and a slot environment to run `skoip update` against.
+func updateRig(t *testing.T) (*rig, *slotRig) {
+	r := newRig(t, true)
+	sr := newSlotRig(t, abboot.A, pi4)
+	r.app.stateDir = sr.state
+	return r, sr
+}
+
+// faults is the intercom's faults through its control socket.
+func (r *rig) faults() map[string]string {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	reply, err := control.Request(ctx, r.path, "status")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var st status
+	if err := json.Unmarshal([]byte(reply), &st); err != nil {
+		r.t.Fatalf("status %q: %v", reply, err)
+	}
+	return st.Faults
+}
+
+// A bundle RAUC refuses is the fault "update" of the running intercom,
+// with RAUC's reason, until `skoip slot clear-failed`.
+func TestUpdateRefusedIsAFault(t *testing.T) {
+	run := replaceRunner(t)
+	run.err = errors.New("exit status 1")
+	run.say = "installing `/data/x.raucb`\nLastError: signature verification failed: certificate not trusted\n"
+	r, sr := updateRig(t)
+	bundle := filepath.Join(t.TempDir(), "x.raucb")
+	if err := os.WriteFile(bundle, []byte("not a bundle"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, context.Background(), "update", "--boot", sr.boot, "--cmdline", sr.cmdline,
+		"--model", sr.model, "--state", sr.state, "--socket", r.path, bundle)
+	if code != exitFailure || !strings.Contains(errs, "certificate not trusted); nothing changed, slot A stays") {
+		t.Fatalf("exit %d, %q", code, errs)
+	}
+	r.waitFor("the fault update", func() bool {
+		return strings.Contains(r.faults()["update"], "failed: the bundle was refused or could not be written "+
+			"(rauc install: LastError: signature verification failed: certificate not trusted)")
+	})
+	if calls := run.ran(); len(calls) != 1 || calls[0] != "rauc install "+bundle {
+		t.Errorf("ran %q", calls)
+	}
+
+	sr.sock = r.path
+	sr.mustRun("clear-failed")
+	r.waitFor("no fault", func() bool { _, ok := r.faults()["update"]; return !ok })
+	if err := sr.failure(); err != nil {
+		t.Errorf("after clear-failed: %v", err)
+	}
+}
+
+// A download that fails is recorded too; the intercom not running costs
+// nothing but its telling.
+func TestUpdateDownloadFailedIsRecorded(t *testing.T) {
+	run := replaceRunner(t)
+	sr := newSlotRig(t, abboot.A, pi4)
+	code, _, errs := runCLI(t, context.Background(), "update", "--boot", sr.boot, "--cmdline", sr.cmdline,
+		"--model", sr.model, "--state", sr.state, "--socket", sr.sock, "--dir", t.TempDir(),
+		"http://127.0.0.1:1/update.raucb")
+	if code != exitFailure || !strings.Contains(errs, "download http://127.0.0.1:1/update.raucb") {
+		t.Fatalf("exit %d, %q", code, errs)
+	}
+	if err := sr.failure(); err == nil || !strings.Contains(err.Error(), "download http://127.0.0.1:1/update.raucb") {
+		t.Errorf("fault %v", err)
+	}
+	if calls := run.ran(); len(calls) != 0 {
+		t.Errorf("ran %q", calls)
+	}
+}
+
+// An update that succeeds records nothing (its try clears an older
+// failure at the next boot).
+func TestUpdateInstalledRecordsNothing(t *testing.T) {
+	run := replaceRunner(t)
+	sr := newSlotRig(t, abboot.A, pi4)
+	bundle := filepath.Join(t.TempDir(), "x.raucb")
+	if err := os.WriteFile(bundle, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, errs := runCLI(t, context.Background(), "update", "--boot", sr.boot, "--cmdline", sr.cmdline,
+		"--model", sr.model, "--state", sr.state, "--socket", sr.sock, bundle)
+	if calls := run.ran(); len(calls) != 2 || calls[1] != "systemctl reboot 0 tryboot" {
+		t.Errorf("ran %q (%s)", calls, errs)
+	}
+	if _, err := os.Stat(filepath.Join(sr.state, updateFailedFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("recorded: %v", err)
+	}
+}
+
+// The intercom shows a failure recorded before it started (build reads
+// it) and re-reads the file when told.
+func TestUpdateFaultCommand(t *testing.T) {
+	r, sr := updateRig(t)
+	if _, ok := r.faults()["update"]; ok {
+		t.Fatal("a fault before anything was recorded")
+	}
+	if err := recordUpdateFailure(sr.state, "slot B was not confirmed after 1 boot(s)", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	if _, err := control.Request(ctx, r.path, "update-fault"); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor("the fault update", func() bool { return strings.Contains(r.faults()["update"], "not confirmed") })
+	if err := clearUpdateFailure(sr.state); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := control.Request(ctx, r.path, "update-fault"); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor("no fault", func() bool { _, ok := r.faults()["update"]; return !ok })
+	if reply, err := control.Request(ctx, r.path, "update-fault x"); err != nil || !strings.Contains(reply, `"error"`) {
+		t.Errorf("update-fault with an argument: %q, %v", reply, err)
+	}
+}
+
+// A unit that starts after a failed update (and on its last good
+// config) shows both from its first status on.
+func TestStartShowsRecordedFaults(t *testing.T) {
+	cfg := startConfig(t)
+	if err := os.MkdirAll(cfg.State.Dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := recordUpdateFailure(cfg.State.Dir, "slot B was not confirmed after 1 boot(s)", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), errors.New("skoip.toml:3: bad"))
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(guard):
+			t.Error("run did not stop")
+		}
+	}()
+	r := &rig{t: t, path: control.ServerPath(cfg)}
+	deadline := time.Now().Add(guard)
+	for {
+		if _, err := os.Stat(r.path); err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run ended: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no control socket")
+		}
+	}
+	r.waitFor("both faults", func() bool {
+		f := r.faults()
+		return strings.Contains(f["update"], "slot B was not confirmed") && f["config"] == "skoip.toml:3: bad"
+	})
+}
