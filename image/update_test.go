@@ -3,6 +3,7 @@ package sdimage
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -149,6 +150,31 @@ func state(ctx context.Context, m *machine) string {
 	return out
 }
 
+// updateFault is the intercom's fault "update" ("" for none), from `ctl
+// status`.
+func updateFault(ctx context.Context, t *testing.T, m *machine) string {
+	out, code := m.sh(ctx, "skoip ctl --socket /run/skoip/skoip.sock status")
+	var st struct {
+		Faults map[string]string `json:"faults"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &st); code != 0 || err != nil {
+		t.Errorf("ctl status (exit %d): %q: %v", code, out, err)
+	}
+	return st.Faults["update"]
+}
+
+// waitUpdateFault is updateFault once ok holds, or after 10 s: the
+// intercom takes a reported fault on its loop, after the reply.
+func waitUpdateFault(ctx context.Context, t *testing.T, m *machine, ok func(string) bool) string {
+	for i := 0; ; i++ {
+		f := updateFault(ctx, t, m)
+		if ok(f) || i == 20 {
+			return f
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
 // updateRefused: bundles that must not install are refused with the
 // reason, and the unit keeps running its slot untouched.
 func updateRefused(ctx context.Context, t *testing.T, m *machine, b *bundleServer) {
@@ -178,6 +204,11 @@ func updateRefused(ctx context.Context, t *testing.T, m *machine, b *bundleServe
 	after, _ := m.sh(ctx, "skoip slot status; systemctl is-active skoip.service")
 	if !strings.HasPrefix(after, before) || !strings.HasSuffix(after, "active") {
 		t.Errorf("after the refused bundles: %q, want %q and skoip active", after, before)
+	}
+	// The last refusal (the full folder) is the fault "update"; the kept
+	// update's try clears it.
+	if f := waitUpdateFault(ctx, t, m, func(f string) bool { return strings.Contains(f, "no space left") }); !strings.Contains(f, "no space left") {
+		t.Errorf("after the refusals the fault update is %q, want the last one's reason", f)
 	}
 }
 
@@ -210,6 +241,9 @@ func updateKept(ctx context.Context, t *testing.T, m *machine, b *bundleServer) 
 	}
 	if after := state(ctx, m); after != before {
 		t.Errorf("state changed by the update:\nbefore %s\nafter  %s", before, after)
+	}
+	if f := updateFault(ctx, t, m); f != "" {
+		t.Errorf("the new slot's try kept the older failure: fault update %q", f)
 	}
 	_, _ = m.sh(ctx, "systemctl --no-block reboot")
 	if how := m.waitOff(ctx, 5*time.Minute); how != "reboot" {
@@ -261,6 +295,14 @@ func updateRolledBack(ctx context.Context, t *testing.T, m *machine, b *bundleSe
 	}
 	if after := state(ctx, m); after != before {
 		t.Errorf("state changed by the failed update:\nbefore %s\nafter  %s", before, after)
+	}
+	notConfirmed := "slot " + to + " was not confirmed"
+	if f := waitUpdateFault(ctx, t, m, func(f string) bool { return strings.Contains(f, notConfirmed) }); !strings.Contains(f, notConfirmed) {
+		t.Errorf("after the rollback the fault update is %q, want the given-up slot", f)
+	}
+	none := func(f string) bool { return f == "" }
+	if out, code := m.sh(ctx, "skoip slot clear-failed 2>&1"); code != 0 || waitUpdateFault(ctx, t, m, none) != "" {
+		t.Errorf("skoip slot clear-failed (exit %d, %q) left the fault", code, out)
 	}
 }
 
