@@ -37,10 +37,14 @@ func TestPolledSessionDeliversOnPoll(t *testing.T) {
 	a, b, ch := polledPair(t, cfg)
 	b.cfg.OnRTP = wrapArrivals(b.cfg.OnRTP, &arrivals)
 	sent := time.Now()
-	for i := range 3 {
-		must(t, a.SendRTP(0, i == 0, uint32(i*160), []byte{byte(i)}))
+	must(t, a.SendRTP(0, true, 0, []byte{0}))
+	one := waitQueued(t, b.LocalPort(), 1) // what one datagram adds to the queue
+	for i := 1; i < 3; i++ {
+		must(t, a.SendRTP(0, false, uint32(i*160), []byte{byte(i)}))
 	}
-	time.Sleep(50 * time.Millisecond)
+	// All three wait in the socket (loopback delivers in the kernel's
+	// softirq, later on a busy machine), none was read.
+	waitQueued(t, b.LocalPort(), 3*one)
 	if len(ch) != 0 {
 		t.Fatalf("%d packets delivered without Poll", len(ch))
 	}
