@@ -273,7 +273,11 @@ func confirmSlot(ctx context.Context, e *env, b *abboot.Boot, state, sock string
 		}
 		last = healthy(ctx, sock)
 	}
-	fmt.Fprintln(e.stdout, summary(b.Current, last))
+	line := summary(b.Current, last)
+	if uf := updateFailure(state); uf != nil {
+		line += "; " + uf.Error() // not this slot's health: the summary names it apart
+	}
+	fmt.Fprintln(e.stdout, line)
 	switch {
 	case !trying:
 		return nil

@@ -370,9 +370,13 @@ func TestSlotConfirmNoTry(t *testing.T) {
 		run := replaceRunner(t)
 		r := newSlotRig(t, abboot.A, pi4)
 		sock, n := statusServer(t, func(int) string { return `{"state":"idle","faults":{}}` })
+		if err := recordUpdateFailure(r.state, "slot B was not confirmed after 1 boot(s)", time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		start := time.Now()
 		code, out, errs := r.run("--socket", sock, "--timeout", "10s", "confirm")
-		if code != 0 || !strings.Contains(out, "slot A") || !strings.Contains(out, "self-check ok") || errs != "" {
+		if code != 0 || !strings.Contains(out, "slot A") || !strings.Contains(out, "self-check ok; the update of ") ||
+			!strings.Contains(out, "failed: slot B was not confirmed") || errs != "" {
 			t.Errorf("exit %d, %q, %q", code, out, errs)
 		}
 		if d := time.Since(start); d > time.Second {
