@@ -379,22 +379,57 @@ func selfSignedPEM(t *testing.T, cn string) (string, string) {
 	return path, strings.Join(fp, ":")
 }
 
-// sendUDP sends each datagram from h (a new socket, so a new source port,
-// for each) to dst.
+// sendUDP sends each datagram, as it is, from one new socket of host h to
+// dst: this test binary run again inside h's namespace (TestMain's
+// sendUDPEnv branch), the datagrams hex-encoded one per line on its stdin.
 func sendUDP(t *testing.T, h host, dst string, datagrams [][]byte) {
 	t.Helper()
-	ip, port, _ := net.SplitHostPort(dst)
-	var script strings.Builder
+	var in strings.Builder
 	for _, d := range datagrams {
-		script.WriteString("printf '")
-		for _, c := range d {
-			fmt.Fprintf(&script, "\\x%02x", c)
-		}
-		fmt.Fprintf(&script, "' >/dev/udp/%s/%s\n", ip, port)
+		in.WriteString(hex.EncodeToString(d) + "\n")
 	}
-	if out, err := h.command("bash", "-c", script.String()).CombinedOutput(); err != nil {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := h.command(self)
+	cmd.Env = append(os.Environ(), sendUDPEnv+"="+dst)
+	cmd.Stdin = strings.NewReader(in.String())
+	if out, err := cmd.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != fmt.Sprintf("sent %d", len(datagrams)) {
 		t.Fatalf("sending %d datagrams to %s: %v\n%s", len(datagrams), dst, err, out)
 	}
+}
+
+// sendUDPEnv names the destination when this binary runs as sendUDP's
+// sender.
+const sendUDPEnv = "SKOIP_E2E_SEND_UDP"
+
+// sendUDPMain sends the hex datagrams of in (one per line) to dst from one
+// socket and prints "sent N"; 1 on any error.
+func sendUDPMain(dst string, in io.Reader) int {
+	c, err := net.Dial("udp", dst)
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	defer c.Close()
+	n := 0
+	sc := bufio.NewScanner(in)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		b, err := hex.DecodeString(sc.Text())
+		if err != nil {
+			fmt.Println(err)
+			return 1
+		}
+		if _, err := c.Write(b); err != nil {
+			fmt.Println(err)
+			return 1
+		}
+		n++
+	}
+	fmt.Printf("sent %d\n", n)
+	return 0
 }
 
 func writeFile(t *testing.T, path, body string) {

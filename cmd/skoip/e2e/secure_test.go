@@ -483,6 +483,9 @@ func TestSecureReplay(t *testing.T) {
 		// of a burst of a dozen or more goes uncounted: reported, not asserted.)
 		if d1-d0 < float64(len(events)-1) {
 			t.Errorf("replayed %s: %v of %d packets counted as rejected (srtp_dropped + foreign_dropped)", when, d1-d0, len(events))
+			// Did they reach the door's socket (its queue, its drops)?
+			out, _ := lab.door.command("ss", "-uanm").CombinedOutput()
+			t.Logf("the door's UDP sockets (ss -uanm):\n%s\nits status: %v", out, rawStatus(door.node))
 		}
 	}
 	replay("in the same call")
