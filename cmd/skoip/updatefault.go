@@ -58,7 +58,9 @@ func recordUpdateFailure(dir, reason string, now time.Time) error {
 		return err
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && os.Geteuid() == 0 {
-		return os.Chown(path, int(st.Uid), int(st.Gid))
+		// Lchown: should the folder's user have put a link there since
+		// the rename, the link changes owner, not what it points to.
+		return os.Lchown(path, int(st.Uid), int(st.Gid))
 	}
 	return nil
 }
@@ -78,7 +80,8 @@ func updateFailure(dir string) error {
 	if dir == "" {
 		return nil
 	}
-	b, err := statefile.ReadRegular(filepath.Join(dir, updateFailedFile), maxUpdateNotice)
+	// Root reads it too (the boot's summary line): a link is not followed.
+	b, err := statefile.ReadOwnRegular(filepath.Join(dir, updateFailedFile), maxUpdateNotice)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil

@@ -68,6 +68,31 @@ func TestUpdateFailureFile(t *testing.T) {
 		}
 	}
 
+	// A link put there by the folder's user is a fault, not a way for
+	// root's summary line to print another file.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(t.TempDir(), "shadow")
+	if err := os.WriteFile(secret, []byte("2026-12-08T00:02:03Z root:$y$secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := updateFailure(dir); err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "unreadable") {
+		t.Errorf("through a link: %v", err)
+	}
+	if err := recordUpdateFailure(dir, "replaces the link", at); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(secret); err != nil || !strings.Contains(string(b), "secret") {
+		t.Errorf("the link's target was written: %q %v", b, err)
+	}
+	if err := updateFailure(dir); err == nil || !strings.Contains(err.Error(), "replaces the link") {
+		t.Errorf("after recording over the link: %v", err)
+	}
+
 	if err := recordUpdateFailure(filepath.Join(dir, "none"), "x", at); !errors.Is(err, errNoStateDir) {
 		t.Errorf("no state folder: %v", err)
 	}

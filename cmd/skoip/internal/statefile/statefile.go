@@ -68,7 +68,18 @@ var ErrNotRegular = errors.New("not a regular file")
 // ReadRegular returns the content of the regular file at path, of at most
 // max bytes; a missing file is fs.ErrNotExist.
 func ReadRegular(path string, max int) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	return readRegular(path, max, 0)
+}
+
+// ReadOwnRegular is ReadRegular for root reading a file in a folder that a
+// less privileged user may write: a symbolic link there (to a file only
+// root may read) is refused (ELOOP), not followed.
+func ReadOwnRegular(path string, max int) ([]byte, error) {
+	return readRegular(path, max, syscall.O_NOFOLLOW)
+}
+
+func readRegular(path string, max, flags int) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|flags, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -53,3 +53,24 @@ func TestWriteAtomicAndRead(t *testing.T) {
 		t.Errorf("/dev/zero: %v", err)
 	}
 }
+
+// ReadOwnRegular does not follow a link; ReadRegular does.
+func TestReadOwnRegularRefusesLinks(t *testing.T) {
+	dir := t.TempDir()
+	secret, link := filepath.Join(dir, "secret"), filepath.Join(dir, "link")
+	if err := os.WriteFile(secret, []byte("root:x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, link); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadOwnRegular(link, 100); !errors.Is(err, syscall.ELOOP) || b != nil {
+		t.Errorf("through a link: %q, %v", b, err)
+	}
+	if b, err := ReadOwnRegular(secret, 100); err != nil || string(b) != "root:x" {
+		t.Errorf("the file itself: %q, %v", b, err)
+	}
+	if b, err := ReadRegular(link, 100); err != nil || string(b) != "root:x" {
+		t.Errorf("ReadRegular through a link: %q, %v", b, err)
+	}
+}
