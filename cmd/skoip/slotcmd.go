@@ -23,7 +23,8 @@ import (
 )
 
 const slotHelp = `The A/B root slots of the SD-card image (see README, "Updates"). Subcommands:
-  status                 the booted, committed and tried slot and the boot mode
+  status                 the booted, committed and tried slot and the boot mode; the last failed
+                         update, if one is recorded
   get-primary            RAUC's custom boot-loader interface (RAUC runs
   set-primary A|B          /usr/lib/skoip/rauc-bootloader, which runs these)
   get-state A|B
@@ -117,7 +118,7 @@ func cmdSlot(ctx context.Context, e *env, args []string) error {
 	}
 	switch sub {
 	case "status":
-		return slotStatus(e, b)
+		return slotStatus(e, b, *state)
 	case "get-primary":
 		p, err := b.Primary()
 		if err == nil {
@@ -172,7 +173,7 @@ func lockDir(dir string) (unlock func(), err error) {
 	return func() { f.Close() }, nil
 }
 
-func slotStatus(e *env, b *abboot.Boot) error {
+func slotStatus(e *env, b *abboot.Boot, state string) error {
 	c, err := b.Committed()
 	if err != nil {
 		return err
@@ -186,6 +187,9 @@ func slotStatus(e *env, b *abboot.Boot) error {
 		try = fmt.Sprintf("slot %s (from %s, %d boot(s))", t.To, t.From, t.Boots)
 	}
 	fmt.Fprintf(e.stdout, "booted %s, committed %s, trying %s, mode %s\n", b.Current, c, try, b.Mode)
+	if uf := updateFailure(state); uf != nil {
+		fmt.Fprintf(e.stdout, "%v (skoip slot clear-failed forgets it)\n", uf)
+	}
 	return nil
 }
 

@@ -162,8 +162,15 @@ func TestUpdateRefusedIsAFault(t *testing.T) {
 		t.Errorf("ran %q", calls)
 	}
 
+	if out := sr.mustRun("status"); !strings.HasPrefix(out, "booted A, committed A, trying none, mode tryboot\n") ||
+		!strings.Contains(out, "certificate not trusted)") || !strings.HasSuffix(out, "(skoip slot clear-failed forgets it)\n") {
+		t.Errorf("slot status: %q", out)
+	}
 	sr.sock = r.path
 	sr.mustRun("clear-failed")
+	if out := sr.mustRun("status"); out != "booted A, committed A, trying none, mode tryboot\n" {
+		t.Errorf("slot status after clear-failed: %q", out)
+	}
 	r.waitFor("no fault", func() bool { _, ok := r.faults()["update"]; return !ok })
 	if err := sr.failure(); err != nil {
 		t.Errorf("after clear-failed: %v", err)
