@@ -340,20 +340,19 @@ otherwise the next boot returns to this one. A refused bundle, a failed download
 up are recorded in --state and shown as the fault "update" (status LED, ctl status) until a new
 try, a confirmed update or ` + "`skoip slot clear-failed`" + `. Run as root. Exit 1 when the bundle is refused.`
 
-// lastLine keeps the last non-empty line written to it (at most 512
-// bytes of it).
-type lastLine struct {
-	cur, last []byte
+// raucReason keeps what RAUC says on stderr about why an install failed:
+// the text of its last "LastError: " line (its last line is only
+// "Installing `FILE` failed"), else the last non-empty line; at most 512
+// bytes of a line.
+type raucReason struct {
+	cur, last, lastErr []byte
 }
 
-func (l *lastLine) Write(p []byte) (int, error) {
+func (l *raucReason) Write(p []byte) (int, error) {
 	for _, c := range p {
 		switch {
 		case c == '\n':
-			if len(bytes.TrimSpace(l.cur)) > 0 {
-				l.last = append(l.last[:0], bytes.TrimSpace(l.cur)...)
-			}
-			l.cur = l.cur[:0]
+			l.endLine()
 		case len(l.cur) < 512:
 			l.cur = append(l.cur, c)
 		}
@@ -361,10 +360,22 @@ func (l *lastLine) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// String is the last complete non-empty line, else the line being written.
-func (l *lastLine) String() string {
-	if t := bytes.TrimSpace(l.cur); len(t) > 0 {
-		return string(t)
+func (l *raucReason) endLine() {
+	t := bytes.TrimSpace(l.cur)
+	if _, after, ok := bytes.Cut(t, []byte("LastError: ")); ok && len(after) > 0 {
+		l.lastErr = append(l.lastErr[:0], after...)
+	}
+	if len(t) > 0 {
+		l.last = append(l.last[:0], t...)
+	}
+	l.cur = l.cur[:0]
+}
+
+// String is the reason, "" when nothing was said.
+func (l *raucReason) String() string {
+	l.endLine() // a last line without its newline
+	if len(l.lastErr) > 0 {
+		return string(l.lastErr)
 	}
 	return string(l.last)
 }
@@ -401,7 +412,7 @@ func cmdUpdate(ctx context.Context, e *env, args []string) error {
 		defer os.Remove(path)
 		src = path
 	}
-	var said lastLine // RAUC says why on stderr; its exit status does not
+	var said raucReason // RAUC says why on stderr; its exit status does not
 	re := &env{stdout: e.stdout, stderr: io.MultiWriter(e.stderr, &said)}
 	if err := cmdRunner(ctx, re, "rauc", "install", src); err != nil {
 		why := err.Error()

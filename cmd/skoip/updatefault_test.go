@@ -98,17 +98,24 @@ func TestUpdateFailureFile(t *testing.T) {
 	}
 }
 
-func TestLastLine(t *testing.T) {
-	var l lastLine
+func TestRAUCReason(t *testing.T) {
+	var l raucReason
 	if l.String() != "" {
 		t.Fatal("empty")
 	}
-	fmt.Fprint(&l, "installing\n  \nrauc: LastError: signature verification failed\n\n")
-	if l.String() != "rauc: LastError: signature verification failed" {
-		t.Errorf("%q", l.String())
+	fmt.Fprint(&l, "installing\n  \nrauc: fatal: no space\n\n")
+	if l.String() != "rauc: fatal: no space" {
+		t.Errorf("no LastError: %q", l.String())
 	}
-	fmt.Fprint(&l, "no newline "+strings.Repeat("z", 1000))
-	if s := l.String(); !strings.HasPrefix(s, "no newline zz") || len(s) != 512 {
+	// RAUC 1.8's refusal: the reason, then a line that only says it failed.
+	fmt.Fprint(&l, " 40% Checking bundle failed.\n100% Installing failed.\nLastError: Compatible mismatch: Expected 'skoip-rpi-arm64' but bundle manifest has 'other'\n"+
+		"Installing `/data/update-1.raucb` failed\n")
+	if l.String() != "Compatible mismatch: Expected 'skoip-rpi-arm64' but bundle manifest has 'other'" {
+		t.Errorf("with LastError: %q", l.String())
+	}
+	var m raucReason
+	fmt.Fprint(&m, "no newline "+strings.Repeat("z", 1000))
+	if s := m.String(); !strings.HasPrefix(s, "no newline zz") || len(s) != 512 {
 		t.Errorf("a long unfinished line: %d bytes %.20q", len(s), s)
 	}
 }
@@ -143,7 +150,8 @@ func (r *rig) faults() map[string]string {
 func TestUpdateRefusedIsAFault(t *testing.T) {
 	run := replaceRunner(t)
 	run.err = errors.New("exit status 1")
-	run.say = "installing `/data/x.raucb`\nLastError: signature verification failed: certificate not trusted\n"
+	run.say = "installing `/data/x.raucb`\n 40% Verifying signature failed.\n" +
+		"LastError: signature verification failed: certificate not trusted\nInstalling `/data/x.raucb` failed\n"
 	r, sr := updateRig(t)
 	bundle := filepath.Join(t.TempDir(), "x.raucb")
 	if err := os.WriteFile(bundle, []byte("not a bundle"), 0o600); err != nil {
@@ -156,7 +164,7 @@ func TestUpdateRefusedIsAFault(t *testing.T) {
 	}
 	r.waitFor("the fault update", func() bool {
 		return strings.Contains(r.faults()["update"], "failed: the bundle was refused or could not be written "+
-			"(rauc install: LastError: signature verification failed: certificate not trusted)")
+			"(rauc install: signature verification failed: certificate not trusted)")
 	})
 	if calls := run.ran(); len(calls) != 1 || calls[0] != "rauc install "+bundle {
 		t.Errorf("ran %q", calls)
