@@ -340,10 +340,10 @@ otherwise the next boot returns to this one. A refused bundle, a failed download
 up are recorded in --state and shown as the fault "update" (status LED, ctl status) until a new
 try, a confirmed update or ` + "`skoip slot clear-failed`" + `. Run as root. Exit 1 when the bundle is refused.`
 
-// raucReason keeps what RAUC says on stderr about why an install failed:
-// the text of its last "LastError: " line (its last line is only
-// "Installing `FILE` failed"), else the last non-empty line; at most 512
-// bytes of a line.
+// raucReason keeps what one of RAUC's output streams says about why an
+// install failed: the text of its last "LastError: " line (RAUC's last line
+// is only "Installing `FILE` failed"), else its last non-empty line; at
+// most 512 bytes of a line.
 type raucReason struct {
 	cur, last, lastErr []byte
 }
@@ -369,6 +369,22 @@ func (l *raucReason) endLine() {
 		l.last = append(l.last[:0], t...)
 	}
 	l.cur = l.cur[:0]
+}
+
+// reasonOf is the reason of the first stream with a LastError line, else
+// the last line of the last stream with one.
+func reasonOf(streams ...*raucReason) string {
+	last := ""
+	for _, r := range streams {
+		r.endLine()
+		if len(r.lastErr) > 0 {
+			return string(r.lastErr)
+		}
+		if len(r.last) > 0 {
+			last = string(r.last)
+		}
+	}
+	return last
 }
 
 // String is the reason, "" when nothing was said.
@@ -412,11 +428,14 @@ func cmdUpdate(ctx context.Context, e *env, args []string) error {
 		defer os.Remove(path)
 		src = path
 	}
-	var said raucReason // RAUC says why on stderr; its exit status does not
-	re := &env{stdout: e.stdout, stderr: io.MultiWriter(e.stderr, &said)}
+	// RAUC says why in its output (LastError on stdout, "Installing ...
+	// failed" on stderr); its exit status does not. One reader per
+	// stream: os/exec copies them on two goroutines.
+	var out, errOut raucReason
+	re := &env{stdout: io.MultiWriter(e.stdout, &out), stderr: io.MultiWriter(e.stderr, &errOut)}
 	if err := cmdRunner(ctx, re, "rauc", "install", src); err != nil {
 		why := err.Error()
-		if l := said.String(); l != "" {
+		if l := reasonOf(&out, &errOut); l != "" {
 			why = l
 		}
 		err = fmt.Errorf("the bundle was refused or could not be written (rauc install: %s); "+

@@ -102,6 +102,7 @@ type fakeRunner struct {
 	calls []string
 	err   error
 	say   string // written to the command's stderr
+	out   string // written to the command's stdout
 }
 
 func replaceRunner(t *testing.T) *fakeRunner {
@@ -112,6 +113,7 @@ func replaceRunner(t *testing.T) *fakeRunner {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.calls = append(f.calls, strings.Join(append([]string{name}, args...), " "))
+		fmt.Fprint(e.stdout, f.out)
 		fmt.Fprint(e.stderr, f.say)
 		return f.err
 	}

@@ -118,6 +118,17 @@ func TestRAUCReason(t *testing.T) {
 	if s := m.String(); !strings.HasPrefix(s, "no newline zz") || len(s) != 512 {
 		t.Errorf("a long unfinished line: %d bytes %.20q", len(s), s)
 	}
+	// Two streams: the LastError of either wins over a last line.
+	var out, errOut raucReason
+	fmt.Fprint(&out, "100% Installing failed.\n")
+	fmt.Fprint(&errOut, "Installing `x` failed\n")
+	if r := reasonOf(&out, &errOut); r != "Installing `x` failed" {
+		t.Errorf("no LastError: %q", r)
+	}
+	fmt.Fprint(&errOut, "LastError: Invalid bundle format\nInstalling `x` failed\n")
+	if r := reasonOf(&out, &errOut); r != "Invalid bundle format" {
+		t.Errorf("LastError on stderr: %q", r)
+	}
 }
 
 // updateRig is a rig whose state folder holds what the root commands
@@ -150,8 +161,11 @@ func (r *rig) faults() map[string]string {
 func TestUpdateRefusedIsAFault(t *testing.T) {
 	run := replaceRunner(t)
 	run.err = errors.New("exit status 1")
-	run.say = "installing `/data/x.raucb`\n 40% Verifying signature failed.\n" +
-		"LastError: signature verification failed: certificate not trusted\nInstalling `/data/x.raucb` failed\n"
+	// As RAUC 1.8 says it: progress and the reason on stdout, the
+	// failure on stderr.
+	run.out = "installing `/data/x.raucb`\n 40% Verifying signature failed.\n" +
+		"LastError: signature verification failed: certificate not trusted\n"
+	run.say = "Installing `/data/x.raucb` failed\n"
 	r, sr := updateRig(t)
 	bundle := filepath.Join(t.TempDir(), "x.raucb")
 	if err := os.WriteFile(bundle, []byte("not a bundle"), 0o600); err != nil {
