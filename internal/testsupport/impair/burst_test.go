@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"net"
-	"net/netip"
 	"testing"
 	"time"
 )
@@ -59,22 +58,8 @@ func TestBurstLossThroughRelay(t *testing.T) {
 // it has handled them all.
 func paced(t *testing.T, cfg Config, n int) Stats {
 	t.Helper()
-	target, err := listenLocal(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer target.Close()
-	r, err := New(cfg, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port(target))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	client, err := listenLocal(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: r.ListenPort()}
+	rig := newRelayRig(t, cfg)
+	client, r, dst := rig.client, rig.r, rig.dst
 	for i := range n {
 		if _, err := client.WriteTo([]byte{byte(i)}, dst); err != nil {
 			t.Fatal(err)
@@ -115,22 +100,8 @@ func TestBurstLossPerDirection(t *testing.T) {
 // returns the numbers that arrived.
 func survivors(t *testing.T, back int) []uint16 {
 	t.Helper()
-	target, err := listenLocal(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer target.Close()
-	r, err := New(Config{Seed: 11, Burst: BurstLoss(0.05, 3)}, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port(target))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	client, err := listenLocal(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: r.ListenPort()}
+	rig := newRelayRig(t, Config{Seed: 11, Burst: BurstLoss(0.05, 3)})
+	target, client, r, dst := rig.target, rig.client, rig.r, rig.dst
 	back0 := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: r.OutPort()}
 	var got []uint16
 	buf := make([]byte, 16)

@@ -11,15 +11,22 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// exchange sends n numbered datagrams client -> relay -> target and returns
-// the order and arrival delays seen by the target.
-func exchange(t *testing.T, cfg Config, n int) ([]byte, []time.Duration, *Relay) {
+// relayRig is a target socket, a relay in front of it and a client
+// socket, on loopback, closed when the test ends; dst is where the client
+// sends to reach the relay.
+type relayRig struct {
+	target, client *net.UDPConn
+	r              *Relay
+	dst            *net.UDPAddr
+}
+
+func newRelayRig(t *testing.T, cfg Config) relayRig {
 	t.Helper()
 	target, err := listenLocal(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer target.Close()
+	t.Cleanup(func() { _ = target.Close() })
 	r, err := New(cfg, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port(target))))
 	if err != nil {
 		t.Fatal(err)
@@ -29,8 +36,16 @@ func exchange(t *testing.T, cfg Config, n int) ([]byte, []time.Duration, *Relay)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Close()
-	dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: r.ListenPort()}
+	t.Cleanup(func() { _ = client.Close() })
+	return relayRig{target: target, client: client, r: r, dst: &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: r.ListenPort()}}
+}
+
+// exchange sends n numbered datagrams client -> relay -> target and returns
+// the order and arrival delays seen by the target.
+func exchange(t *testing.T, cfg Config, n int) ([]byte, []time.Duration, *Relay) {
+	t.Helper()
+	rig := newRelayRig(t, cfg)
+	target, client, r, dst := rig.target, rig.client, rig.r, rig.dst
 	sent := make([]time.Time, n)
 	for i := range n {
 		sent[i] = time.Now()
