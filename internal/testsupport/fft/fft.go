@@ -1,4 +1,5 @@
-// Package fft is the radix-2 complex FFT that the speech measures of the
+// Package fft is the radix-2 complex FFT (and the cross-correlation built
+// on it) that the speech measures of the
 // tests (internal/testsupport/stoi and speechq) share. It is test support:
 // only tests and test-support packages import it.
 package fft
@@ -53,4 +54,24 @@ func NextPow2(n int) int {
 		return 1
 	}
 	return 1 << bits.Len(uint(n-1))
+}
+
+// CrossCorrelation returns c of length n (a power of two >= len(a)+len(b),
+// so that no lag wraps onto another) with c[(lag+n)%n] = sum over i of
+// a[i]*b[i+lag]: conj(A)*B transformed back, scaled by 1/n.
+func CrossCorrelation(a, b []float64, n int) []float64 {
+	ar, ai := make([]float64, n), make([]float64, n)
+	br, bi := make([]float64, n), make([]float64, n)
+	copy(ar, a)
+	copy(br, b)
+	Transform(ar, ai, false)
+	Transform(br, bi, false)
+	for i := range ar { // conj(A) * B
+		ar[i], ai[i] = ar[i]*br[i]+ai[i]*bi[i], ar[i]*bi[i]-ai[i]*br[i]
+	}
+	Transform(ar, ai, true)
+	for i := range ar {
+		ar[i] /= float64(n)
+	}
+	return ar
 }

@@ -42,3 +42,22 @@ func TestNextPow2(t *testing.T) {
 		}
 	}
 }
+
+// CrossCorrelation agrees with the sum it stands for at every lag.
+func TestCrossCorrelation(t *testing.T) {
+	a := []float64{1, -2, 3, 0.5, -1}
+	b := []float64{0.5, 2, -1, 4, 0, -3, 1}
+	n := NextPow2(len(a) + len(b))
+	c := CrossCorrelation(a, b, n)
+	for lag := -(len(a) - 1); lag <= len(b)-1; lag++ {
+		want := 0.0
+		for i := range a {
+			if j := i + lag; j >= 0 && j < len(b) {
+				want += a[i] * b[j]
+			}
+		}
+		if got := c[(lag+n)%n]; math.Abs(got-want) > 1e-9 {
+			t.Errorf("lag %d: %g, want %g", lag, got, want)
+		}
+	}
+}

@@ -32,7 +32,7 @@ func Align(clean, degraded []float64, rate int, maxLag time.Duration) (lag int, 
 // bestLag is Align's search over the lags lo..hi.
 func bestLag(clean, degraded []float64, lo, hi int) (int, float64) {
 	n := fft.NextPow2(len(clean) + len(degraded))
-	xc := crossCorrelation(clean, degraded, n)
+	xc := fft.CrossCorrelation(clean, degraded, n)
 	var ec float64
 	for _, v := range clean {
 		ec += v * v

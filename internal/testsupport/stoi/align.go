@@ -12,16 +12,7 @@ func Align(clean, degraded []float64, maxLag int) int {
 		return 0
 	}
 	n := fft.NextPow2(len(clean) + len(degraded))
-	cr, ci := make([]float64, n), make([]float64, n)
-	dr, di := make([]float64, n), make([]float64, n)
-	copy(cr, clean)
-	copy(dr, degraded)
-	fft.Transform(cr, ci, false)
-	fft.Transform(dr, di, false)
-	for i := range cr { // conj(C) * D
-		cr[i], ci[i] = cr[i]*dr[i]+ci[i]*di[i], cr[i]*di[i]-ci[i]*dr[i]
-	}
-	fft.Transform(cr, ci, true)
+	cr := fft.CrossCorrelation(clean, degraded, n)
 	best, bestLag := 0.0, 0
 	for lag := -min(maxLag, len(clean)-1); lag <= min(maxLag, len(degraded)-1); lag++ {
 		if v := cr[(lag+n)%n]; v > best {
