@@ -1,7 +1,7 @@
-// Package fft is the radix-2 complex FFT (and the cross-correlation built
-// on it) that the speech measures of the
-// tests (internal/testsupport/stoi and speechq) share. It is test support:
-// only tests and test-support packages import it.
+// Package fft is the radix-2 complex FFT, and the cross-correlation built
+// on it, that the speech measures of the tests (internal/testsupport/stoi
+// and speechq) share. It is test support: only tests and test-support
+// packages import it.
 package fft
 
 import (
