@@ -372,7 +372,8 @@ func (l *raucReason) endLine() {
 }
 
 // reasonOf is the reason of the first stream with a LastError line, else
-// the last line of the last stream with one.
+// the last line of the last stream with one (a line not yet ended by a
+// newline counts).
 func reasonOf(streams ...*raucReason) string {
 	last := ""
 	for _, r := range streams {
@@ -385,15 +386,6 @@ func reasonOf(streams ...*raucReason) string {
 		}
 	}
 	return last
-}
-
-// String is the reason, "" when nothing was said.
-func (l *raucReason) String() string {
-	l.endLine() // a last line without its newline
-	if len(l.lastErr) > 0 {
-		return string(l.lastErr)
-	}
-	return string(l.last)
 }
 
 // maxDownload bounds a downloaded bundle.

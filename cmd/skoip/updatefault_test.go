@@ -100,22 +100,22 @@ func TestUpdateFailureFile(t *testing.T) {
 
 func TestRAUCReason(t *testing.T) {
 	var l raucReason
-	if l.String() != "" {
+	if reasonOf(&l) != "" {
 		t.Fatal("empty")
 	}
 	fmt.Fprint(&l, "installing\n  \nrauc: fatal: no space\n\n")
-	if l.String() != "rauc: fatal: no space" {
-		t.Errorf("no LastError: %q", l.String())
+	if reasonOf(&l) != "rauc: fatal: no space" {
+		t.Errorf("no LastError: %q", reasonOf(&l))
 	}
 	// RAUC 1.8's refusal: the reason, then a line that only says it failed.
 	fmt.Fprint(&l, " 40% Checking bundle failed.\n100% Installing failed.\nLastError: Compatible mismatch: Expected 'skoip-rpi-arm64' but bundle manifest has 'other'\n"+
 		"Installing `/data/update-1.raucb` failed\n")
-	if l.String() != "Compatible mismatch: Expected 'skoip-rpi-arm64' but bundle manifest has 'other'" {
-		t.Errorf("with LastError: %q", l.String())
+	if reasonOf(&l) != "Compatible mismatch: Expected 'skoip-rpi-arm64' but bundle manifest has 'other'" {
+		t.Errorf("with LastError: %q", reasonOf(&l))
 	}
 	var m raucReason
 	fmt.Fprint(&m, "no newline "+strings.Repeat("z", 1000))
-	if s := m.String(); !strings.HasPrefix(s, "no newline zz") || len(s) != 512 {
+	if s := reasonOf(&m); !strings.HasPrefix(s, "no newline zz") || len(s) != 512 {
 		t.Errorf("a long unfinished line: %d bytes %.20q", len(s), s)
 	}
 	// Two streams: the LastError of either wins over a last line.
